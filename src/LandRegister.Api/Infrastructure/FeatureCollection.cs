@@ -1,0 +1,42 @@
+using System.Text.Json.Serialization;
+
+namespace LandRegister.Api.Infrastructure;
+
+/// <summary>A page of features (RFC 7946, with the OGC API – Features paging members).</summary>
+public sealed record FeatureCollection<TFeature>(
+    long? NumberMatched, int NumberReturned, DateTimeOffset TimeStamp, IReadOnlyList<Link> Links, IReadOnlyList<TFeature> Features)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "FeatureCollection";
+
+    public const string MediaType = "application/geo+json";
+}
+
+/// <summary>A web link (RFC 8288). <c>method</c> and <c>body</c> describe a link that must be followed with a POST.</summary>
+public sealed record Link(
+    string Href, string Rel, string Type,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Title = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Method = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] object? Body = null);
+
+public static class Links
+{
+    /// <summary>This request's absolute URL.</summary>
+    public static string Self(HttpRequest request) =>
+        $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
+
+    /// <summary>This request's absolute URL with every filter kept and <c>cursor</c> replaced.</summary>
+    public static string WithCursor(HttpRequest request, string cursor)
+    {
+        var query = request.Query
+            .Where(q => q.Key != "cursor")
+            .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
+            .Append(new("cursor", cursor));
+        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{QueryString.Create(query)}";
+    }
+
+    /// <summary>The RFC 8288 Link header for a page's links (those followed with GET).</summary>
+    public static void SetHeader(HttpResponse response, IEnumerable<Link> links) =>
+        response.Headers.Link = string.Join(", ",
+            links.Where(l => l.Method is null).Select(l => $"<{l.Href}>; rel=\"{l.Rel}\"; type=\"{l.Type}\""));
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace LandRegister.Api.Infrastructure;
+
+public static class Json
+{
+    public static IServiceCollection AddRegisterJson(this IServiceCollection services) =>
+        services.ConfigureHttpJsonOptions(o => Configure(o.SerializerOptions));
+
+    /// <summary>camelCase out; strict in: unknown members and numbers-as-strings are refused, not guessed at.</summary>
+    public static void Configure(JsonSerializerOptions options)
+    {
+        options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+        options.NumberHandling = JsonNumberHandling.Strict;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    }
+}
+
+/// <summary>
+/// GeoJSON geometry text written by PostGIS (<c>ST_AsGeoJSON</c>), passed through to the client unparsed.
+/// </summary>
+[JsonConverter(typeof(GeoJsonTextConverter))]
+public readonly record struct GeoJsonText(string Json);
+
+sealed class GeoJsonTextConverter : JsonConverter<GeoJsonText>
+{
+    public override GeoJsonText Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        using var doc = JsonDocument.ParseValue(ref reader);
+        return new GeoJsonText(doc.RootElement.GetRawText());
+    }
+
+    public override void Write(Utf8JsonWriter writer, GeoJsonText value, JsonSerializerOptions options) =>
+        writer.WriteRawValue(value.Json, skipInputValidation: true);
+}

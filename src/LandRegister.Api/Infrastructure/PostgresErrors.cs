@@ -1,0 +1,45 @@
+using Npgsql;
+
+namespace LandRegister.Api.Infrastructure;
+
+/// <summary>
+/// PostgreSQL errors translated once: a unique violation is a 409, a broken reference or rule a 422,
+/// each named by the field the client sent.
+/// </summary>
+public static class PostgresErrors
+{
+    static readonly Dictionary<string, (string Field, string Reason)> Constraints = new()
+    {
+        ["zone_pkey"] = ("code", "a zone with this code already exists"),
+        ["zone_code_format"] = ("code", "use 1-32 letters, digits, '_', '.' or '-', starting with a letter or digit"),
+        ["zone_gk_epsg_range"] = ("gkEpsg", "must be a CGCS2000 3-degree Gauss-Krüger EPSG code, 4513-4554"),
+        ["park_pkey"] = ("code", "a park with this code already exists"),
+        ["park_code_format"] = ("code", "use 1-32 letters, digits, '_', '.' or '-', starting with a letter or digit"),
+        ["park_zone_fk"] = ("zoneCode", "no zone has this code"),
+        ["park_boundary_valid"] = ("boundary", "the boundary is not a valid polygon in WGS84"),
+        ["parcel_code_unique"] = ("properties.code", "a parcel with this code already exists in the zone"),
+        ["parcel_zone_fk"] = ("properties.zoneCode", "no zone has this code"),
+        ["parcel_park_fk"] = ("properties.parkCode", "no park with this code in the parcel's zone"),
+        ["parcel_planned_use_fk"] = ("properties.plannedUse", "unknown land-use code"),
+        ["parcel_actual_use_fk"] = ("properties.actualUse", "unknown land-use code"),
+        ["parcel_geom_valid"] = ("geometry", "the geometry is not a valid polygon after conversion to WGS84"),
+        ["parcel_registered_area_positive"] = ("properties.registeredAreaM2", "must be greater than 0"),
+        ["parcel_code_format"] = ("properties.code", "must be 1-64 characters without leading or trailing spaces"),
+        ["parcel_name_length"] = ("properties.name", "must be at most 200 characters"),
+    };
+
+    public static ProblemException? Translate(PostgresException e)
+    {
+        var (field, reason) = e.ConstraintName is { } c && Constraints.TryGetValue(c, out var known)
+            ? known
+            : (e.ColumnName ?? "body", e.MessageText);
+        return e.SqlState switch
+        {
+            PostgresErrorCodes.UniqueViolation => Problems.Conflict(field, reason),
+            PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.CheckViolation
+                or PostgresErrorCodes.NotNullViolation or PostgresErrorCodes.StringDataRightTruncation
+                or PostgresErrorCodes.NumericValueOutOfRange => Problems.Invalid(field, reason),
+            _ => null,
+        };
+    }
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace LandRegister.Api.Infrastructure;
+
+/// <summary>The one place that turns a refused request into RFC 9457 problem details.</summary>
+public sealed partial class ProblemHandler(IProblemDetailsService problems, ILogger<ProblemHandler> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken ct)
+    {
+        var problem = exception switch
+        {
+            ProblemException p => p,
+            BadHttpRequestException b => FromBadRequest(b),
+            JsonException j => MalformedJson(j),
+            PostgresException pg => PostgresErrors.Translate(pg),
+            _ => null,
+        };
+        if (problem is null || context.Response.HasStarted) return false;
+        if (problem.Status >= 500) log.LogError(exception, "Request failed");
+
+        var details = new ProblemDetails { Status = problem.Status, Title = problem.Title, Detail = problem.Detail };
+        if (problem.Errors.Count > 0) details.Extensions["errors"] = problem.Errors;
+        foreach (var (key, value) in problem.Extensions) details.Extensions[key] = value;
+        context.Response.StatusCode = problem.Status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
+    }
+
+    static ProblemException FromBadRequest(BadHttpRequestException exception)
+    {
+        if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+            return new ProblemException(413, "The request body is too large.",
+                "The request body exceeds the configured limit (Limits:MaxBodyBytes; Limits:MaxImportBodyBytes for imports).",
+                new Dictionary<string, string[]> { ["body"] = ["too large"] });
+        if (exception.InnerException is JsonException json) return MalformedJson(json);
+        var parameter = BindFailure().Match(exception.Message);
+        var field = parameter.Success ? parameter.Groups["name"].Value : "request";
+        var reason = parameter.Success ? $"'{parameter.Groups["value"].Value}' is not a valid {parameter.Groups["type"].Value.TrimEnd('?')}" : exception.Message;
+        return Problems.BadRequest(char.ToLowerInvariant(field[0]) + field[1..], reason);
+    }
+
+    static ProblemException MalformedJson(JsonException exception)
+    {
+        var field = string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "body" : exception.Path.TrimStart('$', '.');
+        var reason = exception.Message.Contains("could not be mapped", StringComparison.Ordinal)
+            ? "unknown property"
+            : exception.LineNumber is { } line
+                ? $"malformed JSON at line {line + 1}, position {exception.BytePositionInLine + 1}"
+                : "malformed or mistyped JSON value";
+        return Problems.BadRequest(field, reason);
+    }
+
+    [GeneratedRegex("""parameter "(?<type>[^"]+) (?<name>\w+)" from "(?<value>[^"]*)""")]
+    private static partial Regex BindFailure();
+}

@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+using LandRegister.Api.Geometry;
+using LandRegister.Api.Infrastructure;
+
+namespace LandRegister.Api.Parcels;
+
+/// <summary>A parcel (宗地) as a GeoJSON Feature; <c>id</c> is the register's 64-bit parcel id.</summary>
+public sealed record ParcelFeature(long Id, GeoJsonText Geometry, ParcelProperties Properties)
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "Feature";
+}
+
+/// <summary>A parcel's attributes. <c>areaM2</c> and <c>areaMu</c> are computed from the geometry on the spheroid.</summary>
+/// <param name="Code">The business parcel number (宗地编号), unique within the zone.</param>
+/// <param name="PlannedUse">Approved use, a national land-use code (e.g. 100101).</param>
+/// <param name="ActualUse">The use found on the ground, kept apart from the approved one.</param>
+/// <param name="Status">raw_land, clean_land, supplied, under_construction, in_use, low_efficiency, idle, revitalizing or revitalized.</param>
+/// <param name="RegisteredAreaM2">The area on the land title, when known.</param>
+/// <param name="RetiredAt">When the parcel was retired; retired parcels are kept but hidden from lists by default.</param>
+public sealed record ParcelProperties(
+    string Code, string ZoneCode, string? ParkCode, string? Name, string? PlannedUse, string? ActualUse,
+    string Status, decimal? RegisteredAreaM2, double AreaM2, double AreaMu,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? RetiredAt);
+
+/// <summary>A parcel as read from the database; <see cref="Columns"/> is the select list that fills it.</summary>
+sealed record ParcelRow(
+    long Id, string ZoneCode, string Code, string? ParkCode, string? Name, string? PlannedUse, string? ActualUse,
+    string Status, decimal? RegisteredAreaM2, double AreaM2, DateTime CreatedAt, DateTime UpdatedAt, DateTime? RetiredAt,
+    long Version, string Geometry)
+{
+    public const string Columns = """
+        id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, area_m2,
+        created_at, updated_at, retired_at, version, ST_AsGeoJSON(geom, 6) AS geometry
+        """;
+
+    public ParcelFeature ToFeature() => new(Id, new GeoJsonText(Geometry), new ParcelProperties(
+        Code, ZoneCode, ParkCode, Name, PlannedUse, ActualUse, Status, RegisteredAreaM2,
+        Area.Rounded(AreaM2), Area.Mu(AreaM2), CreatedAt, UpdatedAt, RetiredAt));
+}

@@ -1,0 +1,203 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text.Json;
+using Dapper;
+using LandRegister.Api.Geometry;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
+using Microsoft.AspNetCore.Http.Features;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LandRegister.Api.Parcels;
+
+/// <summary>One feature an import refused: its index in the file, its code if it had one, and every reason.</summary>
+public sealed record ImportRejection(int Index, string? Code, IReadOnlyDictionary<string, string[]> Errors);
+
+/// <summary>What an import did.</summary>
+public sealed record ImportReport(int Received, int Imported, IReadOnlyList<ImportRejection> Rejected, long DurationMs);
+
+/// <summary>
+/// Bulk import of a GeoJSON FeatureCollection. Every feature is checked in C# (structure, codes) and sent
+/// to a staging table by binary COPY as EWKB; one INSERT then moves them into the register, where the
+/// table's constraints check geometry, zone, park and code. Only when that fails does the import look
+/// for the culprits, feature by feature, to report them. All or nothing unless atomic=false.
+/// </summary>
+public static class ParcelImport
+{
+    const string Stage = """
+        CREATE TEMP TABLE parcel_import (
+            idx integer PRIMARY KEY, zone_code text, code text, park_code text, name text, planned_use text,
+            actual_use text, status text, registered_area_m2 numeric, geom geometry
+        ) ON COMMIT DROP
+        """;
+
+    const string Copy = """
+        COPY parcel_import (idx, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    const string Diagnose = """
+        SELECT s.idx, 'geometry' AS field,
+               'invalid polygon: ' || d.reason || coalesce(' at [' || ST_X(d.location) || ', ' || ST_Y(d.location) || ']', '') AS reason
+        FROM parcel_import s, ST_IsValidDetail(s.geom) d
+        WHERE NOT d.valid
+        UNION ALL
+        SELECT s.idx, 'geometry', 'not a valid polygon after conversion to WGS84'
+        FROM parcel_import s WHERE ST_IsValid(s.geom) AND NOT ST_IsValid(register_geometry(s.geom))
+        UNION ALL
+        SELECT s.idx, 'properties.zoneCode', 'no zone has this code'
+        FROM parcel_import s WHERE NOT EXISTS (SELECT 1 FROM zone z WHERE z.code = s.zone_code)
+        UNION ALL
+        SELECT s.idx, 'properties.parkCode', 'no park with this code in the parcel''s zone'
+        FROM parcel_import s
+        WHERE s.park_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM park k WHERE k.zone_code = s.zone_code AND k.code = s.park_code)
+        UNION ALL
+        SELECT s.idx, 'properties.code', 'a parcel with this code already exists in the zone (id ' || p.id || ')'
+        FROM parcel_import s JOIN parcel p ON p.zone_code = s.zone_code AND p.code = s.code
+        """;
+
+    const string Insert = """
+        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom)
+        SELECT zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, register_geometry(geom)
+        FROM parcel_import WHERE idx <> ALL (@rejected)
+        ORDER BY idx
+        """;
+
+    public static async Task<IResult> ImportParcels(
+        HttpContext http, NpgsqlDataSource db, LandUseCodes uses, RegisterLimits limits,
+        [Description("Zone of features that do not name one in properties.zoneCode.")] string? zone = null,
+        [Description("CRS of the coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554. A crs member in the file is also read.")] string? crs = null,
+        [Description("true (default): import nothing if any feature is refused; false: import the good features and report the rest.")] bool? atomic = null,
+        [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null,
+        [Description("Where properties are found in the file, e.g. code:numero,registeredAreaM2:contenance. Without code, the feature id is used.")] string? mapping = null)
+    {
+        var clock = Stopwatch.StartNew();
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = limits.MaxImportBodyBytes;
+        var map = ReadMapping(mapping);
+        var useCodes = ParcelsApi.UseScheme(useScheme);
+        await uses.CatalogueAsync();
+
+        using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
+        var root = doc.RootElement;
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var t) || t.GetString() != "FeatureCollection"
+            || !root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
+            throw Problems.Invalid("type", "must be a GeoJSON FeatureCollection with a features array");
+        var options = new ParcelReadOptions(InputCrsOf(crs, root), zone, useCodes, Strict: false, map);
+
+        var drafts = new List<(int Index, ParcelDraft Draft)>(features.GetArrayLength());
+        var rejected = new List<ImportRejection>();
+        var firstIndex = new Dictionary<(string, string), int>();
+        var index = 0;
+        foreach (var feature in features.EnumerateArray())
+        {
+            var errors = new FieldErrors();
+            var draft = ParcelInput.Read(feature, options, uses, errors, $"features[{index}].");
+            if (draft is not null && !firstIndex.TryAdd((draft.ZoneCode, draft.Code), index))
+                errors.Add($"features[{index}].properties.code", $"the same code as features[{firstIndex[(draft.ZoneCode, draft.Code)]}] in this file");
+            if (errors.Any) rejected.Add(new ImportRejection(index, draft?.Code ?? CodeOf(feature), Group(errors)));
+            else drafts.Add((index, draft!));
+            index++;
+        }
+
+        await using var conn = await db.OpenConnectionAsync(http.RequestAborted);
+        await using var tx = await conn.BeginTransactionAsync(http.RequestAborted);
+        await conn.ExecuteAsync(Stage, transaction: tx);
+        await CopyAsync(conn, drafts, http.RequestAborted);
+        var atomicImport = atomic ?? true;
+        if (rejected.Count == 0)
+        {
+            await tx.SaveAsync("clean", http.RequestAborted);
+            try
+            {
+                var all = await InsertAsync(conn, tx, []);
+                await tx.CommitAsync(http.RequestAborted);
+                return TypedResults.Ok(new ImportReport(index, all, [], clock.ElapsedMilliseconds));
+            }
+            catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal))
+            {
+                await tx.RollbackAsync("clean", http.RequestAborted);
+            }
+        }
+        var found = await conn.QueryAsync<(int Idx, string Field, string Reason)>(Diagnose, transaction: tx);
+        var codes = drafts.ToDictionary(d => d.Index, d => d.Draft.Code);
+        rejected.AddRange(found.GroupBy(f => f.Idx).Select(g => new ImportRejection(g.Key, codes[g.Key],
+            g.GroupBy(f => $"features[{g.Key}].{f.Field}").ToDictionary(f => f.Key, f => f.Select(x => x.Reason).ToArray()))));
+        rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
+        if (atomicImport && rejected.Count > 0) throw Refused(index, rejected);
+        var imported = await InsertAsync(conn, tx, rejected.Select(r => r.Index).ToArray());
+        await tx.CommitAsync(http.RequestAborted);
+        return TypedResults.Ok(new ImportReport(index, imported, rejected, clock.ElapsedMilliseconds));
+    }
+
+    static Task<int> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int[] rejected) =>
+        conn.ExecuteAsync(new CommandDefinition(Insert, new { rejected }, tx, commandTimeout: 0));
+
+    static async Task CopyAsync(NpgsqlConnection conn, List<(int Index, ParcelDraft Draft)> drafts, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(Copy, ct);
+        foreach (var (i, d) in drafts)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(i, NpgsqlDbType.Integer, ct);
+            foreach (var text in (string?[])[d.ZoneCode, d.Code, d.ParkCode, d.Name, d.PlannedUse, d.ActualUse, d.Status])
+                await WriteAsync(copy, text, ct);
+            if (d.RegisteredAreaM2 is { } area) await copy.WriteAsync(area, NpgsqlDbType.Numeric, ct);
+            else await copy.WriteNullAsync(ct);
+            await copy.WriteAsync(d.Geometry, NpgsqlDbType.Bytea, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    static Task WriteAsync(NpgsqlBinaryImporter copy, string? text, CancellationToken ct) =>
+        text is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(text, NpgsqlDbType.Text, ct);
+
+    static ProblemException Refused(int received, List<ImportRejection> rejected)
+    {
+        var errors = rejected.SelectMany(r => r.Errors).ToDictionary(e => e.Key, e => e.Value);
+        return new ProblemException(422, "The import was refused; nothing was imported.",
+            $"{rejected.Count} of {received} features were refused (the first: features[{rejected[0].Index}]). " +
+            "Fix them, or send atomic=false to import the others.",
+            errors, new Dictionary<string, object?> { ["received"] = received, ["imported"] = 0, ["rejected"] = rejected });
+    }
+
+    static InputCrs InputCrsOf(string? query, JsonElement root)
+    {
+        var named = root.TryGetProperty("crs", out var c) && c.TryGetProperty("properties", out var p)
+                    && p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String
+            ? n.GetString()
+            : null;
+        var fromQuery = Crs.Parse(query);
+        if (named is null) return fromQuery;
+        var fromFile = Crs.Parse(named, "crs.properties.name");
+        if (query is not null && fromFile != fromQuery)
+            throw Problems.BadRequest("crs", $"the crs parameter ({fromQuery.Name}) contradicts the file's crs member ({fromFile.Name})");
+        return fromFile;
+    }
+
+    static Dictionary<string, string>? ReadMapping(string? mapping)
+    {
+        if (string.IsNullOrWhiteSpace(mapping)) return null;
+        var map = new Dictionary<string, string>();
+        foreach (var pair in mapping.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split(':', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[1].Length == 0 || !ParcelInput.Writable.Contains(parts[0]))
+            {
+                var errors = new FieldErrors();
+                errors.AddUnknown("mapping", $"'{pair}' is not property:sourceName with a writable property", ParcelInput.Writable);
+                throw errors.ToProblem();
+            }
+            map[parts[0]] = parts[1];
+        }
+        return map;
+    }
+
+    static Dictionary<string, string[]> Group(FieldErrors errors) =>
+        errors.All.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray());
+
+    static string? CodeOf(JsonElement feature) =>
+        feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
+        && p.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+}

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using LandRegister.Api.Geometry;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
+
+namespace LandRegister.Api.Parcels;
+
+/// <summary>A parcel read from a client's GeoJSON Feature, checked and ready to insert.</summary>
+public sealed record ParcelDraft(
+    string ZoneCode, string Code, string? ParkCode, string? Name, string? PlannedUse, string? ActualUse,
+    string Status, decimal? RegisteredAreaM2, byte[] Geometry);
+
+/// <summary>How to read features: the CRS, defaults, legacy codes, and (for imports) where each property is found.</summary>
+public sealed record ParcelReadOptions(InputCrs Crs, string? DefaultZone, string? UseScheme, bool Strict,
+    IReadOnlyDictionary<string, string>? Mapping = null);
+
+public static class ParcelInput
+{
+    /// <summary>The properties a client may set.</summary>
+    public static readonly string[] Writable =
+        ["code", "zoneCode", "parkCode", "name", "plannedUse", "actualUse", "status", "registeredAreaM2"];
+
+    /// <summary>Output-only properties: accepted (and ignored) so a feature read from the API can be sent back.</summary>
+    public static readonly string[] ReadOnly = ["areaM2", "areaMu", "createdAt", "updatedAt", "retiredAt"];
+
+    /// <summary>
+    /// Reads one Feature; returns null after adding every problem to <paramref name="errors"/>, each named by
+    /// its path under <paramref name="prefix"/> (e.g. <c>features[3].</c>).
+    /// </summary>
+    public static ParcelDraft? Read(JsonElement feature, ParcelReadOptions options, LandUseCodes uses, FieldErrors errors, string prefix = "")
+    {
+        var before = errors.Count;
+        if (feature.ValueKind != JsonValueKind.Object || !feature.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || type.GetString() != "Feature")
+        {
+            errors.Add(prefix + "type", "must be a GeoJSON Feature (\"type\": \"Feature\")");
+            return null;
+        }
+        var properties = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object ? p : default;
+        var reader = new PropertyReader(properties, prefix + "properties.", options, errors);
+        if (options.Strict) reader.RejectUnknown();
+
+        var code = reader.String("code") ?? FeatureId(feature);
+        var zone = reader.String("zoneCode") ?? options.DefaultZone;
+        var status = reader.String("status") ?? ParcelStatus.RawLand;
+        var area = reader.Decimal("registeredAreaM2");
+        var draft = new ParcelDraft(
+            ZoneCode: zone ?? "",
+            Code: code?.Trim() ?? "",
+            ParkCode: reader.String("parkCode"),
+            Name: reader.String("name"),
+            PlannedUse: uses.Resolve(reader.String("plannedUse"), options.UseScheme, prefix + "properties.plannedUse", errors),
+            ActualUse: uses.Resolve(reader.String("actualUse"), options.UseScheme, prefix + "properties.actualUse", errors),
+            Status: status,
+            RegisteredAreaM2: area,
+            Geometry: feature.TryGetProperty("geometry", out var g) && g.ValueKind != JsonValueKind.Null
+                ? GeoJsonGeometry.ReadPolygonal(g, prefix + "geometry", options.Crs, errors) ?? []
+                : Missing(errors, prefix + "geometry"));
+
+        if (string.IsNullOrWhiteSpace(code)) errors.Add(prefix + "properties.code", "required (the parcel number, 宗地编号)");
+        else if (draft.Code.Length > 64) errors.Add(prefix + "properties.code", "must be at most 64 characters");
+        if (string.IsNullOrWhiteSpace(zone)) errors.Add(prefix + "properties.zoneCode", "required");
+        if (!ParcelStatus.IsKnown(status))
+            errors.AddUnknown(prefix + "properties.status", $"unknown status '{status}'", ParcelStatus.All);
+        if (area is <= 0) errors.Add(prefix + "properties.registeredAreaM2", "must be greater than 0");
+        if (draft.Name is { Length: > 200 }) errors.Add(prefix + "properties.name", "must be at most 200 characters");
+        return errors.Count == before ? draft : null;
+    }
+
+    static string? FeatureId(JsonElement feature) =>
+        feature.TryGetProperty("id", out var id) ? id.ValueKind switch
+        {
+            JsonValueKind.String => id.GetString(),
+            JsonValueKind.Number => id.GetRawText(),
+            _ => null,
+        } : null;
+
+    static byte[] Missing(FieldErrors errors, string field)
+    {
+        errors.Add(field, "required: a GeoJSON Polygon or MultiPolygon");
+        return [];
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using System.Text.Json;
+using Dapper;
+using LandRegister.Api.Geometry;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
+
+namespace LandRegister.Api.Parcels;
+
+/// <summary>
+/// A checked parcel filter and the SQL it becomes. Every value is a parameter; the SQL text is built only
+/// from the fixed fragments below. Paging is keyset on the parcel id.
+/// </summary>
+public sealed class ParcelQuery
+{
+    public const int DefaultLimit = 100;
+    public const int MaxLimit = 10_000;
+
+    string[] statuses = [];
+    string[] usePrefixes = [];
+    string[] parks = [];
+    string[] zones = [];
+    double? minM2, maxM2;
+    double[]? bbox;
+    byte[]? intersects;
+    bool includeRetired;
+
+    public int Limit { get; private set; } = DefaultLimit;
+    public long? After { get; private set; }
+
+    public static ParcelQuery From(ParcelListParameters p, LandUseCodes uses)
+    {
+        var errors = new FieldErrors();
+        JsonElement? geometry = null;
+        if (p.Intersects is not null)
+        {
+            try { geometry = JsonDocument.Parse(p.Intersects).RootElement; }
+            catch (JsonException) { errors.AddUnreadable("intersects", "must be a GeoJSON geometry object"); }
+        }
+        double[]? box = null;
+        if (p.Bbox is not null)
+        {
+            var parts = p.Bbox.Split(',');
+            box = parts.Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
+            if (parts.Length != 4 || box.Any(double.IsNaN)) errors.AddUnreadable("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat");
+        }
+        var search = new ParcelSearch(Split(p.Status), Split(p.PlannedUse), Split(p.Park), Split(p.Zone),
+            p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor);
+        return From(search, uses, errors);
+    }
+
+    public static ParcelQuery From(ParcelSearch s, LandUseCodes uses, FieldErrors? errors = null)
+    {
+        errors ??= new FieldErrors();
+        var q = new ParcelQuery { includeRetired = s.IncludeRetired ?? false };
+        q.statuses = s.Status ?? [];
+        foreach (var status in q.statuses.Where(x => !ParcelStatus.IsKnown(x)))
+            errors.AddUnknown("status", $"unknown status '{status}'", ParcelStatus.All);
+        q.usePrefixes = (s.PlannedUse ?? []).Select(u => uses.Resolve(u, null, "plannedUse", errors) + "%").ToArray();
+        q.parks = s.Park ?? [];
+        q.zones = s.Zone ?? [];
+        if (s.MinAreaMu is < 0) errors.Add("minAreaMu", "must not be negative");
+        if (s.MaxAreaMu < s.MinAreaMu) errors.Add("maxAreaMu", "must not be less than minAreaMu");
+        q.minM2 = s.MinAreaMu is { } min ? Area.SquareMetres(min) : null;
+        q.maxM2 = s.MaxAreaMu is { } max ? Area.SquareMetres(max) : null;
+        if (s.Bbox is { } b && errors.Count == 0)
+        {
+            if (b.Length != 4) errors.AddUnreadable("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat");
+            else if (b[0] > b[2] || b[1] > b[3]) errors.Add("bbox", "min must not exceed max (boxes across the antimeridian are not supported)");
+            else if (!InputCrs.Wgs84.Contains(b[0], b[1]) || !InputCrs.Wgs84.Contains(b[2], b[3])) errors.Add("bbox", "outside the lon/lat range");
+            q.bbox = b;
+        }
+        if (s.Intersects is { ValueKind: not JsonValueKind.Null } g)
+        {
+            q.intersects = GeoJsonGeometry.ReadAny(g, "intersects", Crs.Parse(s.Crs), errors);
+        }
+        if (s.Limit is < 1 or > MaxLimit) errors.Add("limit", $"must be between 1 and {MaxLimit}");
+        q.Limit = s.Limit ?? DefaultLimit;
+        if (s.Cursor is not null)
+        {
+            if (long.TryParse(s.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after)) q.After = after;
+            else errors.AddUnreadable("cursor", "not a cursor from a next link");
+        }
+        errors.ThrowIfAny();
+        return q;
+    }
+
+    static string[]? Split(string[]? values) =>
+        values?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+
+    /// <summary>The WHERE clause (without the cursor when <paramref name="paging"/> is false) and its parameters.</summary>
+    public string Where(DynamicParameters args, bool paging)
+    {
+        var where = new List<string>();
+        if (!includeRetired) where.Add("retired_at IS NULL");
+        if (statuses.Length > 0) { where.Add("status = ANY(@statuses)"); args.Add("statuses", statuses); }
+        if (usePrefixes.Length > 0) { where.Add("planned_use LIKE ANY(@usePrefixes)"); args.Add("usePrefixes", usePrefixes); }
+        if (parks.Length > 0) { where.Add("park_code = ANY(@parks)"); args.Add("parks", parks); }
+        if (zones.Length > 0) { where.Add("zone_code = ANY(@zones)"); args.Add("zones", zones); }
+        if (minM2 is not null) { where.Add("area_m2 >= @minM2"); args.Add("minM2", minM2); }
+        if (maxM2 is not null) { where.Add("area_m2 <= @maxM2"); args.Add("maxM2", maxM2); }
+        if (bbox is { } b)
+        {
+            where.Add("ST_Intersects(geom, ST_MakeEnvelope(@minX, @minY, @maxX, @maxY, 4326))");
+            args.AddDynamicParams(new { minX = b[0], minY = b[1], maxX = b[2], maxY = b[3] });
+        }
+        if (intersects is not null)
+        {
+            where.Add("ST_Intersects(geom, ST_Transform(ST_GeomFromEWKB(@intersects), 4326))");
+            args.Add("intersects", intersects);
+        }
+        if (paging && After is not null) { where.Add("id > @after"); args.Add("after", After); }
+        return where.Count == 0 ? "true" : string.Join(" AND ", where);
+    }
+}

@@ -1,0 +1,55 @@
+using Dapper;
+using LandRegister.Api.Infrastructure;
+using Npgsql;
+
+namespace LandRegister.Api.Parcels;
+
+/// <summary>The parcel register's SQL, in one place.</summary>
+static class ParcelSql
+{
+    public const string ById = $"SELECT {ParcelRow.Columns} FROM parcel WHERE id = @id";
+
+    public const string Insert = $"""
+        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom)
+        VALUES (@ZoneCode, @Code, @ParkCode, @Name, @PlannedUse, @ActualUse, @Status, @RegisteredAreaM2, register_geometry(ST_GeomFromEWKB(@Geometry)))
+        RETURNING {ParcelRow.Columns}
+        """;
+
+    public const string Retire = """
+        UPDATE parcel SET retired_at = now(), updated_at = now(), version = version + 1
+        WHERE id = @id AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL
+        RETURNING version
+        """;
+
+    /// <summary>The statement behind one page of <c>GET /api/parcels</c>: the exact match count, then the page (one row more, to know if another follows).</summary>
+    public static string Page(ParcelQuery query, DynamicParameters args)
+    {
+        args.Add("take", query.Limit + 1);
+        return $"""
+            SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)};
+            SELECT {ParcelRow.Columns} FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY id LIMIT @take
+            """;
+    }
+
+    public static async Task<(long Matched, List<ParcelRow> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
+    {
+        var args = new DynamicParameters();
+        var sql = Page(query, args);
+        await using var conn = await db.OpenConnectionAsync();
+        await using var grid = await conn.QueryMultipleAsync(sql, args);
+        var matched = await grid.ReadSingleAsync<long>();
+        var rows = (await grid.ReadAsync<ParcelRow>()).AsList();
+        return (matched, rows);
+    }
+
+    /// <summary>Why a conditional write touched no row: 404 (no such parcel), 409 (retired) or 412 (stale ETag).</summary>
+    public static async Task<ProblemException> WhyNotWrittenAsync(NpgsqlConnection conn, long id)
+    {
+        var current = await conn.QuerySingleOrDefaultAsync<(long Version, DateTime? RetiredAt)>(
+            "SELECT version, retired_at FROM parcel WHERE id = @id", new { id });
+        if (current == default) return Problems.NotFound($"No parcel has the id {id}.");
+        if (current.RetiredAt is { } at)
+            return Problems.Conflict("id", $"parcel {id} was retired at {at:O}; retired parcels are kept as they were");
+        return Problems.PreconditionFailed(ETags.For(current.Version));
+    }
+}

@@ -1,0 +1,141 @@
+using System.ComponentModel;
+using System.Text.Json;
+using Dapper;
+using LandRegister.Api.Geometry;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
+using Microsoft.AspNetCore.Mvc;
+using Npgsql;
+
+namespace LandRegister.Api.Parcels;
+
+public static class ParcelsApi
+{
+    const string GeoJson = FeatureCollection<ParcelFeature>.MediaType;
+
+    public static RouteGroupBuilder MapParcels(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/parcels").WithTags("Parcels");
+        group.MapGet("/", ListParcels).WithName(nameof(ListParcels))
+            .WithSummary("List parcels: filters, bbox, keyset paging").Produces<FeatureCollection<ParcelFeature>>(200, GeoJson);
+        group.MapPost("/search", SearchParcels).WithName(nameof(SearchParcels))
+            .WithSummary("List parcels with the filters in the body, for geometries too large for a URL")
+            .Produces<FeatureCollection<ParcelFeature>>(200, GeoJson);
+        group.MapGet("/{id:long}", GetParcel).WithName(nameof(GetParcel))
+            .WithSummary("Get a parcel as a GeoJSON Feature").Produces<ParcelFeature>(200, GeoJson).Produces(304);
+        group.MapPost("/", CreateParcel).WithName(nameof(CreateParcel))
+            .WithSummary("Register a parcel from a GeoJSON Feature").Produces<ParcelFeature>(201, GeoJson);
+        group.MapPatch("/{id:long}", PatchParcel).WithName(nameof(PatchParcel))
+            .WithSummary("Change a parcel with a JSON merge patch (If-Match required)").Produces<ParcelFeature>(200, GeoJson);
+        group.MapDelete("/{id:long}", RetireParcel).WithName(nameof(RetireParcel))
+            .WithSummary("Retire a parcel: kept, hidden from lists (If-Match required)").Produces(204);
+        group.MapPost("/import", ParcelImport.ImportParcels).WithName(nameof(ParcelImport.ImportParcels))
+            .WithSummary("Import a GeoJSON FeatureCollection of parcels, all or nothing by default");
+        return group;
+    }
+
+    public static async Task<IResult> ListParcels([AsParameters] ParcelListParameters parameters, NpgsqlDataSource db, LandUseCodes uses, HttpContext http)
+    {
+        await uses.CatalogueAsync();
+        var query = ParcelQuery.From(parameters, uses);
+        return await PageAsync(db, query, http, cursor => new Link(Links.WithCursor(http.Request, cursor), "next", GeoJson));
+    }
+
+    public static async Task<IResult> SearchParcels(ParcelSearch search, NpgsqlDataSource db, LandUseCodes uses, HttpContext http)
+    {
+        await uses.CatalogueAsync();
+        var query = ParcelQuery.From(search, uses);
+        return await PageAsync(db, query, http,
+            cursor => new Link(Links.Self(http.Request), "next", GeoJson, Method: "POST", Body: search with { Cursor = cursor }));
+    }
+
+    static async Task<IResult> PageAsync(NpgsqlDataSource db, ParcelQuery query, HttpContext http, Func<string, Link> next)
+    {
+        var (matched, rows) = await ParcelSql.PageAsync(db, query);
+        var more = rows.Count > query.Limit;
+        if (more) rows.RemoveAt(rows.Count - 1);
+        var links = new List<Link> { new(Links.Self(http.Request), "self", GeoJson) };
+        if (more) links.Add(next(rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        Links.SetHeader(http.Response, links);
+        var features = rows.ConvertAll(r => r.ToFeature());
+        return TypedResults.Json(
+            new FeatureCollection<ParcelFeature>(matched, features.Count, DateTimeOffset.UtcNow, links, features),
+            contentType: GeoJson);
+    }
+
+    public static async Task<IResult> GetParcel(long id, NpgsqlDataSource db, HttpContext http)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id })
+            ?? throw Problems.NotFound($"No parcel has the id {id}.");
+        ETags.Set(http.Response, row.Version);
+        if (http.Request.Headers.IfNoneMatch == ETags.For(row.Version)) return TypedResults.StatusCode(304);
+        return TypedResults.Json(row.ToFeature(), contentType: GeoJson);
+    }
+
+    public static async Task<IResult> CreateParcel(
+        [FromBody] JsonElement feature, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        [Description("CRS of the coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554.")] string? crs = null,
+        [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null)
+    {
+        var options = new ParcelReadOptions(Crs.Parse(crs), null, UseScheme(useScheme), Strict: true);
+        await uses.CatalogueAsync();
+        var errors = new FieldErrors();
+        var draft = ParcelInput.Read(feature, options, uses, errors) ?? throw errors.ToProblem();
+        await using var conn = await db.OpenConnectionAsync();
+        await GeometryValidity.EnsureValidAsync(conn, draft.Geometry, "geometry");
+        var row = await conn.QuerySingleAsync<ParcelRow>(ParcelSql.Insert, draft);
+        ETags.Set(http.Response, row.Version);
+        http.Response.Headers.Location = $"/api/parcels/{row.Id}";
+        return TypedResults.Json(row.ToFeature(), contentType: GeoJson, statusCode: 201);
+    }
+
+    public static async Task<IResult> PatchParcel(
+        long id, [FromBody] JsonElement patch, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        [Description("CRS of the geometry's coordinates, as for create.")] string? crs = null,
+        [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null)
+    {
+        var version = ETags.RequiredVersion(http.Request);
+        var options = new ParcelReadOptions(Crs.Parse(crs), null, UseScheme(useScheme), Strict: true);
+        await uses.CatalogueAsync();
+        var plan = ParcelPatch.Read(patch, options, uses);
+        await using var conn = await db.OpenConnectionAsync();
+        if (plan.Geometry is not null) await GeometryValidity.EnsureValidAsync(conn, plan.Geometry, "geometry");
+        plan.Args.AddDynamicParams(new { id, version });
+        var row = plan.IsEmpty
+            ? await conn.QuerySingleOrDefaultAsync<ParcelRow>(
+                $"{ParcelSql.ById} AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL", plan.Args)
+            : await conn.QuerySingleOrDefaultAsync<ParcelRow>($"""
+                UPDATE parcel SET {plan.SetClause}, updated_at = now(), version = version + 1
+                WHERE id = @id AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL
+                RETURNING {ParcelRow.Columns}
+                """, plan.Args);
+        if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id);
+        ETags.Set(http.Response, row.Version);
+        return TypedResults.Json(row.ToFeature(), contentType: GeoJson);
+    }
+
+    public static async Task<IResult> RetireParcel(long id, NpgsqlDataSource db, HttpContext http)
+    {
+        var version = ETags.RequiredVersion(http.Request);
+        await using var conn = await db.OpenConnectionAsync();
+        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelSql.Retire, new { id, version });
+        if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id);
+        ETags.Set(http.Response, newVersion.Value);
+        return TypedResults.NoContent();
+    }
+
+    internal static string? UseScheme(string? scheme) => scheme switch
+    {
+        null or "" or "national" => null,
+        LandUseCodes.LegacyScheme => scheme,
+        _ => throw UnknownScheme(scheme),
+    };
+
+    static ProblemException UnknownScheme(string scheme)
+    {
+        var errors = new FieldErrors();
+        errors.AddUnknown("useScheme", $"unknown land-use scheme '{scheme}'", ["national", LandUseCodes.LegacyScheme]);
+        return errors.ToProblem();
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text.Json;
+using LandRegister.Api.Infrastructure;
+
+namespace LandRegister.Api.Parcels;
+
+/// <summary>Typed access to a Feature's properties, following an import's property mapping, with errors named by path.</summary>
+sealed class PropertyReader(JsonElement properties, string prefix, ParcelReadOptions options, FieldErrors errors)
+{
+    string Source(string name) => options.Mapping?.GetValueOrDefault(name) ?? name;
+
+    bool TryGet(string name, out JsonElement value)
+    {
+        value = default;
+        return properties.ValueKind == JsonValueKind.Object
+               && properties.TryGetProperty(Source(name), out value)
+               && value.ValueKind != JsonValueKind.Null;
+    }
+
+    public string? String(string name)
+    {
+        if (!TryGet(name, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (value.ValueKind == JsonValueKind.Number && options.Mapping?.ContainsKey(name) == true) return value.GetRawText();
+        errors.Add(prefix + Source(name), "must be a string");
+        return null;
+    }
+
+    public decimal? Decimal(string name)
+    {
+        if (!TryGet(name, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var d) && d < 1_000_000_000_000m) return d;
+        errors.Add(prefix + Source(name), "must be a number of square metres");
+        return null;
+    }
+
+    public void RejectUnknown()
+    {
+        if (properties.ValueKind != JsonValueKind.Object) return;
+        foreach (var p in properties.EnumerateObject())
+            if (!ParcelInput.Writable.Contains(p.Name) && !ParcelInput.ReadOnly.Contains(p.Name))
+                errors.AddUnreadable(prefix + p.Name, "unknown property");
+    }
+}

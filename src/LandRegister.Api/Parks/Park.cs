@@ -1,0 +1,38 @@
+using System.Text.Json;
+using LandRegister.Api.Geometry;
+using LandRegister.Api.Infrastructure;
+
+namespace LandRegister.Api.Parks;
+
+/// <summary>A park (园区) of a development zone, e.g. the new-materials park.</summary>
+/// <param name="Boundary">GeoJSON MultiPolygon in WGS84, or null when not yet drawn.</param>
+/// <param name="AreaMu">Area inside the boundary in mu (亩), on the spheroid.</param>
+public sealed record Park(
+    string Code, string ZoneCode, string Name, GeoJsonText? Boundary, string[] LeadingIndustries,
+    double? AreaMu, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A park to create; <c>boundary</c> is a GeoJSON Polygon or MultiPolygon in the CRS named by <c>crs</c>.</summary>
+public sealed record ParkInput(string? Code, string? ZoneCode, string? Name, JsonElement? Boundary, string[]? LeadingIndustries)
+{
+    /// <summary>Checks every field; returns the boundary as EWKB (or null when none was sent).</summary>
+    public byte[]? Validate(InputCrs crs)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(Code)) errors.Add("code", "required");
+        if (string.IsNullOrWhiteSpace(ZoneCode)) errors.Add("zoneCode", "required");
+        if (string.IsNullOrWhiteSpace(Name)) errors.Add("name", "required");
+        if (LeadingIndustries?.Any(string.IsNullOrWhiteSpace) == true) errors.Add("leadingIndustries", "entries must not be empty");
+        var boundary = Boundary is { ValueKind: not JsonValueKind.Null } b ? GeoJsonGeometry.ReadPolygonal(b, "boundary", crs, errors) : null;
+        errors.ThrowIfAny();
+        return boundary;
+    }
+}
+
+sealed record ParkRow(
+    string Code, string ZoneCode, string Name, string? Boundary, string[] LeadingIndustries,
+    double? AreaM2, DateTime CreatedAt, DateTime UpdatedAt, long Version)
+{
+    public Park ToContract() => new(
+        Code, ZoneCode, Name, Boundary is null ? null : new GeoJsonText(Boundary), LeadingIndustries,
+        AreaM2 is { } m2 ? Area.Mu(m2) : null, CreatedAt, UpdatedAt);
+}

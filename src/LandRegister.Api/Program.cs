@@ -1,0 +1,44 @@
+using LandRegister.Api.Health;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
+using LandRegister.Api.Parcels;
+using LandRegister.Api.Parks;
+using LandRegister.Api.Zones;
+using Npgsql;
+
+var builder = WebApplication.CreateBuilder(args);
+var limits = RegisterLimits.From(builder.Configuration);
+builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
+builder.Services.AddSingleton(limits);
+builder.Services.AddRegisterDatabase(builder.Configuration);
+builder.Services.AddSingleton<LandUseCodes>();
+builder.Services.AddRegisterJson();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+    c.ProblemDetails.Instance ??= $"{c.HttpContext.Request.Method} {c.HttpContext.Request.Path}");
+builder.Services.AddExceptionHandler<ProblemHandler>();
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddRegisterOpenApi();
+
+var app = builder.Build();
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDocs();
+app.MapHealth();
+app.MapZones();
+app.MapParks();
+app.MapLandUses();
+app.MapParcels();
+
+// The build-time OpenAPI generator runs this program without a database.
+var generatingDocument = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
+if (!generatingDocument)
+{
+    var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+    await app.Services.GetRequiredService<Migrator>().ApplyAsync();
+    if (app.Configuration.GetValue<bool>("LandRegister:LoadDemo"))
+        await DemoData.LoadAsync(db, app.Logger);
+}
+
+app.Run();
+
+public partial class Program;

@@ -1,0 +1,30 @@
+using LandRegister.Api.Infrastructure;
+
+namespace LandRegister.Api.Zones;
+
+/// <summary>A development zone (开发区).</summary>
+/// <param name="Code">Short code, unique in the register, e.g. <c>LS</c>.</param>
+/// <param name="Name">Full name, e.g. 涟水经济开发区.</param>
+/// <param name="GkEpsg">EPSG code of the zone's CGCS2000 3-degree Gauss-Krüger projection (4513-4554).</param>
+public sealed record Zone(string Code, string Name, int GkEpsg, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
+/// <summary>A zone to create.</summary>
+public sealed record ZoneInput(string? Code, string? Name, int? GkEpsg)
+{
+    public void Validate()
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(Code)) errors.Add("code", "required");
+        if (string.IsNullOrWhiteSpace(Name)) errors.Add("name", "required");
+        if (GkEpsg is null) errors.Add("gkEpsg", "required");
+        else if (GkEpsg is < 4513 or > 4554) errors.Add("gkEpsg", "must be a CGCS2000 3-degree Gauss-Krüger EPSG code, 4513-4554");
+        errors.ThrowIfAny();
+    }
+}
+
+sealed record ZoneRow(string Code, string Name, int GkEpsg, DateTime CreatedAt, DateTime UpdatedAt, long Version)
+{
+    public Zone ToContract() => new(Code, Name, GkEpsg, CreatedAt, UpdatedAt);
+}
+
+public sealed record ItemList<T>(IReadOnlyList<T> Items);
