@@ -13,8 +13,7 @@ builder.Services.AddSingleton(limits);
 builder.Services.AddRegisterDatabase(builder.Configuration);
 builder.Services.AddSingleton<LandUseCodes>();
 builder.Services.AddRegisterJson();
-builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
-    c.ProblemDetails.Instance ??= $"{c.HttpContext.Request.Method} {c.HttpContext.Request.Path}");
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandler.Complete);
 builder.Services.AddExceptionHandler<ProblemHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddRegisterOpenApi();

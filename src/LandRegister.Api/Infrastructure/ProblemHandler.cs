@@ -29,11 +29,29 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
     }
 
+    const string TooLarge = "The request body exceeds the configured limit (Limits:MaxBodyBytes; Limits:MaxImportBodyBytes for imports).";
+
+    /// <summary>
+    /// Completes every problem the app writes, including those ASP.NET Core writes itself (a body over the
+    /// limit is refused by the server before any handler runs).
+    /// </summary>
+    public static void Complete(ProblemDetailsContext context)
+    {
+        var details = context.ProblemDetails;
+        details.Instance ??= $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path}";
+        details.Type ??= "about:blank";
+        if (details.Status == StatusCodes.Status413PayloadTooLarge && !details.Extensions.ContainsKey("errors"))
+        {
+            details.Title = "The request body is too large.";
+            details.Detail = TooLarge;
+            details.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = ["too large"] };
+        }
+    }
+
     static ProblemException FromBadRequest(BadHttpRequestException exception)
     {
         if (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-            return new ProblemException(413, "The request body is too large.",
-                "The request body exceeds the configured limit (Limits:MaxBodyBytes; Limits:MaxImportBodyBytes for imports).",
+            return new ProblemException(413, "The request body is too large.", TooLarge,
                 new Dictionary<string, string[]> { ["body"] = ["too large"] });
         if (exception.InnerException is JsonException json) return MalformedJson(json);
         var parameter = BindFailure().Match(exception.Message);

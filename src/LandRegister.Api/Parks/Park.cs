@@ -28,10 +28,19 @@ public sealed record ParkInput(string? Code, string? ZoneCode, string? Name, Jso
     }
 }
 
-sealed record ParkRow(
-    string Code, string ZoneCode, string Name, string? Boundary, string[] LeadingIndustries,
-    double? AreaM2, DateTime CreatedAt, DateTime UpdatedAt, long Version)
+/// <summary>A park as read from the database (a class: Dapper maps text[] only onto properties).</summary>
+sealed class ParkRow
 {
+    public string Code { get; init; } = "";
+    public string ZoneCode { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string? Boundary { get; init; }
+    public string[] LeadingIndustries { get; init; } = [];
+    public double? AreaM2 { get; init; }
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+    public long Version { get; init; }
+
     public Park ToContract() => new(
         Code, ZoneCode, Name, Boundary is null ? null : new GeoJsonText(Boundary), LeadingIndustries,
         AreaM2 is { } m2 ? Area.Mu(m2) : null, CreatedAt, UpdatedAt);

@@ -51,7 +51,7 @@ public static class ParksApi
         if (boundary is not null) await GeometryValidity.EnsureValidAsync(conn, boundary, "boundary");
         var row = await conn.QuerySingleAsync<ParkRow>($"""
             INSERT INTO park (code, zone_code, name, boundary, leading_industries)
-            VALUES (@Code, @ZoneCode, btrim(@Name), register_geometry(ST_GeomFromEWKB(@boundary)), @industries)
+            VALUES (@Code, @ZoneCode, btrim(@Name), register_geometry(ST_GeomFromEWKB(@boundary::bytea)), @industries)
             RETURNING {Columns}
             """,
             new { input.Code, input.ZoneCode, input.Name, boundary, industries = input.LeadingIndustries ?? [] });

@@ -1,0 +1,73 @@
+using System.Net;
+using Dapper;
+using LandRegister.Tests.Support;
+
+namespace LandRegister.Tests.Demo;
+
+public sealed class DemoApp : RegisterApp
+{
+    protected override IReadOnlyDictionary<string, string?> Settings =>
+        new Dictionary<string, string?> { ["LandRegister:LoadDemo"] = "true" };
+}
+
+/// <summary>The demo zone that <c>make run</c> loads: Lianshui's four parks, a few hundred parcels, three reserves.</summary>
+public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
+{
+    [Fact]
+    public async Task The_demo_parcels_are_served_by_the_api()
+    {
+        var response = await app.Client.GetAsync("/api/parcels?limit=5");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var page = await response.JsonAsync();
+        Assert.Equal(5, (int)page["numberReturned"]!);
+        Assert.InRange((int)page["numberMatched"]!, 200, 400);
+        Assert.Equal("LSKFQ", (string)page["features"]![0]!["properties"]!["zoneCode"]!);
+    }
+
+    [Fact]
+    public async Task The_demo_zone_has_four_parks_and_every_status()
+    {
+        await using var conn = await app.OpenAsync();
+        Assert.Equal(["LS-AIR", "LS-CORE", "LS-FOOD", "LS-NM"], await conn.QueryAsync<string>("SELECT code FROM park ORDER BY code"));
+        var statuses = (await conn.QueryAsync<string>("SELECT DISTINCT status FROM parcel")).ToHashSet();
+        Assert.Equal(9, statuses.Count);
+        Assert.True(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM parcel WHERE status = 'raw_land'") >= 5);
+        Assert.True(await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM parcel WHERE actual_use <> planned_use") >= 3);
+        Assert.Equal(0, await conn.ExecuteScalarAsync<long>(
+            "SELECT count(*) FROM parcel p JOIN park k ON k.code = p.park_code WHERE NOT ST_Within(p.geom, k.boundary)"));
+    }
+
+    [Fact]
+    public async Task The_demo_zone_has_three_contiguous_clean_industrial_blocks_of_500_mu_one_of_679()
+    {
+        await using var conn = await app.OpenAsync();
+        var blocks = (await conn.QueryAsync<double>("""
+            WITH c AS (
+                SELECT area_m2, ST_ClusterDBSCAN(geom, 0, 1) OVER () AS block
+                FROM parcel WHERE status = 'clean_land' AND planned_use LIKE '1001%')
+            SELECT sum(area_m2) * 0.0015 FROM c GROUP BY block HAVING count(*) > 1 AND sum(area_m2) * 0.0015 >= 500
+            ORDER BY 1 DESC
+            """)).ToList();
+        Assert.Equal(3, blocks.Count);
+        Assert.Equal(679, blocks[0], 0.5);
+    }
+
+    [Fact]
+    public async Task The_demo_is_generated_the_same_way_every_time()
+    {
+        var again = await TestDatabase.CreateAsync();
+        try
+        {
+            await using (var db = Npgsql.NpgsqlDataSource.Create(again))
+                await LandRegister.Api.Infrastructure.DemoData.LoadAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+            const string fingerprint = "SELECT md5(string_agg(code || status || coalesce(planned_use, '') || ST_AsText(geom, 7), ',' ORDER BY code)) FROM parcel";
+            var first = await app.ScalarAsync<string>(fingerprint);
+            await using var conn = new Npgsql.NpgsqlConnection(again);
+            Assert.Equal(first, await conn.ExecuteScalarAsync<string>(fingerprint));
+        }
+        finally
+        {
+            await TestDatabase.DropAsync(again);
+        }
+    }
+}
