@@ -1,0 +1,45 @@
+# LandRegister — the two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DB_PORT  ?= 55432
+API_URL  ?= http://127.0.0.1:5080
+CONFIG   ?= Release
+export LANDREGISTER_DB_PORT := $(DB_PORT)
+REGISTER_DB := Host=127.0.0.1;Port=$(DB_PORT);Username=postgres;Database=landregister
+
+.PHONY: help run test bench build db-start db-stop
+
+help:
+	@echo "make run      start the local database, load the demo zone, serve the API on $(API_URL)"
+	@echo "make test     start the local database (if needed), run every test, stop what was started"
+	@echo "make bench    run the benchmarks; results go to bench/results/"
+	@echo "make db-stop  stop the local database cluster (port $(DB_PORT))"
+
+build:
+	dotnet build LandRegister.sln -c $(CONFIG)
+
+db-start:
+	@db/local.sh start >/dev/null
+	@db/local.sh createdb landregister
+
+db-stop:
+	@db/local.sh stop
+
+run: db-start
+	ConnectionStrings__Register="$(REGISTER_DB)" LandRegister__LoadDemo=true \
+		dotnet run --project src/LandRegister.Api -c $(CONFIG) -- --urls $(API_URL)
+
+test:
+	@started=$$(db/local.sh start); \
+	trap 'if [ "$$started" = started ]; then db/local.sh stop >/dev/null; fi' EXIT; \
+	LANDREGISTER_TEST_DB="Host=127.0.0.1;Port=$(DB_PORT);Username=postgres" \
+		dotnet test LandRegister.sln -c $(CONFIG) --logger "console;verbosity=normal"
+
+bench:
+	@started=$$(db/local.sh start); \
+	trap 'if [ "$$started" = started ]; then db/local.sh stop >/dev/null; fi' EXIT; \
+	bench/prepare.sh && \
+	dotnet build LandRegister.sln -c Release && \
+	dotnet run --project bench/LandRegister.Bench -c Release --no-build -- \
+		--server "Host=127.0.0.1;Port=$(DB_PORT);Username=postgres" --out bench/results

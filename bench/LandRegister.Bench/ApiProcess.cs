@@ -1,0 +1,67 @@
+using System.Diagnostics;
+
+namespace LandRegister.Bench;
+
+/// <summary>The API as users run it: the Release build in a process of its own, on a real port.</summary>
+sealed class ApiProcess : IAsyncDisposable
+{
+    readonly Process process;
+
+    public HttpClient Client { get; }
+
+    ApiProcess(Process process, HttpClient client)
+    {
+        this.process = process;
+        Client = client;
+    }
+
+    public static async Task<ApiProcess> StartAsync(string connectionString, BenchOptions options)
+    {
+        var dll = Path.Combine(options.RepoRoot, "src", "LandRegister.Api", "bin", "Release", "net10.0", "LandRegister.Api.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("Build the API in Release first (make bench does).", dll);
+        var url = $"http://127.0.0.1:{options.ApiPort}";
+        var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            Environment =
+            {
+                ["ConnectionStrings__Register"] = connectionString,
+                ["Logging__LogLevel__Default"] = "Warning",
+                ["DOTNET_gcServer"] = "1",
+            },
+        };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[api] {e.Data}"); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[api] {e.Data}"); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(90); await Task.Delay(250))
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The API exited with code {process.ExitCode}.");
+            try
+            {
+                if ((await client.GetAsync("/readyz")).IsSuccessStatusCode) return new ApiProcess(process, client);
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+        }
+        process.Kill(true);
+        throw new TimeoutException("The API did not become ready within 90 s.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (!process.HasExited)
+        {
+            process.Kill(true);
+            await process.WaitForExitAsync();
+        }
+        process.Dispose();
+    }
+}
