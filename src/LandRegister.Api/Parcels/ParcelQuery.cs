@@ -34,7 +34,7 @@ public sealed class ParcelQuery
         JsonElement? geometry = null;
         if (p.Intersects is not null)
         {
-            try { geometry = JsonDocument.Parse(p.Intersects).RootElement; }
+            try { geometry = JsonSerializer.Deserialize<JsonElement>(p.Intersects); }
             catch (JsonException) { errors.AddUnreadable("intersects", "must be a GeoJSON geometry object"); }
         }
         double[]? box = null;

@@ -34,6 +34,7 @@ public static class TestDatabase
     /// <summary>An empty database, without the schema (for migration tests).</summary>
     public static async Task<string> CreateEmptyAsync()
     {
+        await template.Value; // it clears the leftovers of earlier runs, which this database must not be taken for
         var name = $"lr_test_{Guid.NewGuid():N}";
         await AdminAsync($"CREATE DATABASE \"{name}\"");
         return new NpgsqlConnectionStringBuilder(Server) { Database = name }.ConnectionString;
