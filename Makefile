@@ -5,6 +5,8 @@ SHELL := /bin/bash
 DB_PORT  ?= 55432
 API_URL  ?= http://127.0.0.1:5080
 CONFIG   ?= Release
+# The admin key of a local install (LANDREGISTER_ADMIN_KEY); set your own for anything but a demo.
+ADMIN_KEY ?= local-admin-key-change-me
 export LANDREGISTER_DB_PORT := $(DB_PORT)
 REGISTER_DB := Host=127.0.0.1;Port=$(DB_PORT);Username=postgres;Database=landregister
 
@@ -27,7 +29,7 @@ db-stop:
 	@db/local.sh stop
 
 run: db-start
-	ConnectionStrings__Register="$(REGISTER_DB)" LandRegister__LoadDemo=true \
+	ConnectionStrings__Register="$(REGISTER_DB)" LandRegister__LoadDemo=true LANDREGISTER_ADMIN_KEY="$(ADMIN_KEY)" \
 		dotnet run --project src/LandRegister.Api -c $(CONFIG) -- --urls $(API_URL)
 
 test:

@@ -5,6 +5,8 @@ namespace LandRegister.Bench;
 /// <summary>The API as users run it: the Release build in a process of its own, on a real port.</summary>
 sealed class ApiProcess : IAsyncDisposable
 {
+    const string AdminKey = "bench-admin-key-0123456789abcdef";
+
     readonly Process process;
 
     public HttpClient Client { get; }
@@ -30,6 +32,9 @@ sealed class ApiProcess : IAsyncDisposable
                 ["ConnectionStrings__Register"] = connectionString,
                 ["Logging__LogLevel__Default"] = "Warning",
                 ["DOTNET_gcServer"] = "1",
+                ["LANDREGISTER_ADMIN_KEY"] = AdminKey,
+                ["RateLimit__Burst"] = "1000000",
+                ["RateLimit__PerSecond"] = "1000000",
             },
         };
         var process = Process.Start(start)!;
@@ -38,6 +43,7 @@ sealed class ApiProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(5) };
+        client.DefaultRequestHeaders.Add("X-Api-Key", AdminKey);
         for (var waited = Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(90); await Task.Delay(250))
         {
             if (process.HasExited) throw new InvalidOperationException($"The API exited with code {process.ExitCode}.");

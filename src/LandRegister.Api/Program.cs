@@ -1,3 +1,4 @@
+using LandRegister.Api.Access;
 using LandRegister.Api.Health;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
@@ -16,13 +17,16 @@ builder.Services.AddRegisterJson();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandler.Complete);
 builder.Services.AddExceptionHandler<ProblemHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddRegisterAccess(builder.Configuration);
 builder.Services.AddRegisterOpenApi();
 
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDocs();
+app.UseRegisterAccess();
 app.MapHealth();
+app.MapApiKeys();
 app.MapZones();
 app.MapParks();
 app.MapLandUses();
@@ -34,6 +38,7 @@ if (!generatingDocument)
 {
     var db = app.Services.GetRequiredService<NpgsqlDataSource>();
     await app.Services.GetRequiredService<Migrator>().ApplyAsync();
+    await app.EnsureAdminKeyAsync();
     if (app.Configuration.GetValue<bool>("LandRegister:LoadDemo"))
         await DemoData.LoadAsync(db, app.Logger);
 }

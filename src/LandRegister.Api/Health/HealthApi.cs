@@ -15,9 +15,10 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/healthz", Healthz).WithName(nameof(Healthz)).WithTags("Health").WithSummary("The process is up");
+        app.MapGet("/healthz", Healthz).WithName(nameof(Healthz)).WithTags("Health").WithSummary("The process is up")
+            .AllowAnonymous().DisableRateLimiting();
         app.MapGet("/readyz", Readyz).WithName(nameof(Readyz)).WithTags("Health")
-            .WithSummary("The database is reachable and migrations are applied");
+            .WithSummary("The database is reachable and migrations are applied").AllowAnonymous().DisableRateLimiting();
         return app;
     }
 

@@ -26,6 +26,7 @@ public static class PostgresErrors
         ["parcel_registered_area_positive"] = ("properties.registeredAreaM2", "must be greater than 0"),
         ["parcel_code_format"] = ("properties.code", "must be 1-64 characters without leading or trailing spaces"),
         ["parcel_name_length"] = ("properties.name", "must be at most 200 characters"),
+        ["api_key_name_unique"] = ("name", "a key with this name already exists"),
     };
 
     public static ProblemException? Translate(PostgresException e)
@@ -39,6 +40,9 @@ public static class PostgresErrors
             PostgresErrorCodes.ForeignKeyViolation or PostgresErrorCodes.CheckViolation
                 or PostgresErrorCodes.NotNullViolation or PostgresErrorCodes.StringDataRightTruncation
                 or PostgresErrorCodes.NumericValueOutOfRange => Problems.Invalid(field, reason),
+            // A NUL or another character PostgreSQL cannot store, in a field no check caught first.
+            PostgresErrorCodes.CharacterNotInRepertoire or PostgresErrorCodes.UntranslatableCharacter =>
+                Problems.BadRequest("body", Text.ControlCharacters),
             _ => null,
         };
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using LandRegister.Api.Access;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 
@@ -18,23 +19,34 @@ public sealed record ParcelFeature(long Id, GeoJsonText Geometry, ParcelProperti
 /// <param name="Status">raw_land, clean_land, supplied, under_construction, in_use, low_efficiency, idle, revitalizing or revitalized.</param>
 /// <param name="RegisteredAreaM2">The area on the land title, when known.</param>
 /// <param name="RetiredAt">When the parcel was retired; retired parcels are kept but hidden from lists by default.</param>
+/// <param name="UpdatedBy">Name of the API key that last changed the parcel.</param>
+/// <remarks>Viewer keys see only what a public map may show: code, park, uses, status and areas.</remarks>
+[Audience(Audience.Internal)]
 public sealed record ParcelProperties(
-    string Code, string ZoneCode, string? ParkCode, string? Name, string? PlannedUse, string? ActualUse,
-    string Status, decimal? RegisteredAreaM2, double AreaM2, double AreaMu,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? RetiredAt);
+    [property: Audience(Audience.Public)] string Code,
+    string ZoneCode,
+    [property: Audience(Audience.Public)] string? ParkCode,
+    string? Name,
+    [property: Audience(Audience.Public)] string? PlannedUse,
+    [property: Audience(Audience.Public)] string? ActualUse,
+    [property: Audience(Audience.Public)] string Status,
+    decimal? RegisteredAreaM2,
+    [property: Audience(Audience.Public)] double AreaM2,
+    [property: Audience(Audience.Public)] double AreaMu,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? RetiredAt, string CreatedBy, string UpdatedBy);
 
 /// <summary>A parcel as read from the database; <see cref="Columns"/> is the select list that fills it.</summary>
 sealed record ParcelRow(
     long Id, string ZoneCode, string Code, string? ParkCode, string? Name, string? PlannedUse, string? ActualUse,
     string Status, decimal? RegisteredAreaM2, double AreaM2, DateTime CreatedAt, DateTime UpdatedAt, DateTime? RetiredAt,
-    long Version, string Geometry)
+    string CreatedBy, string UpdatedBy, long Version, string Geometry)
 {
     public const string Columns = """
         id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, area_m2,
-        created_at, updated_at, retired_at, version, ST_AsGeoJSON(geom, 6) AS geometry
+        created_at, updated_at, retired_at, created_by, updated_by, version, ST_AsGeoJSON(geom, 6) AS geometry
         """;
 
     public ParcelFeature ToFeature() => new(Id, new GeoJsonText(Geometry), new ParcelProperties(
         Code, ZoneCode, ParkCode, Name, PlannedUse, ActualUse, Status, RegisteredAreaM2,
-        Area.Rounded(AreaM2), Area.Mu(AreaM2), CreatedAt, UpdatedAt, RetiredAt));
+        Area.Rounded(AreaM2), Area.Mu(AreaM2), CreatedAt, UpdatedAt, RetiredAt, CreatedBy, UpdatedBy));
 }

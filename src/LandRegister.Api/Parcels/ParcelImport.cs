@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
+using LandRegister.Api.Access;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
@@ -58,14 +59,14 @@ public static class ParcelImport
         """;
 
     const string Insert = """
-        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom)
-        SELECT zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, register_geometry(geom)
+        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom, created_by, updated_by)
+        SELECT zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, register_geometry(geom), @by, @by
         FROM parcel_import WHERE idx <> ALL (@rejected)
         ORDER BY idx
         """;
 
     public static async Task<IResult> ImportParcels(
-        HttpContext http, NpgsqlDataSource db, LandUseCodes uses, RegisterLimits limits,
+        HttpContext http, Caller caller, NpgsqlDataSource db, LandUseCodes uses, RegisterLimits limits,
         [Description("Zone of features that do not name one in properties.zoneCode.")] string? zone = null,
         [Description("CRS of the coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554. A crs member in the file is also read.")] string? crs = null,
         [Description("true (default): import nothing if any feature is refused; false: import the good features and report the rest.")] bool? atomic = null,
@@ -94,7 +95,9 @@ public static class ParcelImport
         {
             var errors = new FieldErrors();
             var draft = ParcelInput.Read(feature, options, uses, errors, $"features[{index}].");
-            if (draft is not null && !firstIndex.TryAdd((draft.ZoneCode, draft.Code), index))
+            if (draft is not null && !caller.CanActIn(draft.ZoneCode))
+                errors.Add($"features[{index}].properties.zoneCode", "no zone has this code");
+            else if (draft is not null && !firstIndex.TryAdd((draft.ZoneCode, draft.Code), index))
                 errors.Add($"features[{index}].properties.code", $"the same code as features[{firstIndex[(draft.ZoneCode, draft.Code)]}] in this file");
             if (errors.Any) rejected.Add(new ImportRejection(index, draft?.Code ?? CodeOf(feature), Group(errors)));
             else drafts.Add((index, draft!));
@@ -111,7 +114,7 @@ public static class ParcelImport
             await tx.SaveAsync("clean", http.RequestAborted);
             try
             {
-                var all = await InsertAsync(conn, tx, []);
+                var all = await InsertAsync(conn, tx, [], caller);
                 await tx.CommitAsync(http.RequestAborted);
                 return TypedResults.Ok(new ImportReport(index, all, [], clock.ElapsedMilliseconds));
             }
@@ -126,13 +129,13 @@ public static class ParcelImport
             g.GroupBy(f => $"features[{g.Key}].{f.Field}").ToDictionary(f => f.Key, f => f.Select(x => x.Reason).ToArray()))));
         rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
         if (atomicImport && rejected.Count > 0) throw Refused(index, rejected);
-        var imported = await InsertAsync(conn, tx, rejected.Select(r => r.Index).ToArray());
+        var imported = await InsertAsync(conn, tx, rejected.Select(r => r.Index).ToArray(), caller);
         await tx.CommitAsync(http.RequestAborted);
         return TypedResults.Ok(new ImportReport(index, imported, rejected, clock.ElapsedMilliseconds));
     }
 
-    static Task<int> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int[] rejected) =>
-        conn.ExecuteAsync(new CommandDefinition(Insert, new { rejected }, tx, commandTimeout: 0));
+    static Task<int> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int[] rejected, Caller caller) =>
+        conn.ExecuteAsync(new CommandDefinition(Insert, new { rejected, by = caller.Name }, tx, commandTimeout: 0));
 
     static async Task CopyAsync(NpgsqlConnection conn, List<(int Index, ParcelDraft Draft)> drafts, CancellationToken ct)
     {

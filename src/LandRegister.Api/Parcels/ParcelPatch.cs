@@ -84,6 +84,7 @@ public sealed class ParcelPatch
             arg = p.Name is "code" or "status" ? Fail(errors, field, "required; it cannot be cleared") : null;
         }
         else if (value.ValueKind != JsonValueKind.String) arg = Fail(errors, field, "must be a string");
+        else if (!Text.IsPlain(value.GetString()!)) arg = Fail(errors, field, Text.ControlCharacters);
         else
         {
             var text = value.GetString()!;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
+using LandRegister.Api.Access;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
@@ -24,11 +25,12 @@ public sealed class ParcelQuery
     double[]? bbox;
     byte[]? intersects;
     bool includeRetired;
+    string[]? scope;
 
     public int Limit { get; private set; } = DefaultLimit;
     public long? After { get; private set; }
 
-    public static ParcelQuery From(ParcelListParameters p, LandUseCodes uses)
+    public static ParcelQuery From(ParcelListParameters p, Caller caller, LandUseCodes uses)
     {
         var errors = new FieldErrors();
         JsonElement? geometry = null;
@@ -46,13 +48,17 @@ public sealed class ParcelQuery
         }
         var search = new ParcelSearch(Split(p.Status), Split(p.PlannedUse), Split(p.Park), Split(p.Zone),
             p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor);
-        return From(search, uses, errors);
+        return From(search, caller, uses, errors);
     }
 
-    public static ParcelQuery From(ParcelSearch s, LandUseCodes uses, FieldErrors? errors = null)
+    /// <summary>The query for <paramref name="s"/>, limited to the zones of <paramref name="caller"/>.</summary>
+    public static ParcelQuery From(ParcelSearch s, Caller caller, LandUseCodes uses, FieldErrors? errors = null)
     {
         errors ??= new FieldErrors();
-        var q = new ParcelQuery { includeRetired = s.IncludeRetired ?? false };
+        foreach (var (field, values) in new[] { ("status", s.Status), ("plannedUse", s.PlannedUse), ("park", s.Park), ("zone", s.Zone), ("crs", s.Crs is null ? null : new[] { s.Crs }) })
+            if (values?.Any(v => v is not null && !Text.IsPlain(v)) == true) errors.AddUnreadable(field, Text.ControlCharacters);
+        var crs = Crs.Parse(s.Crs);
+        var q = new ParcelQuery { includeRetired = s.IncludeRetired ?? false, scope = caller.Scope };
         q.statuses = s.Status ?? [];
         foreach (var status in q.statuses.Where(x => !ParcelStatus.IsKnown(x)))
             errors.AddUnknown("status", $"unknown status '{status}'", ParcelStatus.All);
@@ -72,7 +78,7 @@ public sealed class ParcelQuery
         }
         if (s.Intersects is { ValueKind: not JsonValueKind.Null } g)
         {
-            q.intersects = GeoJsonGeometry.ReadAny(g, "intersects", Crs.Parse(s.Crs), errors);
+            q.intersects = GeoJsonGeometry.ReadAny(g, "intersects", crs, errors);
         }
         if (s.Limit is < 1 or > MaxLimit) errors.Add("limit", $"must be between 1 and {MaxLimit}");
         q.Limit = s.Limit ?? DefaultLimit;
@@ -92,6 +98,7 @@ public sealed class ParcelQuery
     public string Where(DynamicParameters args, bool paging)
     {
         var where = new List<string>();
+        if (scope is not null) { where.Add("zone_code = ANY(@scope)"); args.Add("scope", scope); }
         if (!includeRetired) where.Add("retired_at IS NULL");
         if (statuses.Length > 0) { where.Add("status = ANY(@statuses)"); args.Add("statuses", statuses); }
         if (usePrefixes.Length > 0) { where.Add("planned_use LIKE ANY(@usePrefixes)"); args.Add("usePrefixes", usePrefixes); }

@@ -1,4 +1,5 @@
 using Dapper;
+using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
 using Npgsql;
 
@@ -7,17 +8,23 @@ namespace LandRegister.Api.Parcels;
 /// <summary>The parcel register's SQL, in one place.</summary>
 static class ParcelSql
 {
-    public const string ById = $"SELECT {ParcelRow.Columns} FROM parcel WHERE id = @id";
+    /// <summary>A parcel by id, if it is in the caller's zones (<c>@scope</c>).</summary>
+    public static readonly string ById = $"SELECT {ParcelRow.Columns} FROM parcel WHERE id = @id AND {Caller.InScope()}";
 
     public const string Insert = $"""
-        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom)
-        VALUES (@ZoneCode, @Code, @ParkCode, @Name, @PlannedUse, @ActualUse, @Status, @RegisteredAreaM2, register_geometry(ST_GeomFromEWKB(@Geometry)))
+        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom, created_by, updated_by)
+        VALUES (@ZoneCode, @Code, @ParkCode, @Name, @PlannedUse, @ActualUse, @Status, @RegisteredAreaM2,
+                register_geometry(ST_GeomFromEWKB(@Geometry)), @by, @by)
         RETURNING {ParcelRow.Columns}
         """;
 
-    public const string Retire = """
-        UPDATE parcel SET retired_at = now(), updated_at = now(), version = version + 1
-        WHERE id = @id AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL
+    /// <summary>The condition of every change to an existing parcel: the version read, still active, in scope.</summary>
+    public static readonly string Changeable =
+        $"id = @id AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL AND {Caller.InScope()}";
+
+    public static readonly string Retire = $"""
+        UPDATE parcel SET retired_at = now(), updated_at = now(), updated_by = @by, version = version + 1
+        WHERE {Changeable}
         RETURNING version
         """;
 
@@ -43,10 +50,10 @@ static class ParcelSql
     }
 
     /// <summary>Why a conditional write touched no row: 404 (no such parcel), 409 (retired) or 412 (stale ETag).</summary>
-    public static async Task<ProblemException> WhyNotWrittenAsync(NpgsqlConnection conn, long id)
+    public static async Task<ProblemException> WhyNotWrittenAsync(NpgsqlConnection conn, long id, Caller caller)
     {
         var current = await conn.QuerySingleOrDefaultAsync<(long Version, DateTime? RetiredAt)>(
-            "SELECT version, retired_at FROM parcel WHERE id = @id", new { id });
+            $"SELECT version, retired_at FROM parcel WHERE id = @id AND {Caller.InScope()}", new { id, scope = caller.Scope });
         if (current == default) return Problems.NotFound($"No parcel has the id {id}.");
         if (current.RetiredAt is { } at)
             return Problems.Conflict("id", $"parcel {id} was retired at {at:O}; retired parcels are kept as they were");

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
 using Dapper;
+using LandRegister.Api.Access;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
@@ -16,35 +17,36 @@ public static class ParcelsApi
     public static RouteGroupBuilder MapParcels(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/parcels").WithTags("Parcels");
-        group.MapGet("/", ListParcels).WithName(nameof(ListParcels))
+        group.MapGet("/", ListParcels).WithName(nameof(ListParcels)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("List parcels: filters, bbox, keyset paging").Produces<FeatureCollection<ParcelFeature>>(200, GeoJson);
-        group.MapPost("/search", SearchParcels).WithName(nameof(SearchParcels))
+        group.MapPost("/search", SearchParcels).WithName(nameof(SearchParcels)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("List parcels with the filters in the body, for geometries too large for a URL")
             .Produces<FeatureCollection<ParcelFeature>>(200, GeoJson);
-        group.MapGet("/{id:long}", GetParcel).WithName(nameof(GetParcel))
+        group.MapGet("/{id:long}", GetParcel).WithName(nameof(GetParcel)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Get a parcel as a GeoJSON Feature").Produces<ParcelFeature>(200, GeoJson).Produces(304);
-        group.MapPost("/", CreateParcel).WithName(nameof(CreateParcel))
+        group.MapPost("/", CreateParcel).WithName(nameof(CreateParcel)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Register a parcel from a GeoJSON Feature").Produces<ParcelFeature>(201, GeoJson);
-        group.MapPatch("/{id:long}", PatchParcel).WithName(nameof(PatchParcel))
+        group.MapPatch("/{id:long}", PatchParcel).WithName(nameof(PatchParcel)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Change a parcel with a JSON merge patch (If-Match required)").Produces<ParcelFeature>(200, GeoJson);
-        group.MapDelete("/{id:long}", RetireParcel).WithName(nameof(RetireParcel))
+        group.MapDelete("/{id:long}", RetireParcel).WithName(nameof(RetireParcel)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Retire a parcel: kept, hidden from lists (If-Match required)").Produces(204);
-        group.MapPost("/import", ParcelImport.ImportParcels).WithName(nameof(ParcelImport.ImportParcels))
+        group.MapPost("/import", ParcelImport.ImportParcels).WithName(nameof(ParcelImport.ImportParcels)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Import a GeoJSON FeatureCollection of parcels, all or nothing by default");
         return group;
     }
 
-    public static async Task<IResult> ListParcels([AsParameters] ParcelListParameters parameters, NpgsqlDataSource db, LandUseCodes uses, HttpContext http)
+    public static async Task<IResult> ListParcels(
+        [AsParameters] ParcelListParameters parameters, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http)
     {
         await uses.CatalogueAsync();
-        var query = ParcelQuery.From(parameters, uses);
+        var query = ParcelQuery.From(parameters, caller, uses);
         return await PageAsync(db, query, http, cursor => new Link(Links.WithCursor(http.Request, cursor), "next", GeoJson));
     }
 
-    public static async Task<IResult> SearchParcels(ParcelSearch search, NpgsqlDataSource db, LandUseCodes uses, HttpContext http)
+    public static async Task<IResult> SearchParcels(ParcelSearch search, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http)
     {
         await uses.CatalogueAsync();
-        var query = ParcelQuery.From(search, uses);
+        var query = ParcelQuery.From(search, caller, uses);
         return await PageAsync(db, query, http,
             cursor => new Link(Links.Self(http.Request), "next", GeoJson, Method: "POST", Body: search with { Cursor = cursor }));
     }
@@ -63,10 +65,10 @@ public static class ParcelsApi
             contentType: GeoJson);
     }
 
-    public static async Task<IResult> GetParcel(long id, NpgsqlDataSource db, HttpContext http)
+    public static async Task<IResult> GetParcel(long id, Caller caller, NpgsqlDataSource db, HttpContext http)
     {
         await using var conn = await db.OpenConnectionAsync();
-        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id })
+        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id, scope = caller.Scope })
             ?? throw Problems.NotFound($"No parcel has the id {id}.");
         ETags.Set(http.Response, row.Version);
         if (http.Request.Headers.IfNoneMatch == ETags.For(row.Version)) return TypedResults.StatusCode(304);
@@ -74,7 +76,7 @@ public static class ParcelsApi
     }
 
     public static async Task<IResult> CreateParcel(
-        [FromBody] JsonElement feature, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        [FromBody] JsonElement feature, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
         [Description("CRS of the coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554.")] string? crs = null,
         [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null)
     {
@@ -82,16 +84,19 @@ public static class ParcelsApi
         await uses.CatalogueAsync();
         var errors = new FieldErrors();
         var draft = ParcelInput.Read(feature, options, uses, errors) ?? throw errors.ToProblem();
+        if (!caller.CanActIn(draft.ZoneCode)) throw Problems.Invalid("properties.zoneCode", "no zone has this code");
         await using var conn = await db.OpenConnectionAsync();
         await GeometryValidity.EnsureValidAsync(conn, draft.Geometry, "geometry");
-        var row = await conn.QuerySingleAsync<ParcelRow>(ParcelSql.Insert, draft);
+        var args = new DynamicParameters(draft);
+        args.Add("by", caller.Name);
+        var row = await conn.QuerySingleAsync<ParcelRow>(ParcelSql.Insert, args);
         ETags.Set(http.Response, row.Version);
         http.Response.Headers.Location = $"/api/parcels/{row.Id}";
         return TypedResults.Json(row.ToFeature(), contentType: GeoJson, statusCode: 201);
     }
 
     public static async Task<IResult> PatchParcel(
-        long id, [FromBody] JsonElement patch, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        long id, [FromBody] JsonElement patch, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
         [Description("CRS of the geometry's coordinates, as for create.")] string? crs = null,
         [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null)
     {
@@ -101,26 +106,25 @@ public static class ParcelsApi
         var plan = ParcelPatch.Read(patch, options, uses);
         await using var conn = await db.OpenConnectionAsync();
         if (plan.Geometry is not null) await GeometryValidity.EnsureValidAsync(conn, plan.Geometry, "geometry");
-        plan.Args.AddDynamicParams(new { id, version });
+        plan.Args.AddDynamicParams(new { id, version, by = caller.Name, scope = caller.Scope });
         var row = plan.IsEmpty
-            ? await conn.QuerySingleOrDefaultAsync<ParcelRow>(
-                $"{ParcelSql.ById} AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL", plan.Args)
+            ? await conn.QuerySingleOrDefaultAsync<ParcelRow>($"SELECT {ParcelRow.Columns} FROM parcel WHERE {ParcelSql.Changeable}", plan.Args)
             : await conn.QuerySingleOrDefaultAsync<ParcelRow>($"""
-                UPDATE parcel SET {plan.SetClause}, updated_at = now(), version = version + 1
-                WHERE id = @id AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL
+                UPDATE parcel SET {plan.SetClause}, updated_at = now(), updated_by = @by, version = version + 1
+                WHERE {ParcelSql.Changeable}
                 RETURNING {ParcelRow.Columns}
                 """, plan.Args);
-        if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id);
+        if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         ETags.Set(http.Response, row.Version);
         return TypedResults.Json(row.ToFeature(), contentType: GeoJson);
     }
 
-    public static async Task<IResult> RetireParcel(long id, NpgsqlDataSource db, HttpContext http)
+    public static async Task<IResult> RetireParcel(long id, Caller caller, NpgsqlDataSource db, HttpContext http)
     {
         var version = ETags.RequiredVersion(http.Request);
         await using var conn = await db.OpenConnectionAsync();
-        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelSql.Retire, new { id, version });
-        if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id);
+        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelSql.Retire, new { id, version, by = caller.Name, scope = caller.Scope });
+        if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         ETags.Set(http.Response, newVersion.Value);
         return TypedResults.NoContent();
     }

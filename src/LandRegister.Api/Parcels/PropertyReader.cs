@@ -19,7 +19,12 @@ sealed class PropertyReader(JsonElement properties, string prefix, ParcelReadOpt
     public string? String(string name)
     {
         if (!TryGet(name, out var value)) return null;
-        if (value.ValueKind == JsonValueKind.String) return value.GetString();
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var text = value.GetString()!;
+            if (!Text.IsPlain(text)) errors.Add(prefix + Source(name), Text.ControlCharacters);
+            return text;
+        }
         if (value.ValueKind == JsonValueKind.Number && options.Mapping?.ContainsKey(name) == true) return value.GetRawText();
         errors.Add(prefix + Source(name), "must be a string");
         return null;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using LandRegister.Api.Access;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 
@@ -7,9 +8,15 @@ namespace LandRegister.Api.Parks;
 /// <summary>A park (园区) of a development zone, e.g. the new-materials park.</summary>
 /// <param name="Boundary">GeoJSON MultiPolygon in WGS84, or null when not yet drawn.</param>
 /// <param name="AreaMu">Area inside the boundary in mu (亩), on the spheroid.</param>
+[Audience(Audience.Internal)]
 public sealed record Park(
-    string Code, string ZoneCode, string Name, GeoJsonText? Boundary, string[] LeadingIndustries,
-    double? AreaMu, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    [property: Audience(Audience.Public)] string Code,
+    [property: Audience(Audience.Public)] string ZoneCode,
+    [property: Audience(Audience.Public)] string Name,
+    [property: Audience(Audience.Public)] GeoJsonText? Boundary,
+    [property: Audience(Audience.Public)] string[] LeadingIndustries,
+    [property: Audience(Audience.Public)] double? AreaMu,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string CreatedBy, string UpdatedBy);
 
 /// <summary>A park to create; <c>boundary</c> is a GeoJSON Polygon or MultiPolygon in the CRS named by <c>crs</c>.</summary>
 public sealed record ParkInput(string? Code, string? ZoneCode, string? Name, JsonElement? Boundary, string[]? LeadingIndustries)
@@ -39,9 +46,11 @@ sealed class ParkRow
     public double? AreaM2 { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
+    public string CreatedBy { get; init; } = "";
+    public string UpdatedBy { get; init; } = "";
     public long Version { get; init; }
 
     public Park ToContract() => new(
         Code, ZoneCode, Name, Boundary is null ? null : new GeoJsonText(Boundary), LeadingIndustries,
-        AreaM2 is { } m2 ? Area.Mu(m2) : null, CreatedAt, UpdatedAt);
+        AreaM2 is { } m2 ? Area.Mu(m2) : null, CreatedAt, UpdatedAt, CreatedBy, UpdatedBy);
 }

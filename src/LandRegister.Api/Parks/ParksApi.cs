@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using Dapper;
+using LandRegister.Api.Access;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Zones;
@@ -12,49 +13,56 @@ public static class ParksApi
 {
     const string Columns = """
         code, zone_code, name, ST_AsGeoJSON(boundary, 6) AS boundary, leading_industries,
-        ST_Area(boundary::geography, true) AS area_m2, created_at, updated_at, version
+        ST_Area(boundary::geography, true) AS area_m2, created_at, updated_at, created_by, updated_by, version
         """;
 
     public static RouteGroupBuilder MapParks(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/parks").WithTags("Parks");
-        group.MapGet("/", ListParks).WithName(nameof(ListParks)).WithSummary("List parks, optionally of one zone");
-        group.MapGet("/{code}", GetPark).WithName(nameof(GetPark)).WithSummary("Get a park by its code");
-        group.MapPost("/", CreatePark).WithName(nameof(CreatePark)).WithSummary("Register a park with its boundary");
+        group.MapGet("/", ListParks).WithName(nameof(ListParks)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("List parks, optionally of one zone");
+        group.MapGet("/{code}", GetPark).WithName(nameof(GetPark)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("Get a park by its code");
+        group.MapPost("/", CreatePark).WithName(nameof(CreatePark)).RequireAuthorization(Permission.EditRegister)
+            .WithSummary("Register a park with its boundary");
         return group;
     }
 
-    public static async Task<Ok<ItemList<Park>>> ListParks(NpgsqlDataSource db, [Description("Only the parks of this zone.")] string? zone = null)
+    public static async Task<Ok<ItemList<Park>>> ListParks(
+        Caller caller, NpgsqlDataSource db, [Description("Only the parks of this zone.")] string? zone = null)
     {
         await using var conn = await db.OpenConnectionAsync();
         var rows = await conn.QueryAsync<ParkRow>(
-            $"SELECT {Columns} FROM park WHERE @zone::text IS NULL OR zone_code = @zone ORDER BY code", new { zone });
+            $"SELECT {Columns} FROM park WHERE (@zone::text IS NULL OR zone_code = @zone) AND {Caller.InScope()} ORDER BY code",
+            new { zone, scope = caller.Scope });
         return TypedResults.Ok(new ItemList<Park>(rows.Select(r => r.ToContract()).ToList()));
     }
 
-    public static async Task<Ok<Park>> GetPark(string code, NpgsqlDataSource db, HttpResponse response)
+    public static async Task<Ok<Park>> GetPark(string code, Caller caller, NpgsqlDataSource db, HttpResponse response)
     {
         await using var conn = await db.OpenConnectionAsync();
-        var row = await conn.QuerySingleOrDefaultAsync<ParkRow>($"SELECT {Columns} FROM park WHERE code = @code", new { code })
+        var row = await conn.QuerySingleOrDefaultAsync<ParkRow>(
+            $"SELECT {Columns} FROM park WHERE code = @code AND {Caller.InScope()}", new { code, scope = caller.Scope })
             ?? throw Problems.NotFound($"No park has the code '{code}'.");
         ETags.Set(response, row.Version);
         return TypedResults.Ok(row.ToContract());
     }
 
     public static async Task<Created<Park>> CreatePark(
-        ParkInput input, NpgsqlDataSource db, HttpResponse response,
+        ParkInput input, Caller caller, NpgsqlDataSource db, HttpResponse response,
         [Description("CRS of the boundary's coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554.")] string? crs = null)
     {
         var inputCrs = Crs.Parse(crs);
         var boundary = input.Validate(inputCrs);
+        if (!caller.CanActIn(input.ZoneCode!)) throw Problems.Invalid("zoneCode", "no zone has this code");
         await using var conn = await db.OpenConnectionAsync();
         if (boundary is not null) await GeometryValidity.EnsureValidAsync(conn, boundary, "boundary");
         var row = await conn.QuerySingleAsync<ParkRow>($"""
-            INSERT INTO park (code, zone_code, name, boundary, leading_industries)
-            VALUES (@Code, @ZoneCode, btrim(@Name), register_geometry(ST_GeomFromEWKB(@boundary::bytea)), @industries)
+            INSERT INTO park (code, zone_code, name, boundary, leading_industries, created_by, updated_by)
+            VALUES (@Code, @ZoneCode, btrim(@Name), register_geometry(ST_GeomFromEWKB(@boundary::bytea)), @industries, @by, @by)
             RETURNING {Columns}
             """,
-            new { input.Code, input.ZoneCode, input.Name, boundary, industries = input.LeadingIndustries ?? [] });
+            new { input.Code, input.ZoneCode, input.Name, boundary, industries = input.LeadingIndustries ?? [], by = caller.Name });
         ETags.Set(response, row.Version);
         return TypedResults.Created($"/api/parks/{Uri.EscapeDataString(row.Code)}", row.ToContract());
     }

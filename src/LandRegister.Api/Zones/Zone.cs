@@ -1,3 +1,4 @@
+using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Zones;
@@ -6,7 +7,13 @@ namespace LandRegister.Api.Zones;
 /// <param name="Code">Short code, unique in the register, e.g. <c>LS</c>.</param>
 /// <param name="Name">Full name, e.g. 涟水经济开发区.</param>
 /// <param name="GkEpsg">EPSG code of the zone's CGCS2000 3-degree Gauss-Krüger projection (4513-4554).</param>
-public sealed record Zone(string Code, string Name, int GkEpsg, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <param name="CreatedBy">Name of the API key that created the zone.</param>
+[Audience(Audience.Internal)]
+public sealed record Zone(
+    [property: Audience(Audience.Public)] string Code,
+    [property: Audience(Audience.Public)] string Name,
+    [property: Audience(Audience.Public)] int GkEpsg,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string CreatedBy, string UpdatedBy);
 
 /// <summary>A zone to create.</summary>
 public sealed record ZoneInput(string? Code, string? Name, int? GkEpsg)
@@ -22,9 +29,9 @@ public sealed record ZoneInput(string? Code, string? Name, int? GkEpsg)
     }
 }
 
-sealed record ZoneRow(string Code, string Name, int GkEpsg, DateTime CreatedAt, DateTime UpdatedAt, long Version)
+sealed record ZoneRow(string Code, string Name, int GkEpsg, DateTime CreatedAt, DateTime UpdatedAt, string CreatedBy, string UpdatedBy, long Version)
 {
-    public Zone ToContract() => new(Code, Name, GkEpsg, CreatedAt, UpdatedAt);
+    public Zone ToContract() => new(Code, Name, GkEpsg, CreatedAt, UpdatedAt, CreatedBy, UpdatedBy);
 }
 
 public sealed record ItemList<T>(IReadOnlyList<T> Items);

@@ -1,4 +1,5 @@
 using Dapper;
+using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -7,39 +8,48 @@ namespace LandRegister.Api.Zones;
 
 public static class ZonesApi
 {
-    const string Columns = "code, name, gk_epsg, created_at, updated_at, version";
+    const string Columns = "code, name, gk_epsg, created_at, updated_at, created_by, updated_by, version";
 
     public static RouteGroupBuilder MapZones(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/zones").WithTags("Zones");
-        group.MapGet("/", ListZones).WithName(nameof(ListZones)).WithSummary("List development zones");
-        group.MapGet("/{code}", GetZone).WithName(nameof(GetZone)).WithSummary("Get a zone by its code");
-        group.MapPost("/", CreateZone).WithName(nameof(CreateZone)).WithSummary("Register a development zone");
+        group.MapGet("/", ListZones).WithName(nameof(ListZones)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("List development zones");
+        group.MapGet("/{code}", GetZone).WithName(nameof(GetZone)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("Get a zone by its code");
+        group.MapPost("/", CreateZone).WithName(nameof(CreateZone)).RequireAuthorization(Permission.ManageZones)
+            .WithSummary("Register a development zone");
         return group;
     }
 
-    public static async Task<Ok<ItemList<Zone>>> ListZones(NpgsqlDataSource db)
+    public static async Task<Ok<ItemList<Zone>>> ListZones(Caller caller, NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync();
-        var rows = await conn.QueryAsync<ZoneRow>($"SELECT {Columns} FROM zone ORDER BY code");
+        var rows = await conn.QueryAsync<ZoneRow>(
+            $"SELECT {Columns} FROM zone WHERE {Caller.InScope("code")} ORDER BY code", new { scope = caller.Scope });
         return TypedResults.Ok(new ItemList<Zone>(rows.Select(r => r.ToContract()).ToList()));
     }
 
-    public static async Task<Ok<Zone>> GetZone(string code, NpgsqlDataSource db, HttpResponse response)
+    public static async Task<Ok<Zone>> GetZone(string code, Caller caller, NpgsqlDataSource db, HttpResponse response)
     {
         await using var conn = await db.OpenConnectionAsync();
-        var row = await conn.QuerySingleOrDefaultAsync<ZoneRow>($"SELECT {Columns} FROM zone WHERE code = @code", new { code })
+        var row = await conn.QuerySingleOrDefaultAsync<ZoneRow>(
+            $"SELECT {Columns} FROM zone WHERE code = @code AND {Caller.InScope("code")}", new { code, scope = caller.Scope })
             ?? throw Problems.NotFound($"No zone has the code '{code}'.");
         ETags.Set(response, row.Version);
         return TypedResults.Ok(row.ToContract());
     }
 
-    public static async Task<Created<Zone>> CreateZone(ZoneInput input, NpgsqlDataSource db, HttpResponse response)
+    public static async Task<Created<Zone>> CreateZone(ZoneInput input, Caller caller, NpgsqlDataSource db, HttpResponse response)
     {
+        if (caller.Zones is not null)
+            throw new ProblemException(403, "Not allowed.", "A key limited to some zones cannot create zones.");
         input.Validate();
         await using var conn = await db.OpenConnectionAsync();
-        var row = await conn.QuerySingleAsync<ZoneRow>(
-            $"INSERT INTO zone (code, name, gk_epsg) VALUES (@Code, btrim(@Name), @GkEpsg) RETURNING {Columns}", input);
+        var row = await conn.QuerySingleAsync<ZoneRow>($"""
+            INSERT INTO zone (code, name, gk_epsg, created_by, updated_by) VALUES (@Code, btrim(@Name), @GkEpsg, @by, @by)
+            RETURNING {Columns}
+            """, new { input.Code, input.Name, input.GkEpsg, by = caller.Name });
         ETags.Set(response, row.Version);
         return TypedResults.Created($"/api/zones/{Uri.EscapeDataString(row.Code)}", row.ToContract());
     }

@@ -1,0 +1,54 @@
+using Dapper;
+using Npgsql;
+
+namespace LandRegister.Api.Access;
+
+/// <summary>
+/// Finds the key behind a presented secret. Keys live in the database and are read on every request, so a
+/// revocation or a key made by another instance takes effect at once.
+/// </summary>
+public sealed class ApiKeyStore(NpgsqlDataSource db)
+{
+    public const string BootstrapName = "admin";
+
+    /// <summary>The active key for <paramref name="presented"/>, or why there is none (unknown, revoked, expired).</summary>
+    internal async Task<(ApiKeyRow? Key, string? Failure)> FindAsync(string presented)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        ApiKeyRow? key = null;
+        if (ApiKeySecret.TryReadPublicId(presented, out var publicId))
+        {
+            var row = await conn.QuerySingleOrDefaultAsync<ApiKeyRow>(
+                $"SELECT {ApiKeyRow.Columns} FROM api_key WHERE public_id = @publicId", new { publicId });
+            if (row is not null && ApiKeySecret.Matches(row.SecretHash, presented)) key = row;
+        }
+        if (key is null)
+        {
+            // Keys without a public id (the one given by LANDREGISTER_ADMIN_KEY) are few; compare each in constant time.
+            var rows = await conn.QueryAsync<ApiKeyRow>($"SELECT {ApiKeyRow.Columns} FROM api_key WHERE public_id IS NULL");
+            key = rows.FirstOrDefault(r => ApiKeySecret.Matches(r.SecretHash, presented));
+        }
+        return key switch
+        {
+            null => (null, "unknown"),
+            { RevokedAt: not null } => (null, "revoked"),
+            { ExpiresAt: { } at } when at <= DateTime.UtcNow => (null, "expired"),
+            _ => (key, null),
+        };
+    }
+
+    /// <summary>Makes the admin key given at start-up exist with exactly that value (created or rotated).</summary>
+    public async Task EnsureBootstrapAdminAsync(string key)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await conn.ExecuteAsync("""
+            INSERT INTO api_key (name, role, zones, public_id, secret_hash, created_by)
+            VALUES (@BootstrapName, 'admin', NULL, NULL, @hash, 'LANDREGISTER_ADMIN_KEY')
+            ON CONFLICT (name) DO UPDATE
+            SET role = 'admin', zones = NULL, public_id = NULL, secret_hash = excluded.secret_hash,
+                expires_at = NULL, revoked_at = NULL, revoked_by = NULL, version = api_key.version + 1
+            WHERE api_key.secret_hash <> excluded.secret_hash OR api_key.revoked_at IS NOT NULL
+               OR api_key.role <> 'admin' OR api_key.zones IS NOT NULL OR api_key.expires_at IS NOT NULL
+            """, new { BootstrapName, hash = ApiKeySecret.Hash(key) });
+    }
+}

@@ -1,0 +1,56 @@
+namespace LandRegister.Api.Access;
+
+/// <summary>What an endpoint needs. Each is an authorization policy of the same name.</summary>
+public static class Permission
+{
+    /// <summary>Read zones, parks, parcels and land-use codes (fields limited by the role's audience).</summary>
+    public const string ReadRegister = "register.read";
+
+    /// <summary>Create and change parks and parcels.</summary>
+    public const string EditRegister = "register.edit";
+
+    /// <summary>Create development zones.</summary>
+    public const string ManageZones = "zones.manage";
+
+    /// <summary>Create, list and revoke API keys.</summary>
+    public const string ManageKeys = "keys.manage";
+
+    public static IReadOnlyList<string> All { get; } = [ReadRegister, EditRegister, ManageZones, ManageKeys];
+}
+
+/// <summary>Who may see a field: everyone (a public map), staff, or those cleared for enterprise figures.</summary>
+public enum Audience
+{
+    /// <summary>What a public map may show: geometry, code, status, use, park, area.</summary>
+    Public = 0,
+    /// <summary>Register details: names, zones, titles, timestamps, actors.</summary>
+    Internal = 1,
+    /// <summary>Enterprise figures, contracts, tax, sales and rent.</summary>
+    Confidential = 2,
+}
+
+/// <summary>A role: the permissions it grants and the fields it may see.</summary>
+public sealed record Role(string Name, Audience Audience, IReadOnlyList<string> Permissions);
+
+/// <summary>The role → permission table, in one place.</summary>
+public static class Roles
+{
+    public const string Admin = "admin";
+    public const string Planner = "planner";
+    public const string Promoter = "promoter";
+    public const string Analyst = "analyst";
+    public const string Viewer = "viewer";
+
+    static readonly Role[] Table =
+    [
+        new(Admin, Audience.Confidential, Permission.All),
+        new(Planner, Audience.Confidential, [Permission.ReadRegister, Permission.EditRegister]),
+        new(Promoter, Audience.Internal, [Permission.ReadRegister]),
+        new(Analyst, Audience.Confidential, [Permission.ReadRegister]),
+        new(Viewer, Audience.Public, [Permission.ReadRegister]),
+    ];
+
+    public static IReadOnlyList<string> Names { get; } = Table.Select(r => r.Name).ToArray();
+
+    public static Role? Find(string? name) => Table.FirstOrDefault(r => r.Name == name);
+}
