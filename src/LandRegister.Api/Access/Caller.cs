@@ -29,6 +29,13 @@ public sealed record Caller(string Name, string Role, string[]? Zones)
     }
 
     /// <summary>The fields the request's caller may see; the public ones when nobody is signed in.</summary>
-    public static Audience AudienceOf(HttpContext? http) =>
-        Roles.Find(http?.User.FindFirstValue(ClaimTypes.Role))?.Audience ?? Audience.Public;
+    /// <remarks>Asked for every filtered property written, so it is worked out once per request.</remarks>
+    public static Audience AudienceOf(HttpContext? http)
+    {
+        if (http is null) return Audience.Public;
+        if (http.Items.TryGetValue(typeof(Audience), out var known)) return (Audience)known!;
+        var audience = Roles.Find(http.User.FindFirstValue(ClaimTypes.Role))?.Audience ?? Audience.Public;
+        http.Items[typeof(Audience)] = audience;
+        return audience;
+    }
 }

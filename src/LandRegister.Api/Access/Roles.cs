@@ -6,8 +6,11 @@ public static class Permission
     /// <summary>Read zones, parks, parcels and land-use codes (fields limited by the role's audience).</summary>
     public const string ReadRegister = "register.read";
 
-    /// <summary>Create and change parks and parcels.</summary>
+    /// <summary>Create and change parks and parcels, and move parcels through their lifecycle.</summary>
     public const string EditRegister = "register.edit";
+
+    /// <summary>Read parcels' history and lineage: who changed what, when and why.</summary>
+    public const string ReadHistory = "history.read";
 
     /// <summary>Create development zones.</summary>
     public const string ManageZones = "zones.manage";
@@ -15,7 +18,7 @@ public static class Permission
     /// <summary>Create, list and revoke API keys.</summary>
     public const string ManageKeys = "keys.manage";
 
-    public static IReadOnlyList<string> All { get; } = [ReadRegister, EditRegister, ManageZones, ManageKeys];
+    public static IReadOnlyList<string> All { get; } = [ReadRegister, EditRegister, ReadHistory, ManageZones, ManageKeys];
 }
 
 /// <summary>Who may see a field: everyone (a public map), staff, or those cleared for enterprise figures.</summary>
@@ -44,9 +47,9 @@ public static class Roles
     static readonly Role[] Table =
     [
         new(Admin, Audience.Confidential, Permission.All),
-        new(Planner, Audience.Confidential, [Permission.ReadRegister, Permission.EditRegister]),
-        new(Promoter, Audience.Internal, [Permission.ReadRegister]),
-        new(Analyst, Audience.Confidential, [Permission.ReadRegister]),
+        new(Planner, Audience.Confidential, [Permission.ReadRegister, Permission.EditRegister, Permission.ReadHistory]),
+        new(Promoter, Audience.Internal, [Permission.ReadRegister, Permission.ReadHistory]),
+        new(Analyst, Audience.Confidential, [Permission.ReadRegister, Permission.ReadHistory]),
         new(Viewer, Audience.Public, [Permission.ReadRegister]),
     ];
 

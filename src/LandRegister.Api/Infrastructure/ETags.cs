@@ -14,12 +14,17 @@ public static class ETags
         var header = request.Headers.IfMatch.ToString().Trim();
         if (header.Length == 0) throw Problems.PreconditionRequired();
         if (header == "*") return null;
-        var tag = header.Split(',')[0].Trim();
-        if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
-        return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && long.TryParse(tag[1..^1], out var version)
-            ? version
-            : throw new ProblemException(412, "The resource has changed.", "If-Match does not name a version of this resource.",
+        return VersionOf(header.Split(',')[0])
+            ?? throw new ProblemException(412, "The resource has changed.", "If-Match does not name a version of this resource.",
                 new Dictionary<string, string[]> { ["If-Match"] = ["not an ETag of this resource"] });
+    }
+
+    /// <summary>The version an ETag names, or null when it is not one of ours.</summary>
+    public static long? VersionOf(string etag)
+    {
+        var tag = etag.Trim();
+        if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
+        return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && long.TryParse(tag[1..^1], out var version) ? version : null;
     }
 
     public static void Set(HttpResponse response, long version) => response.Headers.ETag = For(version);

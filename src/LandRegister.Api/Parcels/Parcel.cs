@@ -1,7 +1,9 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
+using LandRegister.Api.Lifecycle;
 
 namespace LandRegister.Api.Parcels;
 
@@ -18,6 +20,8 @@ public sealed record ParcelFeature(long Id, GeoJsonText Geometry, ParcelProperti
 /// <param name="ActualUse">The use found on the ground, kept apart from the approved one.</param>
 /// <param name="Status">raw_land, clean_land, supplied, under_construction, in_use, low_efficiency, idle, revitalizing or revitalized.</param>
 /// <param name="RegisteredAreaM2">The area on the land title, when known.</param>
+/// <param name="CleanLandChecklist">The checklist confirmed when the parcel became clean land.</param>
+/// <param name="ParentIds">The parcels this one was split or merged from.</param>
 /// <param name="RetiredAt">When the parcel was retired; retired parcels are kept but hidden from lists by default.</param>
 /// <param name="UpdatedBy">Name of the API key that last changed the parcel.</param>
 /// <remarks>Viewer keys see only what a public map may show: code, park, uses, status and areas.</remarks>
@@ -33,20 +37,44 @@ public sealed record ParcelProperties(
     decimal? RegisteredAreaM2,
     [property: Audience(Audience.Public)] double AreaM2,
     [property: Audience(Audience.Public)] double AreaMu,
+    CleanLandChecklist? CleanLandChecklist, long[] ParentIds,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? RetiredAt, string CreatedBy, string UpdatedBy);
 
-/// <summary>A parcel as read from the database; <see cref="Columns"/> is the select list that fills it.</summary>
-sealed record ParcelRow(
-    long Id, string ZoneCode, string Code, string? ParkCode, string? Name, string? PlannedUse, string? ActualUse,
-    string Status, decimal? RegisteredAreaM2, double AreaM2, DateTime CreatedAt, DateTime UpdatedAt, DateTime? RetiredAt,
-    string CreatedBy, string UpdatedBy, long Version, string Geometry)
+/// <summary>A parcel as read from the database (a class: Dapper maps arrays only onto properties).</summary>
+sealed class ParcelRow
 {
+    /// <summary>The select list that fills a row, from <c>parcel</c> or from the as-of relation of the same shape.</summary>
     public const string Columns = """
         id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, area_m2,
-        created_at, updated_at, retired_at, created_by, updated_by, version, ST_AsGeoJSON(geom, 6) AS geometry
+        clean_checklist::text AS clean_checklist, parent_ids, created_at, updated_at, retired_at, created_by, updated_by,
+        version, ST_AsGeoJSON(geom, 6) AS geometry
         """;
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public long Id { get; init; }
+    public string ZoneCode { get; init; } = "";
+    public string Code { get; init; } = "";
+    public string? ParkCode { get; init; }
+    public string? Name { get; init; }
+    public string? PlannedUse { get; init; }
+    public string? ActualUse { get; init; }
+    public string Status { get; init; } = "";
+    public decimal? RegisteredAreaM2 { get; init; }
+    public double AreaM2 { get; init; }
+    public string? CleanChecklist { get; init; }
+    public long[] ParentIds { get; init; } = [];
+    public DateTime CreatedAt { get; init; }
+    public DateTime UpdatedAt { get; init; }
+    public DateTime? RetiredAt { get; init; }
+    public string CreatedBy { get; init; } = "";
+    public string UpdatedBy { get; init; } = "";
+    public long Version { get; init; }
+    public string Geometry { get; init; } = "";
 
     public ParcelFeature ToFeature() => new(Id, new GeoJsonText(Geometry), new ParcelProperties(
         Code, ZoneCode, ParkCode, Name, PlannedUse, ActualUse, Status, RegisteredAreaM2,
-        Area.Rounded(AreaM2), Area.Mu(AreaM2), CreatedAt, UpdatedAt, RetiredAt, CreatedBy, UpdatedBy));
+        Area.Rounded(AreaM2), Area.Mu(AreaM2),
+        CleanChecklist is null ? null : JsonSerializer.Deserialize<CleanLandChecklist>(CleanChecklist, Json),
+        ParentIds, CreatedAt, UpdatedAt, RetiredAt, CreatedBy, UpdatedBy));
 }

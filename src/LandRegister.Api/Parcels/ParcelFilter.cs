@@ -37,6 +37,12 @@ public sealed record ParcelListParameters
     [FromQuery(Name = "includeRetired"), Description("Include retired parcels (default false).")]
     public bool? IncludeRetired { get; init; }
 
+    [FromQuery(Name = "useMismatch"), Description("true: only parcels whose actual use is not their planned use (nor a sub-code of it); false: only the others.")]
+    public bool? UseMismatch { get; init; }
+
+    [FromQuery(Name = "asOf"), Description("An instant (ISO 8601): the register as it was then, from the parcels' history.")]
+    public DateTimeOffset? AsOf { get; init; }
+
     [FromQuery(Name = "limit"), Description("Page size, 1-10000 (default 100).")]
     public int? Limit { get; init; }
 
@@ -47,4 +53,5 @@ public sealed record ParcelListParameters
 /// <summary>The body of <c>POST /api/parcels/search</c>: the list filters, with the geometry as GeoJSON.</summary>
 public sealed record ParcelSearch(
     string[]? Status, string[]? PlannedUse, string[]? Park, string[]? Zone, double? MinAreaMu, double? MaxAreaMu,
-    double[]? Bbox, JsonElement? Intersects, string? Crs, bool? IncludeRetired, int? Limit, string? Cursor);
+    double[]? Bbox, JsonElement? Intersects, string? Crs, bool? IncludeRetired, int? Limit, string? Cursor,
+    bool? UseMismatch = null, DateTimeOffset? AsOf = null);

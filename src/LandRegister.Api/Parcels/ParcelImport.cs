@@ -105,7 +105,7 @@ public static class ParcelImport
         }
 
         await using var conn = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await conn.BeginTransactionAsync(http.RequestAborted);
+        await using var tx = await new Lifecycle.ParcelChange("imported").BeginAsync(conn, http.RequestAborted);
         await conn.ExecuteAsync(Stage, transaction: tx);
         await CopyAsync(conn, drafts, http.RequestAborted);
         var atomicImport = atomic ?? true;

@@ -3,22 +3,30 @@ using Dapper;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
+using LandRegister.Api.Lifecycle;
 
 namespace LandRegister.Api.Parcels;
 
 /// <summary>
 /// A JSON merge patch (RFC 7396) of a parcel Feature, checked and turned into SET clauses. Members absent
-/// are unchanged, members set to null are cleared; output-only properties are ignored.
+/// are unchanged, members set to null are cleared; output-only properties are ignored. Two members describe
+/// the change rather than the parcel: <c>reason</c>, and <c>approvalRef</c>, which a change of planned use needs.
+/// Status changes go through transitions.
 /// </summary>
 public sealed class ParcelPatch
 {
     static readonly Dictionary<string, string> Columns = new()
     {
         ["code"] = "code", ["parkCode"] = "park_code", ["name"] = "name", ["plannedUse"] = "planned_use",
-        ["actualUse"] = "actual_use", ["status"] = "status", ["registeredAreaM2"] = "registered_area_m2",
+        ["actualUse"] = "actual_use", ["registeredAreaM2"] = "registered_area_m2",
     };
 
     readonly List<string> set = [];
+    string? status;
+    string? plannedUse;
+    bool plannedUseSent;
+    string? reason;
+    string? approvalRef;
 
     public DynamicParameters Args { get; } = new();
     public byte[]? Geometry { get; private set; }
@@ -35,6 +43,13 @@ public sealed class ParcelPatch
                 switch (member.Name)
                 {
                     case "type" or "id": break;
+                    case "reason" or "approvalRef":
+                        var text = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
+                        if (text is null || !Text.IsPlain(text) || text.Length > 1000)
+                            errors.Add(member.Name, "a string of at most 1000 characters, without control characters");
+                        if (member.Name == "reason") plan.reason = text;
+                        else plan.approvalRef = text;
+                        break;
                     case "geometry" when member.Value.ValueKind == JsonValueKind.Null:
                         errors.Add("geometry", "a parcel's geometry cannot be removed");
                         break;
@@ -64,6 +79,11 @@ public sealed class ParcelPatch
             errors.Add(field, "a parcel cannot move to another zone; retire it and register it there");
             return;
         }
+        if (p.Name == "status")
+        {
+            status = value.ValueKind == JsonValueKind.String ? value.GetString() : "";
+            return;
+        }
         if (!Columns.TryGetValue(p.Name, out var column))
         {
             errors.AddUnreadable(field, "unknown property");
@@ -91,13 +111,34 @@ public sealed class ParcelPatch
             arg = p.Name switch
             {
                 "plannedUse" or "actualUse" => uses.Resolve(text, options.UseScheme, field, errors),
-                "status" when !ParcelStatus.IsKnown(text) => Unknown(errors, field, text),
                 "code" => string.IsNullOrWhiteSpace(text) ? Fail(errors, field, "must not be empty") : text.Trim(),
                 _ => text,
             };
         }
+        if (p.Name == "plannedUse")
+        {
+            plannedUseSent = true;
+            plannedUse = arg as string;
+        }
         Set(column, "@" + column);
         Args.Add(column, arg);
+    }
+
+    /// <summary>What the history records of this change.</summary>
+    public ParcelChange Change => new("updated", reason, approvalRef is null ? null : new Dictionary<string, object?> { ["approvalRef"] = approvalRef });
+
+    /// <summary>
+    /// The rules that depend on the parcel as it is: a status is changed only by a transition, and a change of
+    /// planned use needs the approving decision (Land Administration Law art. 56).
+    /// </summary>
+    internal void CheckRules(ParcelRow current)
+    {
+        var errors = new FieldErrors();
+        if (status is not null && status != current.Status)
+            errors.Add("properties.status", "a status changes only by a transition: POST /api/parcels/{id}/transitions");
+        if (plannedUseSent && plannedUse != current.PlannedUse && string.IsNullOrWhiteSpace(approvalRef))
+            errors.Add("approvalRef", "required to change the planned use: the reference of the approving decision");
+        errors.ThrowIfAny();
     }
 
     void Set(string column, string expression) => set.Add($"{column} = {expression}");
@@ -105,12 +146,6 @@ public sealed class ParcelPatch
     static object? Fail(FieldErrors errors, string field, string reason)
     {
         errors.Add(field, reason);
-        return null;
-    }
-
-    static object? Unknown(FieldErrors errors, string field, string status)
-    {
-        errors.AddUnknown(field, $"unknown status '{status}'", ParcelStatus.All);
         return null;
     }
 }

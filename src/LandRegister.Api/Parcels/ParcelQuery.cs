@@ -27,6 +27,11 @@ public sealed class ParcelQuery
     bool includeRetired;
     string[]? scope;
 
+    bool? useMismatch;
+
+    /// <summary>The instant to read the register at, from the parcels' history; null for now.</summary>
+    public DateTimeOffset? AsOf { get; private set; }
+
     public int Limit { get; private set; } = DefaultLimit;
     public long? After { get; private set; }
 
@@ -47,7 +52,7 @@ public sealed class ParcelQuery
             if (parts.Length != 4 || box.Any(double.IsNaN)) errors.AddUnreadable("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat");
         }
         var search = new ParcelSearch(Split(p.Status), Split(p.PlannedUse), Split(p.Park), Split(p.Zone),
-            p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor);
+            p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor, p.UseMismatch, p.AsOf);
         return From(search, caller, uses, errors);
     }
 
@@ -58,7 +63,9 @@ public sealed class ParcelQuery
         foreach (var (field, values) in new[] { ("status", s.Status), ("plannedUse", s.PlannedUse), ("park", s.Park), ("zone", s.Zone), ("crs", s.Crs is null ? null : new[] { s.Crs }) })
             if (values?.Any(v => v is not null && !Text.IsPlain(v)) == true) errors.AddUnreadable(field, Text.ControlCharacters);
         var crs = Crs.Parse(s.Crs);
-        var q = new ParcelQuery { includeRetired = s.IncludeRetired ?? false, scope = caller.Scope };
+        var q = new ParcelQuery { includeRetired = s.IncludeRetired ?? false, scope = caller.Scope, useMismatch = s.UseMismatch };
+        if (s.AsOf > DateTimeOffset.UtcNow) errors.Add("asOf", "must not be in the future");
+        q.AsOf = s.AsOf?.ToUniversalTime();
         q.statuses = s.Status ?? [];
         foreach (var status in q.statuses.Where(x => !ParcelStatus.IsKnown(x)))
             errors.AddUnknown("status", $"unknown status '{status}'", ParcelStatus.All);
@@ -116,6 +123,10 @@ public sealed class ParcelQuery
             where.Add("ST_Intersects(geom, ST_Transform(ST_GeomFromEWKB(@intersects), 4326))");
             args.Add("intersects", intersects);
         }
+        if (useMismatch is { } mismatch)
+            // Codes differ when neither is a sub-code of the other: 1001 planned, 100101 found is no mismatch.
+            where.Add($"{(mismatch ? "" : "NOT ")}(actual_use IS NOT NULL AND planned_use IS NOT NULL " +
+                      "AND actual_use NOT LIKE planned_use || '%' AND planned_use NOT LIKE actual_use || '%')");
         if (paging && After is not null) { where.Add("id > @after"); args.Add("after", After); }
         return where.Count == 0 ? "true" : string.Join(" AND ", where);
     }

@@ -23,18 +23,40 @@ static class ParcelSql
         $"id = @id AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL AND {Caller.InScope()}";
 
     public static readonly string Retire = $"""
-        UPDATE parcel SET retired_at = now(), updated_at = now(), updated_by = @by, version = version + 1
+        UPDATE parcel SET retired_at = now(), updated_by = @by
         WHERE {Changeable}
         RETURNING version
         """;
+
+    /// <summary>
+    /// The parcels as they were at <c>@asOf</c>, from their history, shaped like the <c>parcel</c> table so that
+    /// <c>WITH {AsOf(…)} SELECT … FROM parcel …</c> runs every parcel query against the past.
+    /// </summary>
+    public static string AsOf(string filter) => $"""
+        parcel AS (
+            SELECT h.parcel_id AS id, h.zone_code, h.code, h.park_code, h.name, h.planned_use, h.actual_use, h.status,
+                   h.registered_area_m2, h.area_m2, h.clean_checklist, h.parent_ids, h.created_at,
+                   h.recorded_at AS updated_at, h.retired_at, h.created_by, h.actor AS updated_by, h.version,
+                   (SELECT g.geom FROM parcel_history g
+                    WHERE g.parcel_id = h.parcel_id AND g.version <= h.version AND g.geom IS NOT NULL
+                    ORDER BY g.version DESC LIMIT 1) AS geom
+            FROM (SELECT DISTINCT ON (parcel_id) * FROM parcel_history
+                  WHERE recorded_at <= @asOf AND {filter}
+                  ORDER BY parcel_id, version DESC) h)
+        """;
+
+    /// <summary>One parcel as it was at <c>@asOf</c>.</summary>
+    public static readonly string ByIdAsOf = $"WITH {AsOf("parcel_id = @id")} {ById}";
 
     /// <summary>The statement behind one page of <c>GET /api/parcels</c>: the exact match count, then the page (one row more, to know if another follows).</summary>
     public static string Page(ParcelQuery query, DynamicParameters args)
     {
         args.Add("take", query.Limit + 1);
+        var with = query.AsOf is not null ? $"WITH {AsOf("true")}" : "";
+        if (query.AsOf is not null) args.Add("asOf", query.AsOf);
         return $"""
-            SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)};
-            SELECT {ParcelRow.Columns} FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY id LIMIT @take
+            {with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)};
+            {with} SELECT {ParcelRow.Columns} FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY id LIMIT @take
             """;
     }
 

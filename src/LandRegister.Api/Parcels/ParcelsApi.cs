@@ -5,6 +5,7 @@ using LandRegister.Api.Access;
 using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
+using LandRegister.Api.Lifecycle;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
@@ -30,6 +31,9 @@ public static class ParcelsApi
             .WithSummary("Change a parcel with a JSON merge patch (If-Match required)").Produces<ParcelFeature>(200, GeoJson);
         group.MapDelete("/{id:long}", RetireParcel).WithName(nameof(RetireParcel)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Retire a parcel: kept, hidden from lists (If-Match required)").Produces(204);
+        group.MapTransitions();
+        group.MapHistory();
+        group.MapLineage();
         group.MapPost("/import", ParcelImport.ImportParcels).WithName(nameof(ParcelImport.ImportParcels)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Import a GeoJSON FeatureCollection of parcels, all or nothing by default");
         return group;
@@ -65,11 +69,15 @@ public static class ParcelsApi
             contentType: GeoJson);
     }
 
-    public static async Task<IResult> GetParcel(long id, Caller caller, NpgsqlDataSource db, HttpContext http)
+    public static async Task<IResult> GetParcel(
+        long id, Caller caller, NpgsqlDataSource db, HttpContext http,
+        [Description("An instant (ISO 8601): the parcel as it was then, from its history.")] DateTimeOffset? asOf = null)
     {
+        if (asOf > DateTimeOffset.UtcNow) throw Problems.Invalid("asOf", "must not be in the future");
         await using var conn = await db.OpenConnectionAsync();
-        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id, scope = caller.Scope })
-            ?? throw Problems.NotFound($"No parcel has the id {id}.");
+        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(asOf is null ? ParcelSql.ById : ParcelSql.ByIdAsOf,
+                      new { id, scope = caller.Scope, asOf = asOf?.ToUniversalTime() })
+            ?? throw Problems.NotFound(asOf is null ? $"No parcel has the id {id}." : $"Parcel {id} did not exist at {asOf:O}.");
         ETags.Set(http.Response, row.Version);
         if (http.Request.Headers.IfNoneMatch == ETags.For(row.Version)) return TypedResults.StatusCode(304);
         return TypedResults.Json(row.ToFeature(), contentType: GeoJson);
@@ -89,7 +97,9 @@ public static class ParcelsApi
         await GeometryValidity.EnsureValidAsync(conn, draft.Geometry, "geometry");
         var args = new DynamicParameters(draft);
         args.Add("by", caller.Name);
-        var row = await conn.QuerySingleAsync<ParcelRow>(ParcelSql.Insert, args);
+        await using var tx = await new ParcelChange("created").BeginAsync(conn);
+        var row = await conn.QuerySingleAsync<ParcelRow>(ParcelSql.Insert, args, tx);
+        await tx.CommitAsync();
         ETags.Set(http.Response, row.Version);
         http.Response.Headers.Location = $"/api/parcels/{row.Id}";
         return TypedResults.Json(row.ToFeature(), contentType: GeoJson, statusCode: 201);
@@ -105,26 +115,36 @@ public static class ParcelsApi
         await uses.CatalogueAsync();
         var plan = ParcelPatch.Read(patch, options, uses);
         await using var conn = await db.OpenConnectionAsync();
+        var current = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id, scope = caller.Scope })
+            ?? throw Problems.NotFound($"No parcel has the id {id}.");
+        plan.CheckRules(current);
         if (plan.Geometry is not null) await GeometryValidity.EnsureValidAsync(conn, plan.Geometry, "geometry");
         plan.Args.AddDynamicParams(new { id, version, by = caller.Name, scope = caller.Scope });
+        await using var tx = await plan.Change.BeginAsync(conn);
         var row = plan.IsEmpty
-            ? await conn.QuerySingleOrDefaultAsync<ParcelRow>($"SELECT {ParcelRow.Columns} FROM parcel WHERE {ParcelSql.Changeable}", plan.Args)
+            ? await conn.QuerySingleOrDefaultAsync<ParcelRow>($"SELECT {ParcelRow.Columns} FROM parcel WHERE {ParcelSql.Changeable}", plan.Args, tx)
             : await conn.QuerySingleOrDefaultAsync<ParcelRow>($"""
-                UPDATE parcel SET {plan.SetClause}, updated_at = now(), updated_by = @by, version = version + 1
+                UPDATE parcel SET {plan.SetClause}, updated_by = @by
                 WHERE {ParcelSql.Changeable}
                 RETURNING {ParcelRow.Columns}
-                """, plan.Args);
+                """, plan.Args, tx);
         if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
+        await tx.CommitAsync();
         ETags.Set(http.Response, row.Version);
         return TypedResults.Json(row.ToFeature(), contentType: GeoJson);
     }
 
-    public static async Task<IResult> RetireParcel(long id, Caller caller, NpgsqlDataSource db, HttpContext http)
+    public static async Task<IResult> RetireParcel(
+        long id, Caller caller, NpgsqlDataSource db, HttpContext http,
+        [Description("Why the parcel is retired, for its history.")] string? reason = null)
     {
         var version = ETags.RequiredVersion(http.Request);
+        if (reason is not null && !Text.IsPlain(reason)) throw Problems.BadRequest("reason", Text.ControlCharacters);
         await using var conn = await db.OpenConnectionAsync();
-        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelSql.Retire, new { id, version, by = caller.Name, scope = caller.Scope });
+        await using var tx = await new ParcelChange("retired", reason).BeginAsync(conn);
+        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelSql.Retire, new { id, version, by = caller.Name, scope = caller.Scope }, tx);
         if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
+        await tx.CommitAsync();
         ETags.Set(http.Response, newVersion.Value);
         return TypedResults.NoContent();
     }

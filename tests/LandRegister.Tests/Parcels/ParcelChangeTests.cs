@@ -51,7 +51,7 @@ public sealed class ParcelChangeTests(RegisterApp app) : IClassFixture<RegisterA
     public async Task Patch_null_clears_a_property()
     {
         var (id, etag) = await ParcelAsync();
-        var response = await app.SendAsync(HttpMethod.Patch, $"/api/parcels/{id}", """{"properties":{"plannedUse":null}}""",
+        var response = await app.SendAsync(HttpMethod.Patch, $"/api/parcels/{id}", """{"properties":{"plannedUse":null},"approvalRef":"涟自然资〔2024〕7号"}""",
             "application/merge-patch+json", etag);
         Assert.Null((await response.JsonAsync())["properties"]!["plannedUse"]);
     }
@@ -82,7 +82,7 @@ public sealed class ParcelChangeTests(RegisterApp app) : IClassFixture<RegisterA
 
     [Theory]
     [InlineData("""{"properties":{"zoneCode":"OTHER"}}""", HttpStatusCode.UnprocessableEntity, "properties.zoneCode")]
-    [InlineData("""{"properties":{"status":"gone"}}""", HttpStatusCode.BadRequest, "properties.status")]
+    [InlineData("""{"properties":{"status":"idle"}}""", HttpStatusCode.UnprocessableEntity, "properties.status")]
     [InlineData("""{"properties":{"code":null}}""", HttpStatusCode.UnprocessableEntity, "properties.code")]
     [InlineData("""{"geometry":null}""", HttpStatusCode.UnprocessableEntity, "geometry")]
     [InlineData("""{"geometry":{"type":"Polygon","coordinates":[[[119.3,33.8],[119.31,33.81],[119.31,33.8],[119.3,33.81],[119.3,33.8]]]}}""", HttpStatusCode.UnprocessableEntity, "geometry")]

@@ -1,0 +1,81 @@
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.Parcels;
+
+namespace LandRegister.Api.Lifecycle;
+
+/// <summary>The clean-land checklist (净地条件): every item must hold before raw land becomes clean land.</summary>
+/// <param name="ResettlementSettled">Resettlement and compensation are settled (征收补偿安置到位).</param>
+/// <param name="PlanningConditionsSet">Planning conditions (use, plot ratio) are set (规划条件明确).</param>
+public sealed record CleanLandChecklist(bool? TitleClear, bool? ResettlementSettled, bool? NoDispute, bool? PlanningConditionsSet, bool? SiteReady)
+{
+    static readonly (string Field, string Meaning, Func<CleanLandChecklist, bool?> Value)[] Items =
+    [
+        ("titleClear", "title clear (权属清晰)", c => c.TitleClear),
+        ("resettlementSettled", "resettlement and compensation settled (安置补偿落实)", c => c.ResettlementSettled),
+        ("noDispute", "no dispute (无争议)", c => c.NoDispute),
+        ("planningConditionsSet", "planning conditions set (规划条件明确)", c => c.PlanningConditionsSet),
+        ("siteReady", "site ready to build on (具备动工开发条件)", c => c.SiteReady),
+    ];
+
+    /// <summary>Adds an error for every item not confirmed.</summary>
+    public static void Check(CleanLandChecklist? checklist, FieldErrors errors)
+    {
+        foreach (var (field, meaning, value) in Items)
+            if (checklist is null || value(checklist) != true)
+                errors.Add($"checklist.{field}", $"must be true for clean land: {meaning}");
+    }
+}
+
+/// <summary>A change of a parcel's status.</summary>
+/// <param name="To">The new status.</param>
+/// <param name="Reason">Why; required, kept in the history.</param>
+/// <param name="Method">How the land is revitalized; required for revitalizing and revitalized.</param>
+/// <param name="EffectiveDate">When the change took effect (default today, China Standard Time); not in the future.</param>
+/// <param name="ApprovalRef">The approving decision, where the rule needs one (e.g. a cancelled contract).</param>
+/// <param name="Checklist">For clean land: every item of the clean-land checklist, confirmed.</param>
+/// <param name="Supply">For supplied: the supply record.</param>
+public sealed record TransitionInput(
+    string? To, string? Reason, string? Method, DateOnly? EffectiveDate, string? ApprovalRef,
+    CleanLandChecklist? Checklist, SupplyInput? Supply)
+{
+    /// <summary>Checks the request on its own; the rules that depend on the parcel's status come after.</summary>
+    public void Validate(DateOnly today)
+    {
+        var errors = new FieldErrors();
+        if (To is null) errors.Add("to", "required");
+        else if (!ParcelStatus.IsKnown(To)) errors.AddUnknown("to", $"unknown status '{To}'", ParcelStatus.All);
+        if (string.IsNullOrWhiteSpace(Reason)) errors.Add("reason", "required: say why, for the history");
+        foreach (var (field, text) in new[] { ("reason", Reason), ("approvalRef", ApprovalRef) })
+            if (text is not null && (!Text.IsPlain(text) || text.Length > 1000)) errors.Add(field, "at most 1000 characters, without control characters");
+        if (Method is not null && !RevitalizationMethod.IsKnown(Method))
+            errors.AddUnknown("method", $"unknown revitalization method '{Method}'", RevitalizationMethod.All.Keys);
+        if (EffectiveDate > today) errors.Add("effectiveDate", "must not be in the future");
+        errors.ThrowIfAny();
+    }
+
+    /// <summary>The rules of this transition: what it <paramref name="needs"/> must be present, valid, and nothing else sent.</summary>
+    public void CheckNeeds(TransitionNeeds needs, DateOnly today)
+    {
+        var errors = new FieldErrors();
+        if (needs.HasFlag(TransitionNeeds.CleanLandChecklist)) CleanLandChecklist.Check(Checklist, errors);
+        if (needs.HasFlag(TransitionNeeds.SupplyRecord))
+        {
+            if (Supply is null) errors.Add("supply", "required: the supply record (method, dates, recipient, price, commitments)");
+            else Supply.Validate("supply.", today, errors);
+        }
+        else if (Supply is not null) errors.Add("supply", $"a supply record goes with the transition to {ParcelStatus.Supplied} only");
+        if (needs.HasFlag(TransitionNeeds.Method) && Method is null)
+            errors.Add("method", $"required: one of {string.Join(", ", RevitalizationMethod.All.Keys)}");
+        if (needs.HasFlag(TransitionNeeds.ApprovalRef) && string.IsNullOrWhiteSpace(ApprovalRef))
+            errors.Add("approvalRef", "required: the reference of the decision that approves this change");
+        errors.ThrowIfAny();
+    }
+}
+
+/// <summary>Dates in the register are those of the zones it serves: China Standard Time.</summary>
+public static class RegisterClock
+{
+    static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
+
+    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow + ChinaStandardTime);
+}

@@ -1,0 +1,143 @@
+using Dapper;
+using LandRegister.Api.Access;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.Parcels;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace LandRegister.Api.Lifecycle;
+
+/// <summary>Status transitions and supply records of a parcel.</summary>
+public static class TransitionsApi
+{
+    const string GeoJson = FeatureCollection<ParcelFeature>.MediaType;
+
+    public static RouteGroupBuilder MapTransitions(this RouteGroupBuilder parcels)
+    {
+        parcels.MapPost("/{id:long}/transitions", TransitionParcel).WithName(nameof(TransitionParcel))
+            .RequireAuthorization(Permission.EditRegister).Produces<ParcelFeature>(200, GeoJson)
+            .WithSummary("Change a parcel's status by the rules of its lifecycle (If-Match required)");
+        parcels.MapGet("/{id:long}/supply", GetSupply).WithName(nameof(GetSupply))
+            .RequireAuthorization(Permission.ReadRegister).WithSummary("The parcel's current supply record");
+        parcels.MapPost("/{id:long}/supply-corrections", CorrectSupply).WithName(nameof(CorrectSupply))
+            .RequireAuthorization(Permission.EditRegister)
+            .WithSummary("Correct the supply record: a new record replaces it, the old one is kept (If-Match: the parcel's ETag)");
+        return parcels;
+    }
+
+    sealed record Current(string Status, long Version, DateTime? RetiredAt, long? SupplyId);
+
+    static async Task<Current> CurrentAsync(NpgsqlConnection conn, long id, Caller caller, long? version)
+    {
+        var current = await conn.QuerySingleOrDefaultAsync<Current>(
+            $"SELECT status, version, retired_at, supply_id FROM parcel WHERE id = @id AND {Caller.InScope()}", new { id, scope = caller.Scope })
+            ?? throw Problems.NotFound($"No parcel has the id {id}.");
+        if (current.RetiredAt is { } at) throw Problems.Conflict("id", $"parcel {id} was retired at {at:O}; retired parcels are kept as they were");
+        if (version is not null && version != current.Version) throw Problems.PreconditionFailed(ETags.For(current.Version));
+        return current;
+    }
+
+    public static async Task<IResult> TransitionParcel(long id, TransitionInput input, Caller caller, NpgsqlDataSource db, HttpContext http)
+    {
+        var version = ETags.RequiredVersion(http.Request);
+        var today = RegisterClock.Today;
+        input.Validate(today);
+        await using var conn = await db.OpenConnectionAsync();
+        var current = await CurrentAsync(conn, id, caller, version);
+        if (!StatusMachine.TryManual(current.Status, input.To!, out var needs)) throw Illegal(current.Status, input.To!);
+        input.CheckNeeds(needs, today);
+
+        var change = new ParcelChange("transition", input.Reason, new Dictionary<string, object?>
+        {
+            ["from"] = current.Status, ["to"] = input.To, ["method"] = input.Method,
+            ["effectiveDate"] = input.EffectiveDate ?? today, ["approvalRef"] = input.ApprovalRef,
+        });
+        await using var tx = await change.BeginAsync(conn);
+        long? supplyId = input.Supply is null
+            ? null
+            : await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, input.Supply, caller.Name), tx);
+        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>($"""
+            UPDATE parcel
+            SET status = @to, supply_id = coalesce(@supplyId, supply_id),
+                clean_checklist = CASE WHEN @to = 'clean_land' THEN @checklist::jsonb ELSE clean_checklist END,
+                updated_by = @by
+            WHERE {ParcelSql.Changeable} AND status = @from
+            RETURNING {ParcelRow.Columns}
+            """, new
+            {
+                id, version, from = current.Status, to = input.To, supplyId, by = caller.Name, scope = caller.Scope,
+                checklist = input.Checklist is null ? null : System.Text.Json.JsonSerializer.Serialize(input.Checklist, ChecklistJson),
+            }, tx);
+        if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
+        await tx.CommitAsync();
+        ETags.Set(http.Response, row.Version);
+        return TypedResults.Json(row.ToFeature(), contentType: GeoJson);
+    }
+
+    static readonly System.Text.Json.JsonSerializerOptions ChecklistJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    /// <summary>A 409 naming the transitions that are allowed from here.</summary>
+    static ProblemException Illegal(string from, string to)
+    {
+        var allowed = StatusMachine.AllowedTargets(from);
+        var detail = StatusMachine.SetOnlyByRuns.Contains(to)
+            ? $"{to} is set by the evaluation and idle-land runs, not by hand."
+            : from == ParcelStatus.RawLand && to == ParcelStatus.Supplied
+                ? "Only clean land can be supplied (净地出让, no 毛地出让): make the parcel clean_land first."
+                : to == ParcelStatus.Supplied
+                    ? $"Only clean land can be supplied; this parcel is {from}."
+                    : $"A parcel cannot go from {from} to {to}.";
+        return new ProblemException(409, "The transition is not allowed.",
+            $"{detail} From {from} it may go to: {(allowed.Count == 0 ? "nothing by hand" : string.Join(", ", allowed))}.",
+            new Dictionary<string, string[]> { ["to"] = [$"not allowed from {from}"] },
+            new Dictionary<string, object?> { ["from"] = from, ["allowed"] = allowed });
+    }
+
+    public static async Task<Ok<SupplyRecord>> GetSupply(long id, Caller caller, NpgsqlDataSource db, HttpResponse response)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        var (supply, version) = await SupplyOfAsync(conn, id, caller);
+        ETags.Set(response, version);
+        return TypedResults.Ok(supply.ToContract());
+    }
+
+    static async Task<(SupplyRow Supply, long Version)> SupplyOfAsync(NpgsqlConnection conn, long id, Caller caller)
+    {
+        var version = await conn.QuerySingleOrDefaultAsync<long?>(
+            $"SELECT version FROM parcel WHERE id = @id AND {Caller.InScope()}", new { id, scope = caller.Scope })
+            ?? throw Problems.NotFound($"No parcel has the id {id}.");
+        var supply = await conn.QuerySingleOrDefaultAsync<SupplyRow>($"""
+            SELECT {SupplyRow.Columns} FROM parcel_supply WHERE id = (SELECT supply_id FROM parcel WHERE id = @id)
+            """, new { id }) ?? throw Problems.NotFound($"Parcel {id} has no supply record.");
+        return (supply, version);
+    }
+
+    /// <summary>A correction of a supply record, with the reason for it.</summary>
+    public sealed record SupplyCorrection(string? Reason, SupplyInput? Supply);
+
+    public static async Task<Created<SupplyRecord>> CorrectSupply(
+        long id, SupplyCorrection correction, Caller caller, NpgsqlDataSource db, HttpContext http)
+    {
+        var version = ETags.RequiredVersion(http.Request);
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(correction.Reason) || !Text.IsPlain(correction.Reason)) errors.Add("reason", "required: say what is corrected and why");
+        if (correction.Supply is null) errors.Add("supply", "required: the corrected supply record");
+        else correction.Supply.Validate("supply.", RegisterClock.Today, errors);
+        errors.ThrowIfAny();
+        await using var conn = await db.OpenConnectionAsync();
+        var current = await CurrentAsync(conn, id, caller, version);
+        if (current.SupplyId is not { } previous)
+            throw Problems.Conflict("id", $"parcel {id} has no supply record to correct; supply it with a transition to {ParcelStatus.Supplied}");
+
+        await using var tx = await new ParcelChange("supply", correction.Reason, new Dictionary<string, object?> { ["replaces"] = previous }).BeginAsync(conn);
+        var supplyId = await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, correction.Supply!, caller.Name), tx);
+        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(
+            $"UPDATE parcel SET supply_id = @supplyId, updated_by = @by WHERE {ParcelSql.Changeable} RETURNING version",
+            new { id, version, supplyId, by = caller.Name, scope = caller.Scope }, tx);
+        if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
+        var record = await conn.QuerySingleAsync<SupplyRow>($"SELECT {SupplyRow.Columns} FROM parcel_supply WHERE id = @supplyId", new { supplyId }, tx);
+        await tx.CommitAsync();
+        ETags.Set(http.Response, newVersion.Value);
+        return TypedResults.Created($"/api/parcels/{id}/supply", record.ToContract());
+    }
+}
