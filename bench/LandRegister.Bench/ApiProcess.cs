@@ -17,11 +17,11 @@ sealed class ApiProcess : IAsyncDisposable
         Client = client;
     }
 
-    public static async Task<ApiProcess> StartAsync(string connectionString, BenchOptions options)
+    public static async Task<ApiProcess> StartAsync(string connectionString, BenchOptions options, int port)
     {
         var dll = Path.Combine(options.RepoRoot, "src", "LandRegister.Api", "bin", "Release", "net10.0", "LandRegister.Api.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the API in Release first (make bench does).", dll);
-        var url = $"http://127.0.0.1:{options.ApiPort}";
+        var url = $"http://127.0.0.1:{port}";
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", url])
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,

@@ -3,24 +3,28 @@ using Npgsql;
 
 namespace LandRegister.Bench;
 
-/// <summary>The benchmark's own database on the local cluster, kept between runs (its million parcels take minutes to make).</summary>
+/// <summary>
+/// A benchmark database on the local cluster: <c>lr_bench</c> is kept between runs (its million parcels and five
+/// million history rows take minutes to make); others are made fresh for one benchmark.
+/// </summary>
 sealed class BenchDatabase : IAsyncDisposable
 {
-    public const string Name = "lr_bench";
+    public const string Kept = "lr_bench";
 
     public required string ConnectionString { get; init; }
     public required NpgsqlDataSource Source { get; init; }
 
-    public static async Task<BenchDatabase> OpenAsync(BenchOptions options)
+    public static async Task<BenchDatabase> OpenAsync(BenchOptions options, string name = Kept, bool fresh = false)
     {
         var admin = new NpgsqlConnectionStringBuilder(options.Server) { Database = "postgres" }.ConnectionString;
         await using (var conn = new NpgsqlConnection(admin))
         {
             await conn.OpenAsync();
-            if (!await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @Name)", new { Name }))
-                await conn.ExecuteAsync($"CREATE DATABASE {Name}");
+            if (fresh) await conn.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            if (!await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name }))
+                await conn.ExecuteAsync($"CREATE DATABASE {name}");
         }
-        var cs = new NpgsqlConnectionStringBuilder(options.Server) { Database = Name }.ConnectionString;
+        var cs = new NpgsqlConnectionStringBuilder(options.Server) { Database = name }.ConnectionString;
         return new BenchDatabase { ConnectionString = cs, Source = NpgsqlDataSource.Create(cs) };
     }
 
