@@ -74,6 +74,8 @@ sealed class HistoryRow
             changes[name] = new ValueChange(old?.DeepClone(), value?.DeepClone());
         }
         var details = JsonNode.Parse(Details)!.AsObject();
+        details.Remove("kind");
+        details.Remove("reason");
         return new HistoryEntry(Version, RecordedAt, Kind, Actor, Reason, details, changes, GeometryChanged);
     }
 }
