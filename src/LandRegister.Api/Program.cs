@@ -1,4 +1,8 @@
 using LandRegister.Api.Access;
+using LandRegister.Api.Enterprises;
+using LandRegister.Api.Evaluation;
+using LandRegister.Api.IdleLand;
+using LandRegister.Api.Jobs;
 using LandRegister.Api.Health;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
@@ -6,6 +10,9 @@ using LandRegister.Api.Parcels;
 using LandRegister.Api.Parks;
 using LandRegister.Api.Zones;
 using Npgsql;
+
+// The build-time OpenAPI generator runs this program without a database.
+var generatingDocument = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
 
 var builder = WebApplication.CreateBuilder(args);
 var limits = RegisterLimits.From(builder.Configuration);
@@ -18,6 +25,7 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandl
 builder.Services.AddExceptionHandler<ProblemHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddRegisterAccess(builder.Configuration);
+builder.Services.AddRegisterJobs(builder.Configuration, startScheduler: !generatingDocument);
 builder.Services.AddRegisterOpenApi();
 
 var app = builder.Build();
@@ -31,9 +39,12 @@ app.MapZones();
 app.MapParks();
 app.MapLandUses();
 app.MapParcels();
+app.MapEnterprises();
+app.MapIndicatorImport();
+app.MapEvaluation();
+app.MapIdleLand();
+app.MapJobs();
 
-// The build-time OpenAPI generator runs this program without a database.
-var generatingDocument = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
 if (!generatingDocument)
 {
     var db = app.Services.GetRequiredService<NpgsqlDataSource>();

@@ -12,13 +12,29 @@ public static class Permission
     /// <summary>Read parcels' history and lineage: who changed what, when and why.</summary>
     public const string ReadHistory = "history.read";
 
+    /// <summary>Read enterprises, their yearly figures, evaluation results and idle-land findings.</summary>
+    public const string ReadEnterprises = "enterprises.read";
+
+    /// <summary>Register enterprises and their tenancies, and record or import their yearly figures.</summary>
+    public const string EditEnterprises = "enterprises.edit";
+
+    /// <summary>Set evaluation schemes and start evaluation runs.</summary>
+    public const string RunEvaluation = "evaluation.run";
+
+    /// <summary>Start idle-land runs.</summary>
+    public const string RunIdleLand = "idle_land.run";
+
+    /// <summary>See the background jobs: schedules and recent runs.</summary>
+    public const string ReadJobs = "jobs.read";
+
     /// <summary>Create development zones.</summary>
     public const string ManageZones = "zones.manage";
 
     /// <summary>Create, list and revoke API keys.</summary>
     public const string ManageKeys = "keys.manage";
 
-    public static IReadOnlyList<string> All { get; } = [ReadRegister, EditRegister, ReadHistory, ManageZones, ManageKeys];
+    public static IReadOnlyList<string> All { get; } =
+        [ReadRegister, EditRegister, ReadHistory, ReadEnterprises, EditEnterprises, RunEvaluation, RunIdleLand, ReadJobs, ManageZones, ManageKeys];
 }
 
 /// <summary>Who may see a field: everyone (a public map), staff, or those cleared for enterprise figures.</summary>
@@ -47,9 +63,11 @@ public static class Roles
     static readonly Role[] Table =
     [
         new(Admin, Audience.Confidential, Permission.All),
-        new(Planner, Audience.Confidential, [Permission.ReadRegister, Permission.EditRegister, Permission.ReadHistory]),
+        new(Planner, Audience.Confidential,
+            [Permission.ReadRegister, Permission.EditRegister, Permission.ReadHistory, Permission.ReadEnterprises, Permission.RunIdleLand, Permission.ReadJobs]),
         new(Promoter, Audience.Internal, [Permission.ReadRegister, Permission.ReadHistory]),
-        new(Analyst, Audience.Confidential, [Permission.ReadRegister, Permission.ReadHistory]),
+        new(Analyst, Audience.Confidential,
+            [Permission.ReadRegister, Permission.ReadHistory, Permission.ReadEnterprises, Permission.EditEnterprises, Permission.RunEvaluation, Permission.ReadJobs]),
         new(Viewer, Audience.Public, [Permission.ReadRegister]),
     ];
 

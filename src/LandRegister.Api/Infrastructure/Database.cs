@@ -28,3 +28,4 @@ public static class Database
         return services;
     }
 }
+

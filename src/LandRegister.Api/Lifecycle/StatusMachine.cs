@@ -51,7 +51,7 @@ public static class StatusMachine
     static readonly HashSet<(string From, string To)> Automatic =
     [
         (InUse, LowEfficiency), (Revitalized, LowEfficiency), (LowEfficiency, InUse),
-        (Supplied, Idle), (UnderConstruction, Idle), (InUse, Idle), (Idle, InUse),
+        (Supplied, Idle), (UnderConstruction, Idle), (InUse, Idle), (Idle, InUse), (Idle, Supplied), (Idle, UnderConstruction),
     ];
 
     public static IReadOnlyList<string> SetOnlyByRuns { get; } = [LowEfficiency, Idle];

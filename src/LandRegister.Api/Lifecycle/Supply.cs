@@ -1,4 +1,5 @@
 using LandRegister.Api.Access;
+using LandRegister.Api.Enterprises;
 using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Lifecycle;
@@ -35,10 +36,7 @@ public sealed record SupplyInput(
         if (string.IsNullOrWhiteSpace(RecipientName)) errors.Add(prefix + "recipientName", "required");
         else if (!Text.IsPlain(RecipientName) || RecipientName.Length > 200) errors.Add(prefix + "recipientName", "1-200 characters without control characters");
         if (RecipientCreditCode is null) errors.Add(prefix + "recipientCreditCode", "required");
-        else if (!CreditCode.IsValid(RecipientCreditCode))
-            errors.Add(prefix + "recipientCreditCode", RecipientCreditCode.Length == 18 && CreditCode.CheckCharacter(RecipientCreditCode.AsSpan(0, 17)) is { } c
-                ? $"check character is wrong: a code starting {RecipientCreditCode[..17]} ends in {c}"
-                : "not a unified social credit code: 18 characters of 0-9 and A-Y without I, O, S, V, Z");
+        else if (CreditCode.Check(RecipientCreditCode) is { } reason) errors.Add(prefix + "recipientCreditCode", reason);
         if (Method == "transfer" && PriceWan is null) errors.Add(prefix + "priceWan", "required for a transfer");
         if (PriceWan < 0) errors.Add(prefix + "priceWan", "must not be negative");
         if (ConstructionStartBy is null) errors.Add(prefix + "constructionStartBy", "required: the idle-land rule counts from it");

@@ -1,4 +1,5 @@
 using LandRegister.Api.Lifecycle;
+using LandRegister.Api.Enterprises;
 using static LandRegister.Api.Parcels.ParcelStatus;
 
 namespace LandRegister.Tests.Lifecycle;
@@ -42,8 +43,11 @@ public sealed class StatusMachineTests
     }
 
     [Fact]
-    public void Supply_is_reached_only_from_clean_land() =>
-        Assert.Equal([CleanLand], StatusMachine.Table.Where(t => t.To == Supplied).Select(t => t.From));
+    public void Supply_is_reached_by_hand_only_from_clean_land_and_by_a_run_only_back_from_idle()
+    {
+        Assert.Equal([CleanLand], StatusMachine.Table.Where(t => t.To == Supplied && !t.ByRunOnly).Select(t => t.From));
+        Assert.Equal([Idle], StatusMachine.Table.Where(t => t.To == Supplied && t.ByRunOnly).Select(t => t.From));
+    }
 }
 
 public sealed class CreditCodeTests

@@ -1,0 +1,98 @@
+using System.Globalization;
+using System.Text;
+using DocumentFormat.OpenXml.Packaging;
+using DocumentFormat.OpenXml.Spreadsheet;
+
+namespace LandRegister.Api.Enterprises;
+
+/// <summary>A table read from a CSV or .xlsx file: its header and its rows, each with the line it came from.</summary>
+public sealed record SheetRow(int Line, string[] Cells);
+
+/// <summary>Reads uploaded tables: CSV (RFC 4180, UTF-8, with or without a byte-order mark) and the first sheet of an .xlsx workbook.</summary>
+public static class IndicatorTable
+{
+    public const string Csv = "text/csv";
+    public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+    public static List<SheetRow> ReadCsv(string text)
+    {
+        var rows = new List<SheetRow>();
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        var (line, rowLine, quoted, i) = (1, 1, false, 0);
+        if (text.Length > 0 && text[0] == '\uFEFF') i = 1;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"') { cell.Append('"'); i++; }
+                else if (c == '"') quoted = false;
+                else { if (c == '\n') line++; cell.Append(c); }
+            }
+            else if (c == '"' && cell.Length == 0) quoted = true;
+            else if (c == ',') { cells.Add(cell.ToString()); cell.Clear(); }
+            else if (c is '\n' or '\r')
+            {
+                if (c == '\r' && i + 1 < text.Length && text[i + 1] == '\n') i++;
+                cells.Add(cell.ToString());
+                cell.Clear();
+                rows.Add(new SheetRow(rowLine, cells.ToArray()));
+                cells.Clear();
+                rowLine = ++line;
+            }
+            else cell.Append(c);
+        }
+        if (cell.Length > 0 || cells.Count > 0)
+        {
+            cells.Add(cell.ToString());
+            rows.Add(new SheetRow(rowLine, cells.ToArray()));
+        }
+        return rows;
+    }
+
+    /// <summary>The first worksheet; a row's line is its spreadsheet row number.</summary>
+    public static List<SheetRow> ReadXlsx(Stream stream)
+    {
+        using var document = SpreadsheetDocument.Open(stream, false);
+        var workbook = document.WorkbookPart ?? throw new InvalidDataException("the file has no workbook");
+        var first = workbook.Workbook.Sheets?.Elements<Sheet>().FirstOrDefault() ?? throw new InvalidDataException("the workbook has no sheet");
+        var sheet = (WorksheetPart)workbook.GetPartById(first.Id!);
+        var shared = workbook.SharedStringTablePart?.SharedStringTable.Elements<SharedStringItem>().Select(s => s.InnerText).ToArray() ?? [];
+        var rows = new List<SheetRow>();
+        foreach (var row in sheet.Worksheet.Descendants<Row>())
+        {
+            var values = new SortedDictionary<int, string>();
+            foreach (var c in row.Elements<Cell>())
+            {
+                var column = ColumnIndex(c.CellReference?.Value) ?? values.Count;
+                var raw = c.CellValue?.Text ?? c.InlineString?.InnerText ?? "";
+                values[column] = c.DataType?.Value == CellValues.SharedString && int.TryParse(raw, out var s) && s < shared.Length ? shared[s] : raw;
+            }
+            var width = values.Count == 0 ? 0 : values.Keys.Max() + 1;
+            rows.Add(new SheetRow((int)(row.RowIndex?.Value ?? (uint)rows.Count + 1),
+                Enumerable.Range(0, width).Select(i => values.GetValueOrDefault(i, "")).ToArray()));
+        }
+        return rows;
+    }
+
+    static int? ColumnIndex(string? reference)
+    {
+        if (string.IsNullOrEmpty(reference)) return null;
+        var index = 0;
+        foreach (var ch in reference.TakeWhile(char.IsLetter)) index = index * 26 + (char.ToUpperInvariant(ch) - 'A' + 1);
+        return index - 1;
+    }
+
+    /// <summary>A header as written by people: 入库税收（万元）, Tax_Wan, tax wan… all read as "入库税收" / "taxwan".</summary>
+    public static string Normalize(string header)
+    {
+        var text = header.Trim().TrimStart('\uFEFF');
+        var paren = text.IndexOfAny(['(', '（']);
+        if (paren > 0) text = text[..paren];
+        return new string(text.Where(c => !char.IsWhiteSpace(c) && c != '_' && c != '-').ToArray()).ToLowerInvariant();
+    }
+
+    public static bool TryNumber(string text, out decimal value) =>
+        decimal.TryParse(text.Trim(), NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out value);
+}

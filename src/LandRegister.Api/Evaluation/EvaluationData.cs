@@ -1,0 +1,110 @@
+using Dapper;
+using Npgsql;
+
+namespace LandRegister.Api.Evaluation;
+
+/// <summary>What the evaluation reads from the register, and how it becomes units: tenants without land of
+/// their own are merged into the holder of the parcel they rent most of.</summary>
+static class EvaluationData
+{
+    internal sealed record EnterpriseFacts(
+        string CreditCode, bool AboveScale, bool Utility, DateTime? ProductionStartedOn, string? Veto,
+        decimal? TaxWan, decimal? SalesWan, decimal? RevenueWan, decimal? ValueAddedWan, int? Employees, decimal? EnergyTce, decimal? RndWan,
+        decimal? PrevTaxWan, decimal? PrevSalesWan, decimal? PrevRevenueWan, decimal? PrevValueAddedWan, int? PrevEmployees,
+        decimal? PrevEnergyTce, decimal? PrevRndWan)
+    {
+        public Figures ThisYear => new((double?)TaxWan, (double?)SalesWan, (double?)RevenueWan, (double?)ValueAddedWan, Employees, (double?)EnergyTce, (double?)RndWan);
+        public Figures LastYear => new((double?)PrevTaxWan, (double?)PrevSalesWan, (double?)PrevRevenueWan, (double?)PrevValueAddedWan,
+            PrevEmployees, (double?)PrevEnergyTce, (double?)PrevRndWan);
+    }
+
+    internal sealed record Holding(string CreditCode, long ParcelId, double AreaM2, string? ParkCode, string Status);
+
+    internal sealed record Tenancy(string CreditCode, long ParcelId, double Mu, string? ParkCode);
+
+    const string Enterprises = """
+        SELECT e.credit_code, e.above_scale, e.utility, e.production_started_on, cur.veto,
+               cur.tax_wan, cur.sales_wan, cur.revenue_wan, cur.value_added_wan, cur.employees, cur.energy_tce, cur.rnd_wan,
+               prev.tax_wan AS prev_tax_wan, prev.sales_wan AS prev_sales_wan, prev.revenue_wan AS prev_revenue_wan,
+               prev.value_added_wan AS prev_value_added_wan, prev.employees AS prev_employees, prev.energy_tce AS prev_energy_tce,
+               prev.rnd_wan AS prev_rnd_wan
+        FROM enterprise e
+        LEFT JOIN enterprise_indicator cur ON cur.credit_code = e.credit_code AND cur.year = @year
+        LEFT JOIN enterprise_indicator prev ON prev.credit_code = e.credit_code AND prev.year = @year - 1
+        WHERE e.zone_code = @zone
+        """;
+
+    /// <summary>A parcel's holder is the recipient of its current supply record, when that is an enterprise of the zone.</summary>
+    public const string Holdings = """
+        SELECT s.recipient_credit_code AS credit_code, p.id AS parcel_id, p.area_m2, p.park_code, p.status
+        FROM parcel p
+        JOIN parcel_supply s ON s.id = p.supply_id
+        JOIN enterprise e ON e.credit_code = s.recipient_credit_code AND e.zone_code = @zone
+        WHERE p.zone_code = @zone AND p.retired_at IS NULL
+        """;
+
+    /// <summary>A tenant's land: its share of the parcel, or its floor area's share of the floor rented out on it.</summary>
+    const string Tenancies = """
+        SELECT t.credit_code, t.parcel_id,
+               p.area_m2 * 0.0015 * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
+               p.park_code
+        FROM enterprise_tenancy t JOIN parcel p ON p.id = t.parcel_id
+        WHERE p.zone_code = @zone AND p.retired_at IS NULL
+        """;
+
+    const string PreviousClasses = """
+        SELECT r.credit_code, r.class FROM evaluation_current c JOIN evaluation_result r ON r.run_id = c.run_id
+        WHERE c.zone_code = @zone AND c.year BETWEEN @year - @back AND @year - 1
+        ORDER BY r.credit_code, c.year DESC
+        """;
+
+    public static async Task<(List<EvaluationUnit> Units, List<Holding> Holdings)> LoadAsync(
+        NpgsqlConnection conn, NpgsqlTransaction tx, string zone, int year, int back)
+    {
+        var args = new { zone, year, back };
+        var facts = (await conn.QueryAsync<EnterpriseFacts>(new CommandDefinition(Enterprises, args, tx, 0))).ToList();
+        var holdings = (await conn.QueryAsync<Holding>(new CommandDefinition(Holdings, args, tx, 0))).ToList();
+        var tenancies = (await conn.QueryAsync<Tenancy>(new CommandDefinition(Tenancies, args, tx, 0))).ToList();
+        var previous = (await conn.QueryAsync<(string CreditCode, string Class)>(new CommandDefinition(PreviousClasses, args, tx, 0)))
+            .GroupBy(p => p.CreditCode).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(p => p.Class).ToList());
+        return (Build(year, facts, holdings, tenancies, previous), holdings);
+    }
+
+    internal static List<EvaluationUnit> Build(int year, List<EnterpriseFacts> facts, List<Holding> holdings, List<Tenancy> tenancies,
+        Dictionary<string, IReadOnlyList<string>> previous)
+    {
+        var holderOf = holdings.ToDictionary(h => h.ParcelId, h => h.CreditCode);
+        var held = holdings.GroupBy(h => h.CreditCode).ToDictionary(g => g.Key, g => g.ToList());
+        var rented = tenancies.GroupBy(t => t.CreditCode).ToDictionary(g => g.Key, g => g.ToList());
+        var factsByCode = facts.ToDictionary(f => f.CreditCode);
+
+        // A tenant with no land of its own, renting only from holders, is graded with the holder it rents most from.
+        var mergedInto = new Dictionary<string, string>();
+        foreach (var (code, rents) in rented)
+        {
+            if (held.ContainsKey(code) || rents.Any(t => !holderOf.ContainsKey(t.ParcelId) || holderOf[t.ParcelId] == code)) continue;
+            mergedInto[code] = rents.OrderByDescending(t => t.Mu).ThenBy(t => holderOf[t.ParcelId], StringComparer.Ordinal).Select(t => holderOf[t.ParcelId]).First();
+        }
+
+        var tenantsOf = mergedInto.Where(m => factsByCode.ContainsKey(m.Key))
+            .GroupBy(m => m.Value).ToDictionary(g => g.Key, g => g.Select(m => factsByCode[m.Key]).ToList());
+        var units = new List<EvaluationUnit>();
+        foreach (var f in facts.Where(f => !mergedInto.ContainsKey(f.CreditCode)))
+        {
+            var land = (held.GetValueOrDefault(f.CreditCode) ?? []).Select(h => (Mu: h.AreaM2 * 0.0015, h.ParkCode))
+                .Concat((rented.GetValueOrDefault(f.CreditCode) ?? []).Where(t => !holderOf.ContainsKey(t.ParcelId)).Select(t => (t.Mu, t.ParkCode)))
+                .ToList();
+            var tenants = tenantsOf.GetValueOrDefault(f.CreditCode) ?? [];
+            var thisYear = tenants.Aggregate(f.ThisYear, (sum, t) => sum + t.ThisYear);
+            var lastYear = tenants.Aggregate(f.LastYear, (sum, t) => sum + t.LastYear);
+            units.Add(new EvaluationUnit(
+                f.CreditCode, land.Sum(l => l.Mu), thisYear, lastYear, f.AboveScale, f.Utility,
+                f.ProductionStartedOn is { } started ? year - started.Year : null, f.Veto,
+                land.OrderByDescending(l => l.Mu).Select(l => l.ParkCode).FirstOrDefault(),
+                previous.GetValueOrDefault(f.CreditCode) ?? [],
+                tenants.Select(t => new MergedTenant(t.CreditCode, rented[t.CreditCode].Sum(r => r.Mu),
+                    rented[t.CreditCode].OrderByDescending(r => r.Mu).First().ParkCode)).ToList()));
+        }
+        return units;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using Dapper;
+using LandRegister.Api.Jobs;
+using LandRegister.Api.Lifecycle;
+using LandRegister.Api.Parcels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LandRegister.Api.Evaluation;
+
+/// <summary>
+/// One evaluation of a zone's year, independent of the scheduler that starts it: read the register, grade with
+/// <see cref="Scoring"/>, write the results, mark and clear low-efficiency land, and make the results the
+/// year's — all in one transaction, so a run that fails or is killed leaves the previous results in place.
+/// </summary>
+public sealed class EvaluationRun(NpgsqlDataSource db, JobRuns runs, JobSettings settings)
+{
+    const string CopyResults = """
+        COPY evaluation_result (run_id, zone_code, year, credit_code, holder_code, land_mu, tax_wan, sales_wan, energy_tce,
+                                tax_per_mu, sales_per_mu, indicators, score, rank, ranked, class, low_efficiency, note, park_code)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    const string Mark = """
+        UPDATE parcel p SET status = @to, updated_by = @actor
+        FROM unnest(@ids) AS v (id)
+        WHERE p.id = v.id AND p.status = ANY(@from) AND p.retired_at IS NULL
+        """;
+
+    internal async Task<object> RunAsync(JobRunRow run, CancellationToken ct)
+    {
+        var year = run.Year ?? throw new InvalidOperationException("an evaluation run needs a year");
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var scheme = await Schemes.EffectiveAsync(conn, run.ZoneCode, year, tx);
+
+        await runs.ProgressAsync(run.Id, "reading the register", 0.1);
+        var (units, holdings) = await EvaluationData.LoadAsync(conn, tx, run.ZoneCode, year, scheme.LowEfficiency.ConsecutiveD - 1);
+
+        await runs.ProgressAsync(run.Id, "grading", 0.4);
+        var grades = Scoring.Evaluate(scheme, units);
+
+        await runs.ProgressAsync(run.Id, "writing results", 0.6);
+        await WriteAsync(conn, run, grades, ct);
+        if (settings.PauseBeforeCommitMs > 0)
+        {
+            await runs.ProgressAsync(run.Id, "writing results (paused for fault injection)", 0.7);
+            await Task.Delay(settings.PauseBeforeCommitMs, ct);
+        }
+
+        await runs.ProgressAsync(run.Id, "marking land", 0.8);
+        var low = grades.Where(g => g.LowEfficiency).Select(g => g.CreditCode).ToHashSet();
+        var graded = grades.Select(g => g.CreditCode).ToHashSet();
+        var lowParcels = holdings.Where(h => low.Contains(h.CreditCode)).Select(h => h.ParcelId).ToArray();
+        var clearedParcels = holdings.Where(h => graded.Contains(h.CreditCode) && !low.Contains(h.CreditCode)).Select(h => h.ParcelId).ToArray();
+        var details = new Dictionary<string, object?> { ["run"] = run.Id, ["year"] = year };
+        await new ParcelChange("evaluation", $"{year} evaluation: the holder is low-efficiency", details).DescribeAsync(conn, tx);
+        var marked = await conn.ExecuteAsync(new CommandDefinition(Mark, new
+        {
+            ids = lowParcels, to = ParcelStatus.LowEfficiency, from = new[] { ParcelStatus.InUse, ParcelStatus.Revitalized }, actor = run.Actor,
+        }, tx, 0, cancellationToken: ct));
+        await new ParcelChange("evaluation", $"{year} evaluation: the holder is no longer low-efficiency", details).DescribeAsync(conn, tx);
+        var cleared = await conn.ExecuteAsync(new CommandDefinition(Mark, new
+        {
+            ids = clearedParcels, to = ParcelStatus.InUse, from = new[] { ParcelStatus.LowEfficiency }, actor = run.Actor,
+        }, tx, 0, cancellationToken: ct));
+
+        await conn.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO evaluation_current (zone_code, year, run_id) VALUES (@zone, @year, @id)
+            ON CONFLICT (zone_code, year) DO UPDATE SET run_id = excluded.run_id
+            """, new { zone = run.ZoneCode, year, id = run.Id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new
+        {
+            enterprises = units.Count + units.Sum(u => u.Tenants.Count), graded = grades.Count,
+            classes = grades.GroupBy(g => g.Class).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
+            lowEfficiency = low.Count, parcelsMarked = marked, parcelsCleared = cleared,
+        };
+    }
+
+    static async Task WriteAsync(NpgsqlConnection conn, JobRunRow run, IReadOnlyList<Grade> grades, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(CopyResults, ct);
+        foreach (var g in grades)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(run.Id, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(run.ZoneCode, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(run.Year!.Value, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(g.CreditCode, NpgsqlDbType.Text, ct);
+            await WriteAsync(copy, g.HolderCode, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync((decimal)g.LandMu, NpgsqlDbType.Numeric, ct);
+            await WriteAsync(copy, Money(g.Figures.TaxWan), NpgsqlDbType.Numeric, ct);
+            await WriteAsync(copy, Money(g.Figures.SalesWan), NpgsqlDbType.Numeric, ct);
+            await WriteAsync(copy, Money(g.Figures.EnergyTce), NpgsqlDbType.Numeric, ct);
+            await WriteAsync(copy, Ratio(g.TaxPerMu), NpgsqlDbType.Numeric, ct);
+            await WriteAsync(copy, Ratio(g.SalesPerMu), NpgsqlDbType.Numeric, ct);
+            await copy.WriteAsync(JsonSerializer.Serialize(g.Indicators, Json), NpgsqlDbType.Jsonb, ct);
+            await WriteAsync(copy, Ratio(g.Score), NpgsqlDbType.Numeric, ct);
+            await WriteAsync(copy, g.Rank, NpgsqlDbType.Integer, ct);
+            await WriteAsync(copy, g.Ranked, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(g.Class, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(g.LowEfficiency, NpgsqlDbType.Boolean, ct);
+            await WriteAsync(copy, g.Note, NpgsqlDbType.Text, ct);
+            await WriteAsync(copy, g.ParkCode, NpgsqlDbType.Text, ct);
+        }
+        await copy.CompleteAsync(ct);
+    }
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    static decimal? Money(double? value) => value is null ? null : Math.Round((decimal)value.Value, 2);
+
+    static decimal? Ratio(double? value) => value is null ? null : Math.Round((decimal)value.Value, 4);
+
+    static Task WriteAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type, CancellationToken ct) =>
+        value is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(value, type, ct);
+}

@@ -1,0 +1,127 @@
+using Dapper;
+using LandRegister.Api.Jobs;
+using LandRegister.Api.Lifecycle;
+using LandRegister.Api.Parcels;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace LandRegister.Api.IdleLand;
+
+/// <summary>
+/// One idle-land run over a zone's supplied land, independent of the scheduler: applies <see cref="IdleLandRule"/>
+/// to every supplied parcel, writes the findings, moves the parcels found idle to <c>idle</c> and those no longer
+/// idle back, and makes the findings the zone's — in one transaction.
+/// </summary>
+public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings settings)
+{
+    /// <summary>A supplied parcel as read (a class: Dapper maps arrays only onto properties).</summary>
+    sealed class Candidate
+    {
+        public long Id { get; init; }
+        public string Status { get; init; } = "";
+        public DateTime ConstructionStartBy { get; init; }
+        public decimal? PriceWan { get; init; }
+        public bool EverUnderConstruction { get; init; }
+        public DateTime? StartedOn { get; init; }
+        public decimal? DevelopedShare { get; init; }
+        public decimal? InvestedShare { get; init; }
+        public DateTime? StoppedSince { get; init; }
+        public DateTime[]? ExemptFrom { get; init; }
+        public DateTime?[]? ExemptTo { get; init; }
+    }
+
+    /// <summary>Supplied parcels with their agreed start, the latest progress report and the exemptions.</summary>
+    const string Candidates = """
+        SELECT p.id, p.status, s.construction_start_by, s.price_wan,
+               CASE p.status WHEN 'under_construction' THEN true
+                             WHEN 'idle' THEN EXISTS (SELECT 1 FROM parcel_history h WHERE h.parcel_id = p.id AND h.status = 'under_construction')
+                             ELSE false END AS ever_under_construction,
+               prog.started_on, prog.developed_share, prog.invested_share, prog.stopped_since, ex.exempt_from, ex.exempt_to
+        FROM parcel p
+        JOIN parcel_supply s ON s.id = p.supply_id
+        LEFT JOIN LATERAL (
+            SELECT started_on, developed_share, invested_share, stopped_since FROM construction_progress c
+            WHERE c.parcel_id = p.id AND c.reported_on <= @asOf ORDER BY c.reported_on DESC, c.id DESC LIMIT 1) prog ON true
+        LEFT JOIN LATERAL (
+            SELECT array_agg(from_date) AS exempt_from, array_agg(to_date) AS exempt_to FROM idle_exemption x WHERE x.parcel_id = p.id) ex ON true
+        WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.status IN ('supplied', 'under_construction', 'idle')
+        """;
+
+    const string CopyFindings = """
+        COPY idle_finding (run_id, zone_code, parcel_id, rule, clock_from, idle_days, exempt_days, fee_wan, reclaimable)
+        FROM STDIN (FORMAT BINARY)
+        """;
+
+    const string Move = """
+        UPDATE parcel p SET status = v.status, updated_by = @actor
+        FROM unnest(@ids, @statuses) AS v (id, status)
+        WHERE p.id = v.id AND p.status = ANY(@from) AND p.retired_at IS NULL
+        """;
+
+    internal async Task<object> RunAsync(JobRunRow run, DateOnly asOf, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await runs.ProgressAsync(run.Id, "reading supplied land", 0.1);
+        var idle = new List<long>();
+        var notIdle = new List<(long Id, string Status)>();
+        var found = new List<(long Id, IdleFinding Finding)>();
+        await foreach (var c in conn.QueryUnbufferedAsync<Candidate>(Candidates, new { zone = run.ZoneCode, asOf = asOf.ToDateTime(TimeOnly.MinValue) }, tx))
+        {
+            var started = c.EverUnderConstruction || (c.StartedOn is { } s && DateOnly.FromDateTime(s) <= asOf);
+            var construction = new Construction(DateOnly.FromDateTime(c.ConstructionStartBy), started,
+                (double?)c.DevelopedShare, (double?)c.InvestedShare, c.StoppedSince is { } stop ? DateOnly.FromDateTime(stop) : null, c.PriceWan);
+            var exemptions = (c.ExemptFrom ?? []).Select((from, i) => new Exemption(DateOnly.FromDateTime(from),
+                c.ExemptTo![i] is { } to ? DateOnly.FromDateTime(to) : null)).ToList();
+            var finding = IdleLandRule.Assess(construction, exemptions, asOf);
+            if (finding is not null)
+            {
+                found.Add((c.Id, finding));
+                if (c.Status != ParcelStatus.Idle) idle.Add(c.Id);
+            }
+            else if (c.Status == ParcelStatus.Idle) notIdle.Add((c.Id, started ? ParcelStatus.UnderConstruction : ParcelStatus.Supplied));
+        }
+        await runs.ProgressAsync(run.Id, "writing findings", 0.6);
+        await using var copy = await conn.BeginBinaryImportAsync(CopyFindings, ct);
+        foreach (var (id, f) in found)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(run.Id, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(run.ZoneCode, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(f.Rule, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.ClockFrom, NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(f.IdleDays, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(f.ExemptDays, NpgsqlDbType.Integer, ct);
+            if (f.FeeWan is { } fee) await copy.WriteAsync(fee, NpgsqlDbType.Numeric, ct);
+            else await copy.WriteNullAsync(ct);
+            await copy.WriteAsync(f.Reclaimable, NpgsqlDbType.Boolean, ct);
+        }
+        await copy.CompleteAsync(ct);
+        if (settings.PauseBeforeCommitMs > 0) await Task.Delay(settings.PauseBeforeCommitMs, ct);
+
+        await runs.ProgressAsync(run.Id, "moving parcels", 0.8);
+        var details = new Dictionary<string, object?> { ["run"] = run.Id, ["asOf"] = asOf };
+        await new ParcelChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: idle under MLR Order 53", details).DescribeAsync(conn, tx);
+        var moved = await conn.ExecuteAsync(new CommandDefinition(Move, new
+        {
+            ids = idle.ToArray(), statuses = idle.Select(_ => ParcelStatus.Idle).ToArray(),
+            from = new[] { ParcelStatus.Supplied, ParcelStatus.UnderConstruction }, actor = run.Actor,
+        }, tx, 0, cancellationToken: ct));
+        await new ParcelChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: no longer idle", details).DescribeAsync(conn, tx);
+        var restored = await conn.ExecuteAsync(new CommandDefinition(Move, new
+        {
+            ids = notIdle.Select(n => n.Id).ToArray(), statuses = notIdle.Select(n => n.Status).ToArray(),
+            from = new[] { ParcelStatus.Idle }, actor = run.Actor,
+        }, tx, 0, cancellationToken: ct));
+        await conn.ExecuteAsync(new CommandDefinition("""
+            INSERT INTO idle_current (zone_code, run_id) VALUES (@zone, @id) ON CONFLICT (zone_code) DO UPDATE SET run_id = excluded.run_id
+            """, new { zone = run.ZoneCode, id = run.Id }, tx, cancellationToken: ct));
+        await tx.CommitAsync(ct);
+        return new
+        {
+            asOf, findings = found.Count, feesWan = found.Sum(f => f.Finding.FeeWan ?? 0), reclaimable = found.Count(f => f.Finding.Reclaimable),
+            parcelsMarkedIdle = moved, parcelsNoLongerIdle = restored,
+        };
+    }
+}
