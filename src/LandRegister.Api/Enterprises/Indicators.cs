@@ -36,6 +36,14 @@ public sealed record YearlyIndicators(
 
 public sealed record IndicatorHistory(string CreditCode, IReadOnlyList<YearlyIndicators> Years);
 
+sealed record IndicatorRow(
+    int Year, decimal? TaxWan, decimal? SalesWan, decimal? RevenueWan, decimal? ValueAddedWan, int? Employees,
+    decimal? EnergyTce, decimal? RndWan, string? Veto, DateTime UpdatedAt, string UpdatedBy)
+{
+    public YearlyIndicators ToContract() =>
+        new(Year, TaxWan, SalesWan, RevenueWan, ValueAddedWan, Employees, EnergyTce, RndWan, Veto, UpdatedAt, UpdatedBy);
+}
+
 static class IndicatorsApi
 {
     const string Columns = "year, tax_wan, sales_wan, revenue_wan, value_added_wan, employees, energy_tce, rnd_wan, veto, updated_at, updated_by";
@@ -88,8 +96,8 @@ static class IndicatorsApi
         if (version is null)
             throw Problems.PreconditionFailed(ETags.For(await conn.ExecuteScalarAsync<long>(
                 "SELECT version FROM enterprise_indicator WHERE credit_code = @creditCode AND year = @year", new { creditCode, year })));
-        var saved = await conn.QuerySingleAsync<YearlyIndicators>(
-            $"SELECT {Columns} FROM enterprise_indicator WHERE credit_code = @creditCode AND year = @year", new { creditCode, year });
+        var saved = (await conn.QuerySingleAsync<IndicatorRow>(
+            $"SELECT {Columns} FROM enterprise_indicator WHERE credit_code = @creditCode AND year = @year", new { creditCode, year })).ToContract();
         ETags.Set(http.Response, version.Value);
         return current is null
             ? TypedResults.Created($"/api/enterprises/{creditCode}/indicators", saved)
@@ -102,8 +110,8 @@ static class IndicatorsApi
         if (!await conn.ExecuteScalarAsync<bool>($"SELECT EXISTS (SELECT 1 FROM enterprise WHERE credit_code = @creditCode AND {Caller.InScope()})",
                 new { creditCode, scope = caller.Scope }))
             throw Problems.NotFound($"No enterprise has the credit code '{creditCode}'.");
-        var years = await conn.QueryAsync<YearlyIndicators>(
+        var years = await conn.QueryAsync<IndicatorRow>(
             $"SELECT {Columns} FROM enterprise_indicator WHERE credit_code = @creditCode ORDER BY year", new { creditCode });
-        return TypedResults.Ok(new IndicatorHistory(creditCode, years.ToList()));
+        return TypedResults.Ok(new IndicatorHistory(creditCode, years.Select(y => y.ToContract()).ToList()));
     }
 }

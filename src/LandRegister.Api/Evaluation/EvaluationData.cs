@@ -8,7 +8,7 @@ namespace LandRegister.Api.Evaluation;
 static class EvaluationData
 {
     internal sealed record EnterpriseFacts(
-        string CreditCode, bool AboveScale, bool Utility, DateTime? ProductionStartedOn, string? Veto,
+        string CreditCode, bool AboveScale, bool Utility, DateOnly? ProductionStartedOn, string? Veto,
         decimal? TaxWan, decimal? SalesWan, decimal? RevenueWan, decimal? ValueAddedWan, int? Employees, decimal? EnergyTce, decimal? RndWan,
         decimal? PrevTaxWan, decimal? PrevSalesWan, decimal? PrevRevenueWan, decimal? PrevValueAddedWan, int? PrevEmployees,
         decimal? PrevEnergyTce, decimal? PrevRndWan)

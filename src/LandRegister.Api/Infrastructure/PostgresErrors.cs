@@ -27,6 +27,11 @@ public static class PostgresErrors
         ["parcel_code_format"] = ("properties.code", "must be 1-64 characters without leading or trailing spaces"),
         ["parcel_name_length"] = ("properties.name", "must be at most 200 characters"),
         ["api_key_name_unique"] = ("name", "a key with this name already exists"),
+        ["enterprise_pkey"] = ("creditCode", "an enterprise with this credit code is already registered"),
+        ["enterprise_zone_fk"] = ("zoneCode", "no zone has this code"),
+        ["enterprise_name_length"] = ("name", "must be 1-200 characters"),
+        ["enterprise_tenancy_pkey"] = ("tenancies", "the enterprise already rents this parcel"),
+        ["parcel_supply_credit_code"] = ("supply.recipientCreditCode", "not a unified social credit code"),
     };
 
     public static ProblemException? Translate(PostgresException e)

@@ -40,11 +40,17 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
         var details = context.ProblemDetails;
         details.Instance ??= $"{context.HttpContext.Request.Method} {context.HttpContext.Request.Path}";
         details.Type ??= "about:blank";
-        if (details.Status == StatusCodes.Status413PayloadTooLarge && !details.Extensions.ContainsKey("errors"))
+        if (details.Extensions.ContainsKey("errors")) return;
+        if (details.Status == StatusCodes.Status413PayloadTooLarge)
         {
             details.Title = "The request body is too large.";
             details.Detail = TooLarge;
             details.Extensions["errors"] = new Dictionary<string, string[]> { ["body"] = ["too large"] };
+        }
+        else if (details.Status == StatusCodes.Status415UnsupportedMediaType)
+        {
+            details.Detail = $"This operation does not read {context.HttpContext.Request.ContentType ?? "a body without a Content-Type"}; the API document lists what it reads.";
+            details.Extensions["errors"] = new Dictionary<string, string[]> { ["Content-Type"] = ["not accepted here"] };
         }
     }
 
