@@ -74,10 +74,10 @@ public static class IdleLandApi
     public static async Task<Ok<JobRun>> GetIdleLandRun(long id, Caller caller, JobRuns runs) =>
         TypedResults.Ok((await runs.GetAsync(id, caller, "idle_land") ?? throw Problems.NotFound($"No idle-land run has the id {id}.")).ToContract());
 
-    sealed record FindingRow(long ParcelId, string ParcelCode, string? ParkCode, string Rule, DateTime ClockFrom, int IdleDays, int ExemptDays,
+    sealed record FindingRow(long ParcelId, string ParcelCode, string? ParkCode, string Rule, DateOnly ClockFrom, int IdleDays, int ExemptDays,
         decimal? FeeWan, bool Reclaimable, string? HolderName, string? HolderCreditCode)
     {
-        public IdleLandFinding ToContract() => new(ParcelId, ParcelCode, ParkCode, Rule, DateOnly.FromDateTime(ClockFrom), IdleDays, ExemptDays,
+        public IdleLandFinding ToContract() => new(ParcelId, ParcelCode, ParkCode, Rule, ClockFrom, IdleDays, ExemptDays,
             FeeWan, Reclaimable, HolderName, HolderCreditCode);
     }
 
@@ -92,7 +92,7 @@ public static class IdleLandApi
         if (limit is < 1 or > 1000) throw Problems.Invalid("limit", "between 1 and 1000");
         await using var conn = await db.OpenConnectionAsync();
         await Schemes.RequireZoneAsync(conn, code, caller);
-        var current = await conn.QuerySingleOrDefaultAsync<(long RunId, DateTime? AsOf)?>(
+        var current = await conn.QuerySingleOrDefaultAsync<(long RunId, DateOnly? AsOf)?>(
             "SELECT c.run_id, r.as_of FROM idle_current c JOIN job_run r ON r.id = c.run_id WHERE c.zone_code = @code", new { code })
             ?? throw Problems.NotFound($"Zone {code} has no idle-land findings yet: start a run (POST /api/idle-land/runs).");
         var take = limit ?? 100;
@@ -107,8 +107,7 @@ public static class IdleLandApi
             ORDER BY f.parcel_id LIMIT @take
             """, args)).ToList();
         var next = rows.Count > take ? rows[take - 1].ParcelId : (long?)null;
-        return TypedResults.Ok(new IdleLandFindings(code, current.RunId, current.AsOf is { } d ? DateOnly.FromDateTime(d) : null,
-            matched, rows.Take(take).Select(r => r.ToContract()).ToList(), next));
+        return TypedResults.Ok(new IdleLandFindings(code, current.RunId, current.AsOf, matched, rows.Take(take).Select(r => r.ToContract()).ToList(), next));
     }
 
     static async Task RequireSuppliedParcelAsync(NpgsqlConnection conn, long id, Caller caller)

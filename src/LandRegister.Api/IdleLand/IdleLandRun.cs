@@ -26,8 +26,8 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
         public decimal? DevelopedShare { get; init; }
         public decimal? InvestedShare { get; init; }
         public DateTime? StoppedSince { get; init; }
-        public DateTime[]? ExemptFrom { get; init; }
-        public DateTime?[]? ExemptTo { get; init; }
+        public DateOnly[]? ExemptFrom { get; init; }
+        public DateOnly[]? ExemptTo { get; init; }
     }
 
     /// <summary>Supplied parcels with their agreed start, the latest progress report and the exemptions.</summary>
@@ -43,7 +43,9 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
             SELECT started_on, developed_share, invested_share, stopped_since FROM construction_progress c
             WHERE c.parcel_id = p.id AND c.reported_on <= @asOf ORDER BY c.reported_on DESC, c.id DESC LIMIT 1) prog ON true
         LEFT JOIN LATERAL (
-            SELECT array_agg(from_date) AS exempt_from, array_agg(to_date) AS exempt_to FROM idle_exemption x WHERE x.parcel_id = p.id) ex ON true
+            -- An exemption still running is open to the end of time, which the rule reads as up to the day assessed.
+            SELECT array_agg(from_date) AS exempt_from, array_agg(coalesce(to_date, '9999-12-31')) AS exempt_to
+            FROM idle_exemption x WHERE x.parcel_id = p.id) ex ON true
         WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.status IN ('supplied', 'under_construction', 'idle')
         """;
 
@@ -71,8 +73,7 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
             var started = c.EverUnderConstruction || (c.StartedOn is { } s && DateOnly.FromDateTime(s) <= asOf);
             var construction = new Construction(DateOnly.FromDateTime(c.ConstructionStartBy), started,
                 (double?)c.DevelopedShare, (double?)c.InvestedShare, c.StoppedSince is { } stop ? DateOnly.FromDateTime(stop) : null, c.PriceWan);
-            var exemptions = (c.ExemptFrom ?? []).Select((from, i) => new Exemption(DateOnly.FromDateTime(from),
-                c.ExemptTo![i] is { } to ? DateOnly.FromDateTime(to) : null)).ToList();
+            var exemptions = (c.ExemptFrom ?? []).Select((from, i) => new Exemption(from, c.ExemptTo![i])).ToList();
             var finding = IdleLandRule.Assess(construction, exemptions, asOf);
             if (finding is not null)
             {
@@ -82,22 +83,7 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
             else if (c.Status == ParcelStatus.Idle) notIdle.Add((c.Id, started ? ParcelStatus.UnderConstruction : ParcelStatus.Supplied));
         }
         await runs.ProgressAsync(run.Id, "writing findings", 0.6);
-        await using var copy = await conn.BeginBinaryImportAsync(CopyFindings, ct);
-        foreach (var (id, f) in found)
-        {
-            await copy.StartRowAsync(ct);
-            await copy.WriteAsync(run.Id, NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(run.ZoneCode, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
-            await copy.WriteAsync(f.Rule, NpgsqlDbType.Text, ct);
-            await copy.WriteAsync(f.ClockFrom, NpgsqlDbType.Date, ct);
-            await copy.WriteAsync(f.IdleDays, NpgsqlDbType.Integer, ct);
-            await copy.WriteAsync(f.ExemptDays, NpgsqlDbType.Integer, ct);
-            if (f.FeeWan is { } fee) await copy.WriteAsync(fee, NpgsqlDbType.Numeric, ct);
-            else await copy.WriteNullAsync(ct);
-            await copy.WriteAsync(f.Reclaimable, NpgsqlDbType.Boolean, ct);
-        }
-        await copy.CompleteAsync(ct);
+        await WriteAsync(conn, run, found, ct);
         if (settings.PauseBeforeCommitMs > 0) await Task.Delay(settings.PauseBeforeCommitMs, ct);
 
         await runs.ProgressAsync(run.Id, "moving parcels", 0.8);
@@ -123,5 +109,25 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
             asOf, findings = found.Count, feesWan = found.Sum(f => f.Finding.FeeWan ?? 0), reclaimable = found.Count(f => f.Finding.Reclaimable),
             parcelsMarkedIdle = moved, parcelsNoLongerIdle = restored,
         };
+    }
+
+    static async Task WriteAsync(NpgsqlConnection conn, JobRunRow run, List<(long Id, IdleFinding Finding)> found, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(CopyFindings, ct);
+        foreach (var (id, f) in found)
+        {
+            await copy.StartRowAsync(ct);
+            await copy.WriteAsync(run.Id, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(run.ZoneCode, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
+            await copy.WriteAsync(f.Rule, NpgsqlDbType.Text, ct);
+            await copy.WriteAsync(f.ClockFrom, NpgsqlDbType.Date, ct);
+            await copy.WriteAsync(f.IdleDays, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(f.ExemptDays, NpgsqlDbType.Integer, ct);
+            if (f.FeeWan is { } fee) await copy.WriteAsync(fee, NpgsqlDbType.Numeric, ct);
+            else await copy.WriteNullAsync(ct);
+            await copy.WriteAsync(f.Reclaimable, NpgsqlDbType.Boolean, ct);
+        }
+        await copy.CompleteAsync(ct);
     }
 }
