@@ -60,6 +60,39 @@ sealed class ApiProcess : IAsyncDisposable
         throw new TimeoutException("The API did not become ready within 90 s.");
     }
 
+    /// <summary>Samples the process's working set every 50 ms until disposed; <see cref="MemorySampler.Peak"/> is the highest seen.</summary>
+    public MemorySampler SampleMemory() => new(process);
+
+    public sealed class MemorySampler : IDisposable
+    {
+        readonly CancellationTokenSource stop = new();
+        readonly Task loop;
+        long peak;
+
+        public long Peak => Interlocked.Read(ref peak);
+
+        public MemorySampler(Process process)
+        {
+            loop = Task.Run(async () =>
+            {
+                while (!stop.IsCancellationRequested)
+                {
+                    process.Refresh();
+                    var now = process.WorkingSet64;
+                    if (now > Interlocked.Read(ref peak)) Interlocked.Exchange(ref peak, now);
+                    try { await Task.Delay(50, stop.Token); } catch (OperationCanceledException) { }
+                }
+            });
+        }
+
+        public void Dispose()
+        {
+            stop.Cancel();
+            loop.Wait();
+            stop.Dispose();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -10,5 +10,6 @@ await using (var api = await ApiProcess.StartAsync(bench.ConnectionString, optio
 {
     await ListingBenchmark.RunAsync(bench, api, options, report);
     await HistoryBenchmark.RunAsync(bench, api, options, report);
+    await EvaluationBenchmark.RunAsync(bench, api, report);
 }
 report.Write();
