@@ -1,7 +1,10 @@
 namespace LandRegister.Bench;
 
-sealed record BenchOptions(string Server, string Out, string RepoRoot, string SharedData, int ImportRuns, int ListingRuns, int ApiPort)
+sealed record BenchOptions(string Server, string Out, string RepoRoot, string SharedData, int ImportRuns, int ListingRuns, int ApiPort, string[] Only)
 {
+    /// <summary>Whether to run a benchmark: all of them unless --only names some (import, listing, history, evaluation).</summary>
+    public bool Runs(string name) => Only.Length == 0 || Only.Contains(name);
+
     public static BenchOptions Parse(string[] args)
     {
         string Arg(string name, string fallback)
@@ -17,7 +20,8 @@ sealed record BenchOptions(string Server, string Out, string RepoRoot, string Sh
             SharedData: Arg("--data", Path.GetFullPath(Path.Combine(root, "..", "shared", "data"))),
             ImportRuns: int.Parse(Arg("--import-runs", "7")),
             ListingRuns: int.Parse(Arg("--listing-runs", "300")),
-            ApiPort: int.Parse(Arg("--api-port", "5091")));
+            ApiPort: int.Parse(Arg("--api-port", "5091")),
+            Only: Arg("--only", "").Split(',', StringSplitOptions.RemoveEmptyEntries));
     }
 
     static string FindRoot()

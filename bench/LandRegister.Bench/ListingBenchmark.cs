@@ -89,7 +89,7 @@ static class ListingBenchmark
     }
 
     /// <summary>One million parcels in a 1000 × 1000 grid near Lianshui, made once and kept in the benchmark database.</summary>
-    static async Task EnsureParcelsAsync(BenchDatabase db)
+    internal static async Task EnsureParcelsAsync(BenchDatabase db)
     {
         if (await db.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'SYN'") == Side * Side) return;
         Console.WriteLine("Creating 1,000,000 synthetic parcels (once; a few minutes)…");

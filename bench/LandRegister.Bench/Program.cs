@@ -1,15 +1,15 @@
 using LandRegister.Bench;
 
-// The register's benchmarks, each measured against a peer in the same run (figures are ratios).
-//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results
+// The register's benchmarks, each measured against a peer or a target in the same run.
+//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,history,evaluation]
 var options = BenchOptions.Parse(args);
 var report = new Report(options.Out);
-await ImportBenchmark.RunAsync(options, report);
+if (options.Runs("import")) await ImportBenchmark.RunAsync(options, report);
 await using (var bench = await BenchDatabase.OpenAsync(options))
 await using (var api = await ApiProcess.StartAsync(bench.ConnectionString, options, options.ApiPort))
 {
-    await ListingBenchmark.RunAsync(bench, api, options, report);
-    await HistoryBenchmark.RunAsync(bench, api, options, report);
-    await EvaluationBenchmark.RunAsync(bench, api, report);
+    if (options.Runs("listing")) await ListingBenchmark.RunAsync(bench, api, options, report);
+    if (options.Runs("history")) await HistoryBenchmark.RunAsync(bench, api, options, report);
+    if (options.Runs("evaluation")) await EvaluationBenchmark.RunAsync(bench, api, report);
 }
 report.Write();

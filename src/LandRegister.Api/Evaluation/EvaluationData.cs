@@ -40,7 +40,7 @@ static class EvaluationData
         FROM parcel p
         JOIN parcel_supply s ON s.id = p.supply_id
         JOIN enterprise e ON e.credit_code = s.recipient_credit_code AND e.zone_code = @zone
-        WHERE p.zone_code = @zone AND p.retired_at IS NULL
+        WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.supply_id IS NOT NULL
         """;
 
     /// <summary>A tenant's land: its share of the parcel, or its floor area's share of the floor rented out on it.</summary>
@@ -59,14 +59,17 @@ static class EvaluationData
         """;
 
     public static async Task<(List<EvaluationUnit> Units, List<Holding> Holdings)> LoadAsync(
-        NpgsqlConnection conn, NpgsqlTransaction tx, string zone, int year, int back)
+        NpgsqlConnection conn, NpgsqlTransaction tx, string zone, int year, int back, Jobs.PhaseTimer phases)
     {
         var args = new { zone, year, back };
+        await phases.EnterAsync("reading enterprises and figures", 0.1);
         var facts = (await conn.QueryAsync<EnterpriseFacts>(new CommandDefinition(Enterprises, args, tx, 0))).ToList();
+        await phases.EnterAsync("reading land held and rented", 0.2);
         var holdings = (await conn.QueryAsync<Holding>(new CommandDefinition(Holdings, args, tx, 0))).ToList();
         var tenancies = (await conn.QueryAsync<Tenancy>(new CommandDefinition(Tenancies, args, tx, 0))).ToList();
         var previous = (await conn.QueryAsync<(string CreditCode, string Class)>(new CommandDefinition(PreviousClasses, args, tx, 0)))
             .GroupBy(p => p.CreditCode).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(p => p.Class).ToList());
+        await phases.EnterAsync("merging tenants into holders", 0.3);
         return (Build(year, facts, holdings, tenancies, previous), holdings);
     }
 
@@ -88,22 +91,36 @@ static class EvaluationData
 
         var tenantsOf = mergedInto.Where(m => factsByCode.ContainsKey(m.Key))
             .GroupBy(m => m.Value).ToDictionary(g => g.Key, g => g.Select(m => factsByCode[m.Key]).ToList());
-        var units = new List<EvaluationUnit>();
-        foreach (var f in facts.Where(f => !mergedInto.ContainsKey(f.CreditCode)))
+        var units = new List<EvaluationUnit>(facts.Count);
+        foreach (var f in facts)
         {
-            var land = (held.GetValueOrDefault(f.CreditCode) ?? []).Select(h => (Mu: h.AreaM2 * 0.0015, h.ParkCode))
-                .Concat((rented.GetValueOrDefault(f.CreditCode) ?? []).Where(t => !holderOf.ContainsKey(t.ParcelId)).Select(t => (t.Mu, t.ParkCode)))
-                .ToList();
-            var tenants = tenantsOf.GetValueOrDefault(f.CreditCode) ?? [];
-            var thisYear = tenants.Aggregate(f.ThisYear, (sum, t) => sum + t.ThisYear);
-            var lastYear = tenants.Aggregate(f.LastYear, (sum, t) => sum + t.LastYear);
+            if (mergedInto.ContainsKey(f.CreditCode)) continue;
+            // Land: what it holds, and its share of parcels without a holder it rents.
+            var (mu, park, largest) = (0d, (string?)null, -1d);
+            foreach (var h in held.GetValueOrDefault(f.CreditCode) ?? [])
+            {
+                var m = h.AreaM2 * 0.0015;
+                mu += m;
+                if (m > largest) (largest, park) = (m, h.ParkCode);
+            }
+            foreach (var t in rented.GetValueOrDefault(f.CreditCode) ?? [])
+            {
+                if (holderOf.ContainsKey(t.ParcelId)) continue;
+                mu += t.Mu;
+                if (t.Mu > largest) (largest, park) = (t.Mu, t.ParkCode);
+            }
+            var (thisYear, lastYear) = (f.ThisYear, f.LastYear);
+            var merged = new List<MergedTenant>();
+            foreach (var t in tenantsOf.GetValueOrDefault(f.CreditCode) ?? [])
+            {
+                (thisYear, lastYear) = (thisYear + t.ThisYear, lastYear + t.LastYear);
+                var rents = rented[t.CreditCode];
+                merged.Add(new MergedTenant(t.CreditCode, rents.Sum(r => r.Mu), rents.MaxBy(r => r.Mu)!.ParkCode));
+            }
             units.Add(new EvaluationUnit(
-                f.CreditCode, land.Sum(l => l.Mu), thisYear, lastYear, f.AboveScale, f.Utility,
-                f.ProductionStartedOn is { } started ? year - started.Year : null, f.Veto,
-                land.OrderByDescending(l => l.Mu).Select(l => l.ParkCode).FirstOrDefault(),
-                previous.GetValueOrDefault(f.CreditCode) ?? [],
-                tenants.Select(t => new MergedTenant(t.CreditCode, rented[t.CreditCode].Sum(r => r.Mu),
-                    rented[t.CreditCode].OrderByDescending(r => r.Mu).First().ParkCode)).ToList()));
+                f.CreditCode, mu, thisYear, lastYear, f.AboveScale, f.Utility,
+                f.ProductionStartedOn is { } started ? year - started.Year : null, f.Veto, park,
+                previous.GetValueOrDefault(f.CreditCode) ?? [], merged));
         }
         return units;
     }

@@ -33,14 +33,14 @@ public sealed class EvaluationRun(NpgsqlDataSource db, JobRuns runs, JobSettings
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         var scheme = await Schemes.EffectiveAsync(conn, run.ZoneCode, year, tx);
+        var phases = new PhaseTimer(runs, run.Id);
 
-        await runs.ProgressAsync(run.Id, "reading the register", 0.1);
-        var (units, holdings) = await EvaluationData.LoadAsync(conn, tx, run.ZoneCode, year, scheme.LowEfficiency.ConsecutiveD - 1);
+        var (units, holdings) = await EvaluationData.LoadAsync(conn, tx, run.ZoneCode, year, scheme.LowEfficiency.ConsecutiveD - 1, phases);
 
-        await runs.ProgressAsync(run.Id, "grading", 0.4);
+        await phases.EnterAsync("grading", 0.4);
         var grades = Scoring.Evaluate(scheme, units);
 
-        await runs.ProgressAsync(run.Id, "writing results", 0.6);
+        await phases.EnterAsync("writing results", 0.6);
         await WriteAsync(conn, run, grades, ct);
         if (settings.PauseBeforeCommitMs > 0)
         {
@@ -48,11 +48,14 @@ public sealed class EvaluationRun(NpgsqlDataSource db, JobRuns runs, JobSettings
             await Task.Delay(settings.PauseBeforeCommitMs, ct);
         }
 
-        await runs.ProgressAsync(run.Id, "marking land", 0.8);
+        await phases.EnterAsync("marking land", 0.8);
         var low = grades.Where(g => g.LowEfficiency).Select(g => g.CreditCode).ToHashSet();
         var graded = grades.Select(g => g.CreditCode).ToHashSet();
-        var lowParcels = holdings.Where(h => low.Contains(h.CreditCode)).Select(h => h.ParcelId).ToArray();
-        var clearedParcels = holdings.Where(h => graded.Contains(h.CreditCode) && !low.Contains(h.CreditCode)).Select(h => h.ParcelId).ToArray();
+        // Only the parcels whose status changes are sent; the UPDATE checks the status again.
+        var lowParcels = holdings.Where(h => low.Contains(h.CreditCode) && h.Status is ParcelStatus.InUse or ParcelStatus.Revitalized)
+            .Select(h => h.ParcelId).ToArray();
+        var clearedParcels = holdings.Where(h => graded.Contains(h.CreditCode) && !low.Contains(h.CreditCode) && h.Status == ParcelStatus.LowEfficiency)
+            .Select(h => h.ParcelId).ToArray();
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["year"] = year };
         await new ParcelChange("evaluation", $"{year} evaluation: the holder is low-efficiency", details).DescribeAsync(conn, tx);
         var marked = await conn.ExecuteAsync(new CommandDefinition(Mark, new
@@ -69,12 +72,13 @@ public sealed class EvaluationRun(NpgsqlDataSource db, JobRuns runs, JobSettings
             INSERT INTO evaluation_current (zone_code, year, run_id) VALUES (@zone, @year, @id)
             ON CONFLICT (zone_code, year) DO UPDATE SET run_id = excluded.run_id
             """, new { zone = run.ZoneCode, year, id = run.Id }, tx, cancellationToken: ct));
+        await phases.EnterAsync("committing", 0.95);
         await tx.CommitAsync(ct);
         return new
         {
             enterprises = units.Count + units.Sum(u => u.Tenants.Count), graded = grades.Count,
             classes = grades.GroupBy(g => g.Class).OrderBy(g => g.Key).ToDictionary(g => g.Key, g => g.Count()),
-            lowEfficiency = low.Count, parcelsMarked = marked, parcelsCleared = cleared,
+            lowEfficiency = low.Count, parcelsMarked = marked, parcelsCleared = cleared, seconds = phases.Seconds(),
         };
     }
 

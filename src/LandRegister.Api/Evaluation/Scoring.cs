@@ -32,10 +32,16 @@ public static class Scoring
 {
     public static IReadOnlyList<Grade> Evaluate(EvaluationScheme scheme, IReadOnlyList<EvaluationUnit> units)
     {
-        var inScope = units.Where(u => u.LandMu > 0 && ((scheme.Scope.AboveScale && u.AboveScale) || u.LandMu >= scheme.Scope.MinAreaMu)).ToList();
-        var notRanked = inScope.Where(u => NotRankedBecause(scheme, u) is not null).ToList();
-        var vetoed = inScope.Where(u => NotRankedBecause(scheme, u) is null && scheme.Veto && u.Veto is not null).ToList();
-        var candidates = inScope.Where(u => NotRankedBecause(scheme, u) is null && !(scheme.Veto && u.Veto is not null)).ToList();
+        var notRanked = new List<(EvaluationUnit Unit, string Reason)>();
+        var vetoed = new List<EvaluationUnit>();
+        var candidates = new List<EvaluationUnit>();
+        foreach (var u in units)
+        {
+            if (u.LandMu <= 0 || !((scheme.Scope.AboveScale && u.AboveScale) || u.LandMu >= scheme.Scope.MinAreaMu)) continue;
+            if (NotRankedBecause(scheme, u) is { } reason) notRanked.Add((u, reason));
+            else if (scheme.Veto && u.Veto is not null) vetoed.Add(u);
+            else candidates.Add(u);
+        }
         var benchmarks = scheme.Indicators.ToDictionary(i => i.Key, i => Benchmark(i, candidates));
 
         var scored = candidates
@@ -55,16 +61,18 @@ public static class Scoring
             grades.Add(Graded(scheme, unit, points, Math.Round(total, 4), rank, scored.Count, cls, note));
         }
         foreach (var unit in vetoed)
-            grades.Add(Graded(scheme, unit, new Dictionary<string, IndicatorScore>(), null, null, scored.Count, "D", $"D by one-vote veto: {unit.Veto}"));
-        foreach (var unit in notRanked)
-            grades.Add(Graded(scheme, unit, new Dictionary<string, IndicatorScore>(), null, null, null, "T", $"not ranked: {NotRankedBecause(scheme, unit)}"));
+            grades.Add(Graded(scheme, unit, NoPoints, null, null, scored.Count, "D", $"D by one-vote veto: {unit.Veto}"));
+        foreach (var (unit, reason) in notRanked)
+            grades.Add(Graded(scheme, unit, NoPoints, null, null, null, "T", $"not ranked: {reason}"));
 
         var byCode = units.ToDictionary(u => u.CreditCode);
         var tenants = grades.SelectMany(g => byCode[g.CreditCode].Tenants.Select(t => new Grade(
-            t.CreditCode, g.CreditCode, Math.Round(t.LandMu, 4), null, null, Figures.None, new Dictionary<string, IndicatorScore>(),
+            t.CreditCode, g.CreditCode, Math.Round(t.LandMu, 4), null, null, Figures.None, NoPoints,
             null, null, null, g.Class, false, $"a tenant graded with its parcel's holder {g.CreditCode}", t.ParkCode))).ToList();
         return grades.Concat(tenants).OrderBy(g => g.CreditCode, StringComparer.Ordinal).ToList();
     }
+
+    static readonly IReadOnlyDictionary<string, IndicatorScore> NoPoints = new Dictionary<string, IndicatorScore>();
 
     static string? NotRankedBecause(EvaluationScheme scheme, EvaluationUnit u) =>
         scheme.NotRanked.Utilities && u.Utility ? "a utility"
@@ -103,7 +111,9 @@ public static class Scoring
         double? score, int? rank, int? ranked, string cls, string? note)
     {
         var taxPerMu = Measures.Value("tax_per_mu", u.ThisYear, u.LandMu);
-        var dRun = cls == "D" && u.PreviousClasses.Take(scheme.LowEfficiency.ConsecutiveD - 1).Count(c => c == "D") == scheme.LowEfficiency.ConsecutiveD - 1;
+        var before = scheme.LowEfficiency.ConsecutiveD - 1;
+        var dRun = cls == "D" && u.PreviousClasses.Count >= before;
+        for (var i = 0; dRun && i < before; i++) dRun = u.PreviousClasses[i] == "D";
         var lowTax = cls != "T" && scheme.LowEfficiency.TaxPerMuBelowWan is { } threshold && (taxPerMu ?? 0) < threshold;
         var low = dRun || lowTax;
         if (low) note = string.Join("; ", new[] { note, dRun ? $"class D {scheme.LowEfficiency.ConsecutiveD} year(s) running" : null,

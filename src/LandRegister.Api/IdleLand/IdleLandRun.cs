@@ -30,23 +30,26 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
         public DateOnly[]? ExemptTo { get; init; }
     }
 
-    /// <summary>Supplied parcels with their agreed start, the latest progress report and the exemptions.</summary>
+    /// <summary>Supplied parcels with their agreed start, the latest progress report and the exemptions (joined in bulk:
+    /// most parcels have neither, and a lookup per parcel would cost more than reading both tables once).</summary>
     const string Candidates = """
+        WITH progress AS (
+            SELECT DISTINCT ON (parcel_id) parcel_id, started_on, developed_share, invested_share, stopped_since
+            FROM construction_progress WHERE reported_on <= @asOf ORDER BY parcel_id, reported_on DESC, id DESC),
+        exemptions AS (
+            -- An exemption still running is open to the end of time, which the rule reads as up to the day assessed.
+            SELECT parcel_id, array_agg(from_date) AS exempt_from, array_agg(coalesce(to_date, '9999-12-31')) AS exempt_to
+            FROM idle_exemption GROUP BY parcel_id)
         SELECT p.id, p.status, s.construction_start_by, s.price_wan,
                CASE p.status WHEN 'under_construction' THEN true
                              WHEN 'idle' THEN EXISTS (SELECT 1 FROM parcel_history h WHERE h.parcel_id = p.id AND h.status = 'under_construction')
                              ELSE false END AS ever_under_construction,
-               prog.started_on, prog.developed_share, prog.invested_share, prog.stopped_since, ex.exempt_from, ex.exempt_to
+               g.started_on, g.developed_share, g.invested_share, g.stopped_since, x.exempt_from, x.exempt_to
         FROM parcel p
         JOIN parcel_supply s ON s.id = p.supply_id
-        LEFT JOIN LATERAL (
-            SELECT started_on, developed_share, invested_share, stopped_since FROM construction_progress c
-            WHERE c.parcel_id = p.id AND c.reported_on <= @asOf ORDER BY c.reported_on DESC, c.id DESC LIMIT 1) prog ON true
-        LEFT JOIN LATERAL (
-            -- An exemption still running is open to the end of time, which the rule reads as up to the day assessed.
-            SELECT array_agg(from_date) AS exempt_from, array_agg(coalesce(to_date, '9999-12-31')) AS exempt_to
-            FROM idle_exemption x WHERE x.parcel_id = p.id) ex ON true
-        WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.status IN ('supplied', 'under_construction', 'idle')
+        LEFT JOIN progress g ON g.parcel_id = p.id
+        LEFT JOIN exemptions x ON x.parcel_id = p.id
+        WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.supply_id IS NOT NULL AND p.status IN ('supplied', 'under_construction', 'idle')
         """;
 
     const string CopyFindings = """
@@ -64,7 +67,8 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await runs.ProgressAsync(run.Id, "reading supplied land", 0.1);
+        var phases = new PhaseTimer(runs, run.Id);
+        await phases.EnterAsync("reading supplied land", 0.1);
         var idle = new List<long>();
         var notIdle = new List<(long Id, string Status)>();
         var found = new List<(long Id, IdleFinding Finding)>();
@@ -82,11 +86,11 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
             }
             else if (c.Status == ParcelStatus.Idle) notIdle.Add((c.Id, started ? ParcelStatus.UnderConstruction : ParcelStatus.Supplied));
         }
-        await runs.ProgressAsync(run.Id, "writing findings", 0.6);
+        await phases.EnterAsync("writing findings", 0.6);
         await WriteAsync(conn, run, found, ct);
         if (settings.PauseBeforeCommitMs > 0) await Task.Delay(settings.PauseBeforeCommitMs, ct);
 
-        await runs.ProgressAsync(run.Id, "moving parcels", 0.8);
+        await phases.EnterAsync("moving parcels", 0.8);
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["asOf"] = asOf };
         await new ParcelChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: idle under MLR Order 53", details).DescribeAsync(conn, tx);
         var moved = await conn.ExecuteAsync(new CommandDefinition(Move, new
@@ -103,11 +107,12 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
         await conn.ExecuteAsync(new CommandDefinition("""
             INSERT INTO idle_current (zone_code, run_id) VALUES (@zone, @id) ON CONFLICT (zone_code) DO UPDATE SET run_id = excluded.run_id
             """, new { zone = run.ZoneCode, id = run.Id }, tx, cancellationToken: ct));
+        await phases.EnterAsync("committing", 0.95);
         await tx.CommitAsync(ct);
         return new
         {
             asOf, findings = found.Count, feesWan = found.Sum(f => f.Finding.FeeWan ?? 0), reclaimable = found.Count(f => f.Finding.Reclaimable),
-            parcelsMarkedIdle = moved, parcelsNoLongerIdle = restored,
+            parcelsMarkedIdle = moved, parcelsNoLongerIdle = restored, seconds = phases.Seconds(),
         };
     }
 
