@@ -29,6 +29,7 @@ static class EvaluationBenchmark
         var e2023 = await TimeAsync(api, "/api/evaluation/runs", new JsonObject { ["zone"] = "SYN", ["year"] = 2023 });
         var e2024 = await TimeAsync(api, "/api/evaluation/runs", new JsonObject { ["zone"] = "SYN", ["year"] = 2024 });
         var idle = await TimeAsync(api, "/api/idle-land/runs", new JsonObject { ["zone"] = "SYN", ["asOf"] = "2024-12-31" });
+        var nightly = await TimeAsync(api, "/api/idle-land/runs", new JsonObject { ["zone"] = "SYN", ["asOf"] = "2025-01-01" });
 
         string Row(string what, (double Seconds, double RunSeconds, long PeakBytes, JsonObject Run) m) =>
             $"| {what} | {m.Seconds:0.00} s | {m.RunSeconds:0.00} s | {m.PeakBytes / 1048576.0:0} MiB | `{m.Run["counts"]!.ToJsonString()}` |";
@@ -39,10 +40,15 @@ static class EvaluationBenchmark
             | --- | --- | --- | --- | --- |
             {Row("evaluation of 2023 (no classes the year before)", e2023)}
             {Row("evaluation of 2024 (D two years running marks land)", e2024)}
-            {Row("idle land as of 2024-12-31 over every parcel of the zone", idle)}
+            {Row("idle land as of 2024-12-31: the first run, which reconciles the synthetic statuses", idle)}
+            {Row("idle land as of 2025-01-01: the next night's run", nightly)}
 
-            Targets: evaluation under 10 s (**{e2024.Seconds:0.00} s**), idle land under 5 s (**{idle.Seconds:0.00} s**), API memory under 1 GiB
-            (peak **{Math.Max(e2024.PeakBytes, idle.PeakBytes) / 1048576.0:0} MiB**, working set of the API process sampled every 50 ms).
+            Targets: evaluation under 10 s (**{e2024.Seconds:0.00} s**); idle land under 5 s (**{nightly.Seconds:0.00} s** for a nightly run,
+            **{idle.Seconds:0.00} s** for the first run, which moves {(int)idle.Run["counts"]!["parcelsMarkedIdle"]! + (int)idle.Run["counts"]!["parcelsNoLongerIdle"]!:N0}
+            parcels and writes a history row for each); API memory under 1 GiB (peak
+            **{new[] { e2023.PeakBytes, e2024.PeakBytes, idle.PeakBytes, nightly.PeakBytes }.Max() / 1048576.0:0} MiB**, working set of the API process sampled every 50 ms).
+            The synthetic statuses were drawn without regard to the rules, so the first runs move tens of thousands of parcels
+            (a ninth of the parcels start `idle` and a ninth `low_efficiency`); a register whose statuses come from these runs moves few.
             """);
     }
 
@@ -75,6 +81,9 @@ static class EvaluationBenchmark
                   FROM parcel WHERE zone_code = 'SYN') made
             WHERE p.id = made.id AND p.status <> made.status
             """, commandTimeout: 0));
+        // Synthetic land never started construction.
+        await conn.ExecuteAsync(new CommandDefinition(
+            "UPDATE parcel SET construction_started_on = NULL WHERE zone_code = 'SYN' AND construction_started_on IS NOT NULL", commandTimeout: 0));
         await conn.ExecuteAsync("SET session_replication_role = DEFAULT");
         // As a register's autovacuum would have done by the next night.
         await conn.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE parcel", commandTimeout: 0));

@@ -131,10 +131,18 @@ public static class IdleLandApi
         errors.ThrowIfAny();
         await using var conn = await db.OpenConnectionAsync();
         await RequireSuppliedParcelAsync(conn, id, caller);
+        var change = new ParcelChange("construction_report", $"construction report of {report.ReportedOn:yyyy-MM-dd}: started on {report.StartedOn:yyyy-MM-dd}");
+        await using var tx = await change.BeginAsync(conn);
         await conn.ExecuteAsync("""
             INSERT INTO construction_progress (parcel_id, reported_on, started_on, developed_share, invested_share, stopped_since, created_by)
             VALUES (@id, @ReportedOn, @StartedOn, @DevelopedShare, @InvestedShare, @StoppedSince, @by)
-            """, new { id, report.ReportedOn, report.StartedOn, report.DevelopedShare, report.InvestedShare, report.StoppedSince, by = caller.Name });
+            """, new { id, report.ReportedOn, report.StartedOn, report.DevelopedShare, report.InvestedShare, report.StoppedSince, by = caller.Name }, tx);
+        // The earliest reported start is the parcel's (a history entry records it).
+        await conn.ExecuteAsync("""
+            UPDATE parcel SET construction_started_on = @StartedOn, updated_by = @by
+            WHERE id = @id AND @StartedOn::date IS NOT NULL AND (construction_started_on IS NULL OR construction_started_on > @StartedOn)
+            """, new { id, report.StartedOn, by = caller.Name }, tx);
+        await tx.CommitAsync();
         return TypedResults.Created($"/api/parcels/{id}/construction-reports", report);
     }
 

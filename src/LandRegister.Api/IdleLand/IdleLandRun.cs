@@ -21,8 +21,7 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
         public string Status { get; init; } = "";
         public DateTime ConstructionStartBy { get; init; }
         public decimal? PriceWan { get; init; }
-        public bool EverUnderConstruction { get; init; }
-        public DateTime? StartedOn { get; init; }
+        public DateOnly? StartedOn { get; init; }
         public decimal? DevelopedShare { get; init; }
         public decimal? InvestedShare { get; init; }
         public DateTime? StoppedSince { get; init; }
@@ -34,17 +33,14 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
     /// most parcels have neither, and a lookup per parcel would cost more than reading both tables once).</summary>
     const string Candidates = """
         WITH progress AS (
-            SELECT DISTINCT ON (parcel_id) parcel_id, started_on, developed_share, invested_share, stopped_since
+            SELECT DISTINCT ON (parcel_id) parcel_id, developed_share, invested_share, stopped_since
             FROM construction_progress WHERE reported_on <= @asOf ORDER BY parcel_id, reported_on DESC, id DESC),
         exemptions AS (
             -- An exemption still running is open to the end of time, which the rule reads as up to the day assessed.
             SELECT parcel_id, array_agg(from_date) AS exempt_from, array_agg(coalesce(to_date, '9999-12-31')) AS exempt_to
             FROM idle_exemption GROUP BY parcel_id)
-        SELECT p.id, p.status, s.construction_start_by, s.price_wan,
-               CASE p.status WHEN 'under_construction' THEN true
-                             WHEN 'idle' THEN EXISTS (SELECT 1 FROM parcel_history h WHERE h.parcel_id = p.id AND h.status = 'under_construction')
-                             ELSE false END AS ever_under_construction,
-               g.started_on, g.developed_share, g.invested_share, g.stopped_since, x.exempt_from, x.exempt_to
+        SELECT p.id, p.status, s.construction_start_by, s.price_wan, p.construction_started_on AS started_on,
+               g.developed_share, g.invested_share, g.stopped_since, x.exempt_from, x.exempt_to
         FROM parcel p
         JOIN parcel_supply s ON s.id = p.supply_id
         LEFT JOIN progress g ON g.parcel_id = p.id
@@ -74,7 +70,7 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
         var found = new List<(long Id, IdleFinding Finding)>();
         await foreach (var c in conn.QueryUnbufferedAsync<Candidate>(Candidates, new { zone = run.ZoneCode, asOf = asOf.ToDateTime(TimeOnly.MinValue) }, tx))
         {
-            var started = c.EverUnderConstruction || (c.StartedOn is { } s && DateOnly.FromDateTime(s) <= asOf);
+            var started = c.Status == ParcelStatus.UnderConstruction || c.StartedOn <= asOf;
             var construction = new Construction(DateOnly.FromDateTime(c.ConstructionStartBy), started,
                 (double?)c.DevelopedShare, (double?)c.InvestedShare, c.StoppedSince is { } stop ? DateOnly.FromDateTime(stop) : null, c.PriceWan);
             var exemptions = (c.ExemptFrom ?? []).Select((from, i) => new Exemption(from, c.ExemptTo![i])).ToList();

@@ -26,7 +26,7 @@ sealed class HistoryRow
 {
     public const string Columns = """
         version, recorded_at, kind, actor, reason, details::text AS details, zone_code, code, park_code, name, planned_use,
-        actual_use, status, registered_area_m2, area_m2, supply_id, clean_checklist::text AS clean_checklist, parent_ids,
+        actual_use, status, registered_area_m2, area_m2, supply_id, clean_checklist::text AS clean_checklist, construction_started_on, parent_ids,
         retired_at, geom IS NOT NULL AS geometry_changed
         """;
 
@@ -47,6 +47,7 @@ sealed class HistoryRow
     public double AreaM2 { get; init; }
     public long? SupplyId { get; init; }
     public string? CleanChecklist { get; init; }
+    public DateOnly? ConstructionStartedOn { get; init; }
     public long[] ParentIds { get; init; } = [];
     public DateTime? RetiredAt { get; init; }
     public bool GeometryChanged { get; init; }
@@ -58,6 +59,7 @@ sealed class HistoryRow
         ["actualUse"] = ActualUse, ["status"] = Status, ["registeredAreaM2"] = RegisteredAreaM2,
         ["areaM2"] = Area.Rounded(AreaM2), ["supplyId"] = SupplyId,
         ["cleanLandChecklist"] = CleanChecklist is null ? null : JsonNode.Parse(CleanChecklist),
+        ["constructionStartedOn"] = ConstructionStartedOn?.ToString("yyyy-MM-dd"),
         ["parentIds"] = new JsonArray(ParentIds.Select(p => (JsonNode?)p).ToArray()), ["retiredAt"] = RetiredAt,
     };
 

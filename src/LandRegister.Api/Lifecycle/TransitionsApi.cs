@@ -60,12 +60,15 @@ public static class TransitionsApi
             UPDATE parcel
             SET status = @to, supply_id = coalesce(@supplyId, supply_id),
                 clean_checklist = CASE WHEN @to = 'clean_land' THEN @checklist::jsonb ELSE clean_checklist END,
+                construction_started_on = CASE WHEN @to = 'under_construction' THEN coalesce(construction_started_on, @effective)
+                                               ELSE construction_started_on END,
                 updated_by = @by
             WHERE {ParcelSql.Changeable} AND status = @from
             RETURNING {ParcelRow.Columns}
             """, new
             {
                 id, version, from = current.Status, to = input.To, supplyId, by = caller.Name, scope = caller.Scope,
+                effective = input.EffectiveDate ?? today,
                 checklist = input.Checklist is null ? null : System.Text.Json.JsonSerializer.Serialize(input.Checklist, ChecklistJson),
             }, tx);
         if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);

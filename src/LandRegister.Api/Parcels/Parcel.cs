@@ -21,6 +21,7 @@ public sealed record ParcelFeature(long Id, GeoJsonText Geometry, ParcelProperti
 /// <param name="Status">raw_land, clean_land, supplied, under_construction, in_use, low_efficiency, idle, revitalizing or revitalized.</param>
 /// <param name="RegisteredAreaM2">The area on the land title, when known.</param>
 /// <param name="CleanLandChecklist">The checklist confirmed when the parcel became clean land.</param>
+/// <param name="ConstructionStartedOn">When construction started (开工), from the transition to under_construction or a construction report.</param>
 /// <param name="ParentIds">The parcels this one was split or merged from.</param>
 /// <param name="RetiredAt">When the parcel was retired; retired parcels are kept but hidden from lists by default.</param>
 /// <param name="UpdatedBy">Name of the API key that last changed the parcel.</param>
@@ -37,7 +38,7 @@ public sealed record ParcelProperties(
     decimal? RegisteredAreaM2,
     [property: Audience(Audience.Public)] double AreaM2,
     [property: Audience(Audience.Public)] double AreaMu,
-    CleanLandChecklist? CleanLandChecklist, long[] ParentIds,
+    CleanLandChecklist? CleanLandChecklist, DateOnly? ConstructionStartedOn, long[] ParentIds,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? RetiredAt, string CreatedBy, string UpdatedBy);
 
 /// <summary>A parcel as read from the database (a class: Dapper maps arrays only onto properties).</summary>
@@ -46,7 +47,7 @@ sealed class ParcelRow
     /// <summary>The select list that fills a row, from <c>parcel</c> or from the as-of relation of the same shape.</summary>
     public const string Columns = """
         id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, area_m2,
-        clean_checklist::text AS clean_checklist, parent_ids, created_at, updated_at, retired_at, created_by, updated_by,
+        clean_checklist::text AS clean_checklist, construction_started_on, parent_ids, created_at, updated_at, retired_at, created_by, updated_by,
         version, ST_AsGeoJSON(geom, 6) AS geometry
         """;
 
@@ -63,6 +64,7 @@ sealed class ParcelRow
     public decimal? RegisteredAreaM2 { get; init; }
     public double AreaM2 { get; init; }
     public string? CleanChecklist { get; init; }
+    public DateOnly? ConstructionStartedOn { get; init; }
     public long[] ParentIds { get; init; } = [];
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
@@ -76,5 +78,5 @@ sealed class ParcelRow
         Code, ZoneCode, ParkCode, Name, PlannedUse, ActualUse, Status, RegisteredAreaM2,
         Area.Rounded(AreaM2), Area.Mu(AreaM2),
         CleanChecklist is null ? null : JsonSerializer.Deserialize<CleanLandChecklist>(CleanChecklist, Json),
-        ParentIds, CreatedAt, UpdatedAt, RetiredAt, CreatedBy, UpdatedBy));
+        ConstructionStartedOn, ParentIds, CreatedAt, UpdatedAt, RetiredAt, CreatedBy, UpdatedBy));
 }

@@ -35,7 +35,7 @@ static class ParcelSql
     public static string AsOf(string filter) => $"""
         parcel AS (
             SELECT h.parcel_id AS id, h.zone_code, h.code, h.park_code, h.name, h.planned_use, h.actual_use, h.status,
-                   h.registered_area_m2, h.area_m2, h.clean_checklist, h.parent_ids, h.created_at,
+                   h.registered_area_m2, h.area_m2, h.clean_checklist, h.construction_started_on, h.parent_ids, h.created_at,
                    h.recorded_at AS updated_at, h.retired_at, h.created_by, h.actor AS updated_by, h.version,
                    (SELECT g.geom FROM parcel_history g
                     WHERE g.parcel_id = h.parcel_id AND g.version <= h.version AND g.geom IS NOT NULL
