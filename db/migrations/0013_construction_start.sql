@@ -3,6 +3,8 @@
 ALTER TABLE parcel ADD COLUMN construction_started_on date;
 ALTER TABLE parcel_history ADD COLUMN construction_started_on date;
 
+-- A backfill of a fact already in the history: no new versions, no history entries.
+ALTER TABLE parcel DISABLE TRIGGER USER;
 UPDATE parcel p SET construction_started_on = started.on_date
 FROM (SELECT h.parcel_id, min(h.recorded_at)::date AS on_date FROM parcel_history h
       WHERE h.status = 'under_construction' GROUP BY h.parcel_id) started
@@ -10,6 +12,7 @@ WHERE p.id = started.parcel_id AND p.construction_started_on IS NULL;
 UPDATE parcel p SET construction_started_on = c.started_on
 FROM (SELECT parcel_id, min(started_on) AS started_on FROM construction_progress WHERE started_on IS NOT NULL GROUP BY parcel_id) c
 WHERE p.id = c.parcel_id AND (p.construction_started_on IS NULL OR p.construction_started_on > c.started_on);
+ALTER TABLE parcel ENABLE TRIGGER USER;
 
 CREATE OR REPLACE FUNCTION parcel_history_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

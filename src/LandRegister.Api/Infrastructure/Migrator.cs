@@ -25,7 +25,8 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> log)
     public async Task ApplyAsync(CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await conn.ExecuteAsync("SELECT pg_advisory_lock(@LockKey)", new { LockKey });
+        // Another instance may be applying a long migration: wait for it, however long it takes.
+        await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@LockKey)", new { LockKey }, commandTimeout: 0, cancellationToken: ct));
         try
         {
             await conn.ExecuteAsync(CreateJournal);
