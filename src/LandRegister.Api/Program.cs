@@ -8,6 +8,8 @@ using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
 using LandRegister.Api.Parks;
+using LandRegister.Api.Premises;
+using LandRegister.Api.Reserves;
 using LandRegister.Api.Zones;
 using Npgsql;
 
@@ -20,6 +22,7 @@ builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxBo
 builder.Services.AddSingleton(limits);
 builder.Services.AddRegisterDatabase(builder.Configuration);
 builder.Services.AddSingleton<LandUseCodes>();
+builder.Services.AddSingleton(ReserveSettings.From(builder.Configuration));
 builder.Services.AddRegisterJson();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandler.Complete);
 builder.Services.AddExceptionHandler<ProblemHandler>();
@@ -44,6 +47,9 @@ app.MapIndicatorImport();
 app.MapEvaluation();
 app.MapIdleLand();
 app.MapJobs();
+app.MapReserves();
+app.MapAvailableLand();
+app.MapPremises();
 
 if (!generatingDocument)
 {

@@ -31,6 +31,9 @@ public static class PostgresErrors
         ["enterprise_zone_fk"] = ("zoneCode", "no zone has this code"),
         ["enterprise_name_length"] = ("name", "must be 1-200 characters"),
         ["enterprise_tenancy_pkey"] = ("tenancies", "the enterprise already rents this parcel"),
+        ["premises_code_unique"] = ("properties.code", "a premises with this code already exists in the zone"),
+        ["premises_footprint_valid"] = ("geometry", "the footprint is not a valid polygon after conversion to WGS84"),
+        ["premises_parcel_fk"] = ("properties.parcelId", "no parcel has this id"),
         ["parcel_supply_credit_code"] = ("supply.recipientCreditCode", "not a unified social credit code"),
     };
 

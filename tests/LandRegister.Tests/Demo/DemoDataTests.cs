@@ -53,6 +53,36 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
     }
 
     [Fact]
+    public async Task The_three_demo_blocks_show_up_in_the_reserves_the_target_and_the_available_land_search()
+    {
+        var blocks = (await (await app.Client.GetAsync("/api/reserves")).JsonAsync())["features"]!.AsArray();
+        Assert.Equal(3, blocks.Count);
+        Assert.Equal(679, (double)blocks[0]!["properties"]!["areaMu"]!, 0);
+        Assert.All(blocks, b => Assert.True((int)b!["properties"]!["parcelCount"]! > 1));
+
+        var target = await (await app.Client.GetAsync($"/api/reserves/target?zone={Api.Infrastructure.DemoData.ZoneCode}")).JsonAsync();
+        Assert.True((bool)target["met"]!);
+        Assert.Equal(3, target["blocks"]!.AsArray().Count);
+
+        var available = (await (await app.Client.GetAsync("/api/available-land?minAreaMu=500&includePremises=true&minFloorAreaM2=5000")).JsonAsync())["features"]!.AsArray();
+        var found = available.Where(f => (string)f!["properties"]!["kind"]! == "block").Select(f => (string)f!["properties"]!["parcelCodes"]![0]!).ToHashSet();
+        Assert.Equal(blocks.Select(b => (string)b!["properties"]!["parcelCodes"]![0]!).ToHashSet(), found);
+        Assert.Contains(available, f => (string)f!["properties"]!["kind"]! == "premises");
+    }
+
+    [Fact]
+    public async Task The_demo_zone_has_factory_buildings_of_its_platform_company_standing_empty()
+    {
+        await using var conn = await app.OpenAsync();
+        var vacancies = (await conn.QueryAsync<string>("SELECT DISTINCT vacancy FROM premises WHERE owner_kind = 'platform_company'")).ToHashSet();
+        Assert.Superset(new HashSet<string> { "vacant", "partly_leased", "leased" }, vacancies);
+        Assert.Equal(0, await conn.ExecuteScalarAsync<long>("""
+            SELECT count(*) FROM premises pr JOIN parcel p ON p.id = pr.parcel_id
+            WHERE ST_Area(ST_Intersection(pr.footprint, p.geom)) < 0.99 * ST_Area(pr.footprint)
+            """));
+    }
+
+    [Fact]
     public async Task The_demo_is_generated_the_same_way_every_time()
     {
         var again = await TestDatabase.CreateAsync();
@@ -60,10 +90,14 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
         {
             await using (var db = Npgsql.NpgsqlDataSource.Create(again))
                 await LandRegister.Api.Infrastructure.DemoData.LoadAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-            const string fingerprint = "SELECT md5(string_agg(code || status || coalesce(planned_use, '') || ST_AsText(geom, 7), ',' ORDER BY code)) FROM parcel";
-            var first = await app.ScalarAsync<string>(fingerprint);
+            const string fingerprint = """
+                SELECT md5(string_agg(code || status || coalesce(planned_use, '') || ST_AsText(geom, 7), ',' ORDER BY code)) FROM parcel
+                UNION ALL
+                SELECT md5(string_agg(code || vacancy || floor_area_m2 || ST_AsText(footprint, 7), ',' ORDER BY code)) FROM premises
+                """;
             await using var conn = new Npgsql.NpgsqlConnection(again);
-            Assert.Equal(first, await conn.ExecuteScalarAsync<string>(fingerprint));
+            await using var first = await app.OpenAsync();
+            Assert.Equal(await first.QueryAsync<string>(fingerprint), await conn.QueryAsync<string>(fingerprint));
         }
         finally
         {

@@ -1,0 +1,156 @@
+using System.ComponentModel;
+using Dapper;
+using LandRegister.Api.Access;
+using LandRegister.Api.Geometry;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
+using LandRegister.Api.Lifecycle;
+using LandRegister.Api.Parcels;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+
+namespace LandRegister.Api.Reserves;
+
+public static class ReservesApi
+{
+    const string GeoJson = FeatureCollection<ParcelFeature>.MediaType;
+
+    public static RouteGroupBuilder MapReserves(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/reserves").WithTags("Reserves");
+        group.MapGet("/", ListReserves).WithName(nameof(ListReserves)).RequireAuthorization(Permission.ReadRegister)
+            .Produces<FeatureCollection<ReserveBlockFeature>>(200, GeoJson)
+            .WithSummary("Contiguous clean-land blocks (集中连片净地) of at least minAreaMu, largest first");
+        group.MapGet("/target", GetReserveTarget).WithName(nameof(GetReserveTarget)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("Whether a zone meets its yearly reserve target, now or at the end of a past year");
+        group.MapPut("/target/{year:int}", PutReserveTarget).WithName(nameof(PutReserveTarget)).RequireAuthorization(Permission.EditRegister)
+            .WithSummary("Set a zone's reserve target for a year (If-Match to change one already set)");
+        return group;
+    }
+
+    /// <summary>The rule of blocks from the request's land uses and gap, or the configured ones.</summary>
+    internal static async Task<(string[] Patterns, double Gap)> RuleAsync(string? landUse, double? gapM, ReserveSettings settings, LandUseCodes uses)
+    {
+        await uses.CatalogueAsync();
+        var errors = new FieldErrors();
+        var codes = landUse?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? settings.LandUses;
+        if (codes.Length == 0) errors.Add("landUse", "at least one land-use code");
+        var patterns = codes.Select(c => uses.Resolve(c, null, "landUse", errors) + "%").Distinct().ToArray();
+        if (gapM is < 0 or > 1000) errors.Add("gapM", "between 0 and 1000 metres");
+        errors.ThrowIfAny();
+        return (patterns, gapM ?? settings.GapM);
+    }
+
+    internal static async Task<string[]> ZonesAsync(NpgsqlConnection conn, string? zone, Caller caller)
+    {
+        var zones = (await conn.QueryAsync<string>(
+            $"SELECT code FROM zone WHERE (@zone::text IS NULL OR code = @zone) AND {Caller.InScope("code")} ORDER BY code",
+            new { zone, scope = caller.Scope })).ToArray();
+        if (zone is not null && zones.Length == 0) throw Problems.NotFound($"No zone has the code '{zone}'.");
+        return zones;
+    }
+
+    public static async Task<IResult> ListReserves(
+        Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings settings, HttpRequest request,
+        [Description("Only this zone's blocks.")] string? zone = null,
+        [Description("Smallest block, in mu (default: the target's, 500).")] double? minAreaMu = null,
+        [Description("Parcels this close, in metres, belong to one block (default 0: touching; e.g. 30 across a road).")] double? gapM = null,
+        [Description("Land-use codes of reserve land, comma-separated; each with its sub-codes (default 1001, industrial).")] string? landUse = null)
+    {
+        var (patterns, gap) = await RuleAsync(landUse, gapM, settings, uses);
+        if (minAreaMu is < 0) throw Problems.Invalid("minAreaMu", "must not be negative");
+        var min = Area.SquareMetres(minAreaMu ?? settings.TargetAreaMu);
+        await using var conn = await db.OpenConnectionAsync();
+        var blocks = new List<ReserveBlockFeature>();
+        foreach (var code in await ZonesAsync(conn, zone, caller))
+        {
+            var rule = new BlockRule(code, patterns, gap);
+            await ReserveBlocks.EnsureAsync(db, rule);
+            blocks.AddRange((await conn.QueryAsync<ReserveItemRow>($"""
+                SELECT {ReserveItemRow.Columns} FROM reserve_item
+                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap AND kind = 'block' AND area_m2 >= @min
+                ORDER BY area_m2 DESC, item_id
+                """, new { zone = code, uses = rule.UsesKey, gap, min })).Select(r => r.ToBlock()));
+        }
+        var links = new List<Link> { new(Links.Self(request), "self", GeoJson) };
+        return TypedResults.Json(new FeatureCollection<ReserveBlockFeature>(blocks.Count, blocks.Count, DateTimeOffset.UtcNow, links, blocks),
+            contentType: GeoJson);
+    }
+
+    sealed record TargetRow(int MinBlocks, decimal MinAreaMu, long Version);
+
+    sealed class BlockRow
+    {
+        public string BlockId { get; init; } = "";
+        public double AreaM2 { get; init; }
+        public string[] ParcelCodes { get; init; } = [];
+        public string[] ParkCodes { get; init; } = [];
+    }
+
+    public static async Task<Ok<ReserveTargetStatus>> GetReserveTarget(
+        Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings settings, HttpResponse response,
+        [Description("The zone (optional for a key of one zone).")] string? zone = null,
+        [Description("The year (default this year): a past year is answered as the register stood at its end.")] int? year = null)
+    {
+        var code = Evaluation.Schemes.ZoneOf(zone, caller);
+        var today = RegisterClock.Today;
+        var y = year ?? today.Year;
+        if (y < 2000 || y > today.Year) throw Problems.Invalid("year", $"between 2000 and {today.Year}");
+        var (patterns, gap) = await RuleAsync(null, null, settings, uses);
+        await using var conn = await db.OpenConnectionAsync();
+        await Evaluation.Schemes.RequireZoneAsync(conn, code, caller);
+        var stored = await conn.QuerySingleOrDefaultAsync<TargetRow>(
+            "SELECT min_blocks, min_area_mu, version FROM reserve_target WHERE zone_code = @code AND year = @y", new { code, y });
+        var target = stored is null ? new ReserveTarget(settings.TargetBlocks, settings.TargetAreaMu) : new ReserveTarget(stored.MinBlocks, (double)stored.MinAreaMu);
+        var rule = new BlockRule(code, patterns, gap);
+        var args = new DynamicParameters(ReserveBlocks.Args(rule));
+        List<BlockRow> blocks;
+        DateTimeOffset? asOf = null;
+        if (y < today.Year)
+        {
+            // The end of the year in China Standard Time.
+            asOf = new DateTimeOffset(y + 1, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddTicks(-10);
+            args.Add("asOf", asOf.Value.UtcDateTime);
+            blocks = (await conn.QueryAsync<BlockRow>(ReserveBlocks.AsOf(ParcelSql.AsOf("zone_code = @zone")), args)).ToList();
+        }
+        else
+        {
+            await ReserveBlocks.EnsureAsync(db, rule);
+            blocks = (await conn.QueryAsync<BlockRow>("""
+                SELECT item_id AS block_id, area_m2, parcel_codes, park_codes FROM reserve_item
+                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap AND kind = 'block' ORDER BY area_m2 DESC
+                """, args)).ToList();
+        }
+        var meeting = blocks.Where(b => Area.Mu(b.AreaM2) >= target.MinAreaMu)
+            .Select(b => new TargetBlock(b.BlockId, Area.Mu(b.AreaM2), b.ParcelCodes, b.ParkCodes)).ToList();
+        ETags.Set(response, stored?.Version ?? 0);
+        return TypedResults.Ok(new ReserveTargetStatus(code, y, asOf, target, stored is null, meeting, meeting.Count >= target.MinBlocks));
+    }
+
+    public static async Task<Ok<ReserveTarget>> PutReserveTarget(
+        int year, ReserveTargetInput input, Caller caller, NpgsqlDataSource db, HttpContext http,
+        [Description("The zone (optional for a key of one zone).")] string? zone = null)
+    {
+        var target = input.Validate();
+        if (year is < 2000 or > 2100) throw Problems.Invalid("year", "between 2000 and 2100");
+        var code = Evaluation.Schemes.ZoneOf(zone, caller);
+        await using var conn = await db.OpenConnectionAsync();
+        await Evaluation.Schemes.RequireZoneAsync(conn, code, caller);
+        var current = await conn.QuerySingleOrDefaultAsync<long?>("SELECT version FROM reserve_target WHERE zone_code = @code AND year = @year", new { code, year });
+        long? version;
+        if (current is null)
+            version = await conn.QuerySingleOrDefaultAsync<long?>("""
+                INSERT INTO reserve_target (zone_code, year, min_blocks, min_area_mu, updated_by) VALUES (@code, @year, @MinBlocks, @MinAreaMu, @by)
+                ON CONFLICT DO NOTHING RETURNING version
+                """, new { code, year, target.MinBlocks, target.MinAreaMu, by = caller.Name });
+        else
+            version = await conn.QuerySingleOrDefaultAsync<long?>("""
+                UPDATE reserve_target SET min_blocks = @MinBlocks, min_area_mu = @MinAreaMu, updated_by = @by, updated_at = now(), version = version + 1
+                WHERE zone_code = @code AND year = @year AND (@expected::bigint IS NULL OR version = @expected) RETURNING version
+                """, new { code, year, target.MinBlocks, target.MinAreaMu, by = caller.Name, expected = ETags.RequiredVersion(http.Request) });
+        if (version is null) throw Problems.PreconditionFailed(ETags.For(await conn.ExecuteScalarAsync<long>(
+            "SELECT version FROM reserve_target WHERE zone_code = @code AND year = @year", new { code, year })));
+        ETags.Set(http.Response, version.Value);
+        return TypedResults.Ok(target);
+    }
+}
