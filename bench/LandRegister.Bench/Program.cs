@@ -1,7 +1,7 @@
 using LandRegister.Bench;
 
 // The register's benchmarks, each measured against a peer or a target in the same run.
-//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,history,evaluation]
+//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,history,evaluation,reserves]
 var options = BenchOptions.Parse(args);
 var report = new Report(options.Out);
 if (options.Runs("import")) await ImportBenchmark.RunAsync(options, report);
@@ -12,4 +12,5 @@ await using (var api = await ApiProcess.StartAsync(bench.ConnectionString, optio
     if (options.Runs("history")) await HistoryBenchmark.RunAsync(bench, api, options, report);
     if (options.Runs("evaluation")) await EvaluationBenchmark.RunAsync(bench, api, report);
 }
+if (options.Runs("reserves")) await ReserveBenchmark.RunAsync(options, report);
 report.Write();

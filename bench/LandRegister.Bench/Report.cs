@@ -3,29 +3,51 @@ using System.Text;
 
 namespace LandRegister.Bench;
 
-/// <summary>Collects the figures of one run and writes them to bench/results/latest.md.</summary>
+/// <summary>
+/// Collects the figures of one run into bench/results/latest.md. Sections measured in this run replace those of
+/// the same title; the others (from a run of other benchmarks, <c>--only</c>) are kept, each with its date.
+/// </summary>
 sealed class Report(string directory)
 {
-    readonly StringBuilder text = new();
+    readonly List<(string Title, string Body)> sections = [];
 
     public void Section(string title, string body)
     {
-        text.AppendLine($"## {title}").AppendLine().AppendLine(body.TrimEnd()).AppendLine();
+        var dated = $"_Measured {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC._\n\n{body.TrimEnd()}";
+        sections.Add((title, dated));
         Console.WriteLine($"## {title}\n{body}");
     }
 
     public void Write()
     {
         Directory.CreateDirectory(directory);
-        var header = new StringBuilder()
+        var path = Path.Combine(directory, "latest.md");
+        var kept = File.Exists(path) ? Parse(File.ReadAllText(path)) : [];
+        foreach (var (title, body) in sections)
+        {
+            var at = kept.FindIndex(s => s.Title == title);
+            if (at >= 0) kept[at] = (title, body);
+            else kept.Add((title, body));
+        }
+        var text = new StringBuilder()
             .AppendLine("# LandRegister benchmarks")
             .AppendLine()
-            .AppendLine(CultureInfo.InvariantCulture, $"Run {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC on {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.")
-            .AppendLine("Produced by `make bench`; every ratio compares two things measured in this same run.")
+            .AppendLine(CultureInfo.InvariantCulture, $"On {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}.")
+            .AppendLine("Produced by `make bench`; every ratio compares two things measured in the same run.")
             .AppendLine();
-        var path = Path.Combine(directory, "latest.md");
-        File.WriteAllText(path, header.ToString() + text);
+        foreach (var (title, body) in kept) text.AppendLine($"## {title}").AppendLine().AppendLine(body.TrimEnd()).AppendLine();
+        File.WriteAllText(path, text.ToString());
         Console.WriteLine($"written to {path}");
+    }
+
+    static List<(string Title, string Body)> Parse(string markdown)
+    {
+        var parts = markdown.Split("\n## ");
+        return parts.Skip(1).Select(p =>
+        {
+            var newline = p.IndexOf('\n');
+            return (p[..newline].Trim(), p[(newline + 1)..].Trim());
+        }).ToList();
     }
 }
 
