@@ -24,7 +24,8 @@ sealed class BenchDatabase : IAsyncDisposable
             if (!await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name }))
                 await conn.ExecuteAsync($"CREATE DATABASE {name}");
         }
-        var cs = new NpgsqlConnectionStringBuilder(options.Server) { Database = name }.ConnectionString;
+        // The session settings the API gives its own connections, so that direct statements compare fairly.
+        var cs = new NpgsqlConnectionStringBuilder(options.Server) { Database = name, Options = "-c max_parallel_workers_per_gather=0 -c jit=off" }.ConnectionString;
         return new BenchDatabase { ConnectionString = cs, Source = NpgsqlDataSource.Create(cs) };
     }
 
@@ -38,6 +39,12 @@ sealed class BenchDatabase : IAsyncDisposable
     {
         await using var conn = await Source.OpenConnectionAsync();
         return (await conn.ExecuteScalarAsync<T>(new CommandDefinition(sql, args, commandTimeout: 0)))!;
+    }
+
+    public async Task<IEnumerable<T>> QueryAsync<T>(string sql, object? args = null)
+    {
+        await using var conn = await Source.OpenConnectionAsync();
+        return (await conn.QueryAsync<T>(new CommandDefinition(sql, args, commandTimeout: 0))).ToList();
     }
 
     public ValueTask DisposeAsync() => Source.DisposeAsync();

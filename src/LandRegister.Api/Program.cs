@@ -58,6 +58,7 @@ if (!generatingDocument)
     await app.EnsureAdminKeyAsync();
     if (app.Configuration.GetValue<bool>("LandRegister:LoadDemo"))
         await DemoData.LoadAsync(db, app.Logger);
+    ReserveBlocks.WarmUpOnStart(app);
 }
 
 app.Run();

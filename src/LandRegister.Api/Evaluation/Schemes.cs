@@ -44,7 +44,7 @@ public static class Schemes
     }
 
     internal static string ZoneOf(string? zone, Caller caller) =>
-        zone ?? (caller.Zones is [var only] ? only : throw Problems.Invalid("zone", "required: the zone the scheme is for"));
+        zone ?? (caller.Zones is [var only] ? only : throw Problems.Invalid("zone", "required: the zone (optional only for a key of one zone)"));
 
     public static async Task<Ok<StoredScheme>> GetScheme(
         int year, Caller caller, NpgsqlDataSource db, HttpResponse response, [Description("The zone (optional for a key of one zone).")] string? zone = null)

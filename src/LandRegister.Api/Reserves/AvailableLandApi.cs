@@ -77,20 +77,32 @@ public static class AvailableLandApi
     }
 
     /// <summary>
-    /// Parcels, and blocks of more than one parcel, of the rule's clean land. With a point, the index finds the nearest
-    /// (<c>&lt;-&gt;</c>, on the sphere) and the spheroid distance orders the few it returns.
+    /// Blocks of more than one parcel (from <c>reserve_block</c>) and single clean parcels (from <c>parcel</c>, through
+    /// its partial indexes on clean land) of the rule. With a point, each index yields its nearest (<c>&lt;-&gt;</c>,
+    /// on the sphere) and the spheroid distance orders the few they return; without, the smallest that fit.
     /// </summary>
     static string Land(bool near) => $"""
         SELECT * FROM (
-            SELECT kind, item_id, zone_code, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes, ST_AsGeoJSON(geom, 6) AS geometry,
-                   CASE WHEN @near THEN ST_Distance(geog, @point) END AS distance_m
-            FROM reserve_item
-            WHERE zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND (kind = 'parcel' OR cardinality(parcel_ids) > 1)
-              AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
-              AND (@park::text IS NULL OR @park = ANY(park_codes))
-              AND (@radius::float8 IS NULL OR ST_DWithin(geog, @point, @radius))
-            ORDER BY {(near ? "geog <-> @point" : "area_m2, kind, item_id")}
-            LIMIT @take) found
+            (SELECT 'block' AS kind, block_id AS item_id, zone_code, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes,
+                    ST_AsGeoJSON(geom, 6) AS geometry, CASE WHEN @near THEN ST_Distance(geog, @point) END AS distance_m
+             FROM reserve_block
+             WHERE zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND geog IS NOT NULL
+               AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
+               AND (@park::text IS NULL OR @park = ANY(park_codes))
+               AND (@radius::float8 IS NULL OR ST_DWithin(geog, @point, @radius))
+             ORDER BY {(near ? "geog <-> @point" : "area_m2, block_id")}
+             LIMIT @take)
+            UNION ALL
+            (SELECT 'parcel', id::text, zone_code, area_m2, ARRAY[id], ARRAY[code],
+                    CASE WHEN park_code IS NULL THEN ARRAY[]::text[] ELSE ARRAY[park_code] END, ARRAY[planned_use],
+                    ST_AsGeoJSON(geom, 6), CASE WHEN @near THEN ST_Distance(geom::geography, @point) END
+             FROM parcel
+             WHERE status = 'clean_land' AND retired_at IS NULL AND zone_code = ANY(@zones) AND planned_use LIKE ANY(@patterns)
+               AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
+               AND (@park::text IS NULL OR park_code = @park)
+               AND (@radius::float8 IS NULL OR ST_DWithin(geom::geography, @point, @radius))
+             ORDER BY {(near ? "geom::geography <-> @point" : "area_m2, id")}
+             LIMIT @take)) found
         ORDER BY distance_m, area_m2, kind, item_id
         LIMIT @limit
         """;

@@ -15,51 +15,69 @@ public sealed record BlockRule(string ZoneCode, string[] UsePatterns, double Gap
 
 /// <summary>
 /// Contiguous clean-land blocks (集中连片净地), computed by PostGIS: the zone's clean parcels of the rule's uses,
-/// clustered in the zone's Gauss-Krüger projection (so the gap is in metres) with every pair closer than the
-/// gap joined, each cluster's area the sum of its parcels'. A block's id hashes its member ids, so it stays the
-/// same while its membership does. Blocks (and the clean parcels, for the available-land search) are kept in
-/// <c>reserve_item</c> and recomputed on read when the zone's clean land has changed since (its
-/// <c>land_generation</c>): never stale, and computed once per change, not per request.
+/// clustered with every pair closer than the gap joined, each cluster's area the sum of its parcels'. A block's
+/// id hashes its member ids, so it stays the same while its membership does. Blocks are kept in
+/// <c>reserve_block</c> and recomputed on read when the zone's clean land has changed since (its
+/// <c>land_generation</c>): never stale, and computed once per change, not per request. A block's merged outline
+/// is reused while its parcels and their versions are unchanged, so a change redraws only the blocks it touches.
 /// </summary>
 public static class ReserveBlocks
 {
     /// <summary>
-    /// The clusters of the clean land of <c>parcel</c> (or of the as-of relation standing in for it). One centimetre
-    /// is added to the gap: a vertex of one parcel on another's edge is not exactly on it once projected. For the
-    /// same reason the union is snap-rounded to 1e-7° (about 1 cm), so that touching parcels dissolve into one polygon.
+    /// The clusters of the clean land of <c>parcel</c> (or of the as-of relation standing in for it). Touching is
+    /// decided in degrees, with a tolerance of 1e-7° (about 1 cm: a vertex of one parcel on another's edge is
+    /// not exactly on it once stored); a gap, in metres in the zone's Gauss-Krüger projection, plus 1 cm.
     /// </summary>
     const string Clusters = """
         clean AS (
-            SELECT p.id, p.code, p.park_code, p.planned_use, p.area_m2, p.geom
+            SELECT p.id, p.version, p.code, p.park_code, p.planned_use, p.area_m2, p.geom
             FROM parcel p
             WHERE p.zone_code = @zone AND p.status = 'clean_land' AND p.retired_at IS NULL AND p.planned_use LIKE ANY(@patterns)),
         clustered AS (
-            SELECT c.*, ST_ClusterDBSCAN(ST_Transform(c.geom, (SELECT gk_epsg FROM zone WHERE code = @zone)), eps := @gap + 0.01, minpoints := 1)
-                        OVER () AS cluster
+            SELECT c.*, ST_ClusterDBSCAN(
+                       CASE WHEN @gap = 0 THEN c.geom ELSE ST_Transform(c.geom, (SELECT gk_epsg FROM zone WHERE code = @zone)) END,
+                       eps := CASE WHEN @gap = 0 THEN 1e-7 ELSE @gap + 0.01 END, minpoints := 1) OVER () AS cluster
             FROM clean c),
-        blocks AS (
-            SELECT 'block'::text AS kind, 'B' || left(md5(string_agg(id::text, ',' ORDER BY id)), 15) AS item_id, sum(area_m2) AS area_m2,
+        clusters AS (
+            SELECT cluster, 'B' || left(md5(string_agg(id::text, ',' ORDER BY id)), 15) AS block_id,
+                   md5(string_agg(id::text || ':' || version::text, ',' ORDER BY id)) AS content,
+                   count(*)::integer AS parcel_count, sum(area_m2) AS area_m2,
                    array_agg(id ORDER BY id) AS parcel_ids, array_agg(code ORDER BY id) AS parcel_codes,
                    coalesce(array_agg(DISTINCT park_code) FILTER (WHERE park_code IS NOT NULL), '{}') AS park_codes,
-                   array_agg(DISTINCT planned_use) AS land_use_codes, ST_Multi(ST_Union(geom, 1e-7)) AS geom
+                   array_agg(DISTINCT planned_use) AS land_use_codes,
+                   CASE WHEN count(*) = 1 THEN min(id) END AS single_id
             FROM clustered GROUP BY cluster)
         """;
 
+    /// <summary>
+    /// Replaces the rule's blocks. Outlines of blocks whose content is unchanged are taken from the rows replaced;
+    /// the others are the union of their parcels, snap-rounded to 1e-7° so that touching parcels dissolve.
+    /// </summary>
     const string Store = $"""
-        WITH {Clusters}
-        INSERT INTO reserve_item (zone_code, land_uses, gap_m, kind, item_id, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes, geom, geog)
-        SELECT @zone, @uses, @gap, kind, item_id, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes, geom, geom::geography
-        FROM (SELECT * FROM blocks
-              UNION ALL
-              SELECT 'parcel', id::text, area_m2, ARRAY[id], ARRAY[code],
-                     CASE WHEN park_code IS NULL THEN ARRAY[]::text[] ELSE ARRAY[park_code] END, ARRAY[planned_use], geom
-              FROM clean) items
+        WITH {Clusters},
+        old AS (
+            DELETE FROM reserve_block WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap
+            RETURNING content, geom, geog),
+        drawn AS (
+            SELECT cl.cluster, ST_Multi(ST_Union(cl.geom, 1e-7)) AS geom
+            FROM clustered cl JOIN clusters c ON c.cluster = cl.cluster
+            WHERE c.parcel_count > 1 AND NOT EXISTS (SELECT 1 FROM old WHERE old.content = c.content)
+            GROUP BY cl.cluster)
+        INSERT INTO reserve_block (zone_code, land_uses, gap_m, block_id, content, parcel_count, area_m2, parcel_ids, parcel_codes,
+                                   park_codes, land_use_codes, geom, geog)
+        SELECT @zone, @uses, @gap, c.block_id, c.content, c.parcel_count, c.area_m2, c.parcel_ids, c.parcel_codes,
+               c.park_codes, c.land_use_codes, coalesce(s.geom, o.geom, d.geom),
+               CASE WHEN c.parcel_count > 1 THEN coalesce(o.geog, d.geom::geography) END
+        FROM clusters c
+        LEFT JOIN clean s ON s.id = c.single_id
+        LEFT JOIN (SELECT DISTINCT ON (content) * FROM old) o ON o.content = c.content AND c.parcel_count > 1
+        LEFT JOIN drawn d ON d.cluster = c.cluster
         """;
 
     /// <summary>The blocks as they were, computed from the history (<c>@asOf</c>), for a past year's target.</summary>
     public static string AsOf(string asOfRelation) => $"""
         WITH {asOfRelation}, {Clusters}
-        SELECT item_id AS block_id, area_m2, parcel_codes, park_codes FROM blocks ORDER BY area_m2 DESC
+        SELECT block_id, area_m2, parcel_codes, park_codes FROM clusters ORDER BY area_m2 DESC
         """;
 
     public static object Args(BlockRule rule) => new { zone = rule.ZoneCode, patterns = rule.UsePatterns, uses = rule.UsesKey, gap = rule.GapM };
@@ -85,11 +103,43 @@ public static class ReserveBlocks
         }
     }
 
+    /// <summary>
+    /// Computes every zone's blocks for the configured rule in the background at start-up, so that no reader waits
+    /// for a first computation (on a very large zone, seconds: every block's outline is drawn).
+    /// </summary>
+    public static void WarmUpOnStart(WebApplication app)
+    {
+        var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+        var settings = app.Services.GetRequiredService<ReserveSettings>();
+        var uses = app.Services.GetRequiredService<LandUses.LandUseCodes>();
+        var stopping = app.Lifetime.ApplicationStopping;
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            try
+            {
+                var (patterns, gap) = await ReservesApi.RuleAsync(null, null, settings, uses);
+                await using var conn = await db.OpenConnectionAsync(stopping);
+                foreach (var zone in await conn.QueryAsync<string>("SELECT code FROM zone ORDER BY code"))
+                {
+                    var seconds = await EnsureAsync(db, new BlockRule(zone, patterns, gap), stopping);
+                    if (seconds > 0) app.Logger.LogInformation("Reserve blocks of zone {Zone} computed in {Seconds:0.00} s", zone, seconds);
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                // shutting down
+            }
+            catch (Exception e)
+            {
+                app.Logger.LogError(e, "Computing the reserve blocks at start-up failed; they will be computed on first read");
+            }
+        }, stopping));
+    }
+
     static async Task<double> ComputeAsync(NpgsqlConnection conn, BlockRule rule, object args, Stopwatch clock, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         if (await IsCurrentAsync(conn, args, tx)) return 0;
-        await conn.ExecuteAsync("DELETE FROM reserve_item WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap", args, tx);
         await conn.ExecuteAsync(new CommandDefinition(Store, args, tx, 0, cancellationToken: ct));
         var seconds = clock.Elapsed.TotalSeconds;
         await conn.ExecuteAsync("""

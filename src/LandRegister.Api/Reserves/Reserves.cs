@@ -43,13 +43,12 @@ public sealed record ReserveBlockProperties(
     string BlockId, string ZoneCode, double AreaMu, double AreaM2, int ParcelCount, long[] ParcelIds, string[] ParcelCodes,
     string[] ParkCodes, string[] LandUses, double GapM);
 
-sealed class ReserveItemRow
+sealed class ReserveBlockRow
 {
-    public const string Columns = "zone_code, kind, item_id, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes, gap_m, ST_AsGeoJSON(geom, 6) AS geometry";
+    public const string Columns = "zone_code, block_id, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes, gap_m, ST_AsGeoJSON(geom, 6) AS geometry";
 
     public string ZoneCode { get; init; } = "";
-    public string Kind { get; init; } = "";
-    public string ItemId { get; init; } = "";
+    public string BlockId { get; init; } = "";
     public double AreaM2 { get; init; }
     public long[] ParcelIds { get; init; } = [];
     public string[] ParcelCodes { get; init; } = [];
@@ -57,10 +56,9 @@ sealed class ReserveItemRow
     public string[] LandUseCodes { get; init; } = [];
     public decimal GapM { get; init; }
     public string Geometry { get; init; } = "";
-    public double? DistanceM { get; init; }
 
-    public ReserveBlockFeature ToBlock() => new(ItemId, new GeoJsonText(Geometry), new ReserveBlockProperties(
-        ItemId, ZoneCode, Area.Mu(AreaM2), Area.Rounded(AreaM2), ParcelIds.Length, ParcelIds, ParcelCodes, ParkCodes, LandUseCodes, (double)GapM));
+    public ReserveBlockFeature ToFeature() => new(BlockId, new GeoJsonText(Geometry), new ReserveBlockProperties(
+        BlockId, ZoneCode, Area.Mu(AreaM2), Area.Rounded(AreaM2), ParcelIds.Length, ParcelIds, ParcelCodes, ParkCodes, LandUseCodes, (double)GapM));
 }
 
 /// <summary>A zone's reserve target for a year.</summary>

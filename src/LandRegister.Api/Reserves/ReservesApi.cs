@@ -66,11 +66,11 @@ public static class ReservesApi
         {
             var rule = new BlockRule(code, patterns, gap);
             await ReserveBlocks.EnsureAsync(db, rule);
-            blocks.AddRange((await conn.QueryAsync<ReserveItemRow>($"""
-                SELECT {ReserveItemRow.Columns} FROM reserve_item
-                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap AND kind = 'block' AND area_m2 >= @min
-                ORDER BY area_m2 DESC, item_id
-                """, new { zone = code, uses = rule.UsesKey, gap, min })).Select(r => r.ToBlock()));
+            blocks.AddRange((await conn.QueryAsync<ReserveBlockRow>($"""
+                SELECT {ReserveBlockRow.Columns} FROM reserve_block
+                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap AND area_m2 >= @min
+                ORDER BY area_m2 DESC, block_id
+                """, new { zone = code, uses = rule.UsesKey, gap, min })).Select(r => r.ToFeature()));
         }
         var links = new List<Link> { new(Links.Self(request), "self", GeoJson) };
         return TypedResults.Json(new FeatureCollection<ReserveBlockFeature>(blocks.Count, blocks.Count, DateTimeOffset.UtcNow, links, blocks),
@@ -117,8 +117,8 @@ public static class ReservesApi
         {
             await ReserveBlocks.EnsureAsync(db, rule);
             blocks = (await conn.QueryAsync<BlockRow>("""
-                SELECT item_id AS block_id, area_m2, parcel_codes, park_codes FROM reserve_item
-                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap AND kind = 'block' ORDER BY area_m2 DESC
+                SELECT block_id, area_m2, parcel_codes, park_codes FROM reserve_block
+                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap ORDER BY area_m2 DESC
                 """, args)).ToList();
         }
         var meeting = blocks.Where(b => Area.Mu(b.AreaM2) >= target.MinAreaMu)

@@ -89,6 +89,26 @@ public sealed class ReserveBlockTests(RegisterApp app) : IClassFixture<RegisterA
     }
 
     [Fact]
+    public async Task A_reshaped_member_keeps_the_block_s_id_and_redraws_its_outline()
+    {
+        var zone = await app.ZoneAsync();
+        var a = await app.CleanAsync(zone, Box(X0, Y0, 300, 300));
+        await app.CleanAsync(zone, Box(X0 + 300, Y0, 300, 300));
+        var before = Assert.Single(await BlocksAsync(zone))!;
+
+        var patch = new JsonObject { ["geometry"] = Box(X0 - 200, Y0, 500, 300) };
+        var grown = await app.SendAsync(HttpMethod.Patch, $"/api/parcels/{a.Id}?crs=EPSG:4549", patch.ToJsonString(), "application/merge-patch+json", await app.ETagAsync(a.Id));
+        Assert.Equal(HttpStatusCode.OK, grown.StatusCode);
+
+        var after = Assert.Single(await BlocksAsync(zone))!;
+        Assert.Equal((string)before["id"]!, (string)after["id"]!);
+        Assert.Equal((double)before["properties"]!["areaMu"]! * 4 / 3, (double)after["properties"]!["areaMu"]!, 0);
+        var outline = await app.ScalarAsync<double>("SELECT ST_Area(ST_Transform(ST_GeomFromGeoJSON(@g), 4549))",
+            new { g = after["geometry"]!.ToJsonString() });
+        Assert.InRange(outline, 800 * 300 * 0.999, 800 * 300 * 1.001);   // one polygon of 800 × 300 m, not the two parcels as they were
+    }
+
+    [Fact]
     public async Task Splitting_a_block_parcel_keeps_the_block_with_the_children_in_place_of_the_parent()
     {
         var zone = await app.ZoneAsync();
