@@ -69,13 +69,37 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
     static ProblemException MalformedJson(JsonException exception)
     {
         var field = string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "body" : exception.Path.TrimStart('$', '.');
-        var reason = exception.Message.Contains("could not be mapped", StringComparison.Ordinal)
-            ? "unknown property"
-            : exception.LineNumber is { } line
-                ? $"malformed JSON at line {line + 1}, position {exception.BytePositionInLine + 1}"
-                : "malformed or mistyped JSON value";
-        return Problems.BadRequest(field, reason);
+        return Problems.BadRequest(field, JsonReason(exception));
     }
+
+    /// <summary>Why System.Text.Json refused a value: an unknown property, a value of the wrong type, or malformed JSON.</summary>
+    public static string JsonReason(JsonException exception)
+    {
+        var mistyped = ConvertFailure().Match(exception.Message);
+        if (exception.Message.Contains("could not be mapped", StringComparison.Ordinal)) return "unknown property";
+        // The type named is the member's, or (for a record's constructor parameter) the record's; the inner
+        // exception says what the reader expected.
+        if (mistyped.Success) return $"wrong type: expected {Expected(exception.InnerException?.Message + " " + mistyped.Groups["type"].Value)}";
+        return exception.LineNumber is { } line
+            ? $"malformed JSON at line {line + 1}, position {exception.BytePositionInLine + 1}"
+            : "malformed or mistyped JSON value";
+    }
+
+    static string Expected(string type) => type switch
+    {
+        _ when type.Contains("as a number", StringComparison.Ordinal) || type.Contains("Int", StringComparison.Ordinal)
+               || type.Contains("Decimal", StringComparison.Ordinal) || type.Contains("Double", StringComparison.Ordinal) => "a number",
+        _ when type.Contains("as a boolean", StringComparison.Ordinal) => "true or false",
+        _ when type.Contains("as a string", StringComparison.Ordinal) => "a string",
+        _ when type.Contains("Boolean", StringComparison.Ordinal) => "true or false",
+        _ when type.Contains("DateOnly", StringComparison.Ordinal) => "a date (YYYY-MM-DD)",
+        _ when type.Contains("DateTime", StringComparison.Ordinal) => "an ISO 8601 date and time",
+        _ when type.Contains("String", StringComparison.Ordinal) => "a string",
+        _ => "another type of value",
+    };
+
+    [GeneratedRegex(@"could not be converted to (?<type>\S+)\.")]
+    private static partial Regex ConvertFailure();
 
     [GeneratedRegex("""parameter "(?<type>[^"]+) (?<name>\w+)" from "(?<value>[^"]*)""")]
     private static partial Regex BindFailure();

@@ -107,7 +107,7 @@ public static class PremisesReader
         catch (JsonException e)
         {
             var field = "properties." + (e.Path ?? "$").TrimStart('$', '.');
-            errors.AddUnreadable(field.TrimEnd('.'), e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "unknown property" : "mistyped value");
+            errors.AddUnreadable(field.TrimEnd('.'), ProblemHandler.JsonReason(e));
             return null;
         }
     }

@@ -238,6 +238,8 @@ public sealed class ReserveBlockTests(RegisterApp app) : IClassFixture<RegisterA
         Assert.NotNull(problem["errors"]!["minAreaMu"]);
         var unknown = await app.SendAsync(HttpMethod.Put, $"/api/reserves/target/2026?zone={zone}", """{"minBlocks":1,"minAreaMu":500,"blocks":3}""", "application/json");
         await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.BadRequest, "blocks");
+        var mistyped = await app.SendAsync(HttpMethod.Put, $"/api/reserves/target/2026?zone={zone}", """{"minBlocks":"2","minAreaMu":500}""", "application/json");
+        Assert.Equal("wrong type: expected a number", ProblemAssert.Reason(await ProblemAssert.IsProblemAsync(mistyped, HttpStatusCode.BadRequest, "minBlocks"), "minBlocks"));
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM reserve_target WHERE zone_code = @zone", new { zone }));
     }
 
