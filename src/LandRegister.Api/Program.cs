@@ -10,6 +10,7 @@ using LandRegister.Api.Parcels;
 using LandRegister.Api.Parks;
 using LandRegister.Api.Premises;
 using LandRegister.Api.Reserves;
+using LandRegister.Api.Tiles;
 using LandRegister.Api.Zones;
 using Npgsql;
 
@@ -23,6 +24,9 @@ builder.Services.AddSingleton(limits);
 builder.Services.AddRegisterDatabase(builder.Configuration);
 builder.Services.AddSingleton<LandUseCodes>();
 builder.Services.AddSingleton(ReserveSettings.From(builder.Configuration));
+var tiles = TileSettings.From(builder.Configuration);
+builder.Services.AddSingleton(tiles);
+builder.Services.AddMemoryCache(o => o.SizeLimit = tiles.CacheMegabytes * 1024L * 1024);
 builder.Services.AddRegisterJson();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandler.Complete);
 builder.Services.AddExceptionHandler<ProblemHandler>();
@@ -50,6 +54,7 @@ app.MapJobs();
 app.MapReserves();
 app.MapAvailableLand();
 app.MapPremises();
+app.MapTiles();
 
 if (!generatingDocument)
 {

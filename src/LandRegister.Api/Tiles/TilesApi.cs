@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Serialization;
+using Dapper;
+using LandRegister.Api.Access;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
+using LandRegister.Api.Reserves;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+
+namespace LandRegister.Api.Tiles;
+
+/// <summary>TileJSON 3.0.0: where a layer's tiles are, what they hold, where the data is.</summary>
+public sealed record TileJson(
+    [property: JsonPropertyName("tilejson")] string Version, string Name, string Description, string Scheme,
+    string[] Tiles, [property: JsonPropertyName("minzoom")] int MinZoom, [property: JsonPropertyName("maxzoom")] int MaxZoom,
+    double[] Bounds, double[] Center, [property: JsonPropertyName("vector_layers")] IReadOnlyList<VectorLayer> VectorLayers);
+
+/// <param name="Fields">Each attribute of the layer's features and its type (String or Number).</param>
+public sealed record VectorLayer(string Id, string Description, [property: JsonPropertyName("minzoom")] int MinZoom,
+    [property: JsonPropertyName("maxzoom")] int MaxZoom, IReadOnlyDictionary<string, string> Fields);
+
+/// <summary>
+/// Mapbox vector tiles of parcels, reserve blocks and parks, built by PostGIS. Each tile is keyed by a fingerprint of
+/// the rows it shows (their count and a hash of their versions): the ETag, and the key of the built tiles kept in
+/// memory. An edit changes the fingerprint of exactly the tiles that show the edited row, so they are rebuilt on the
+/// next request and no tile is ever served stale; clients revalidate (<c>Cache-Control: no-cache</c>) and get 304.
+/// </summary>
+public static class TilesApi
+{
+    public const string MediaType = "application/vnd.mapbox-vector-tile";
+
+    public static RouteGroupBuilder MapTiles(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/tiles").WithTags("Map");
+        group.MapGet("/{layer}/{z:int}/{x:int}/{y:int}.mvt", GetTile).WithName(nameof(GetTile)).RequireAuthorization(Permission.ReadRegister)
+            .Produces(200, contentType: MediaType).Produces(204).Produces(304)
+            .WithSummary("A vector tile (MVT) of parcels, reserves or parks; 204 when the tile is empty");
+        group.MapGet("/{layer}.json", GetTileJson).WithName(nameof(GetTileJson)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("The TileJSON 3.0.0 document of a layer");
+        return group;
+    }
+
+    static TileLayer LayerOf(string name) =>
+        TileLayer.Find(name) ?? throw Problems.NotFound($"No tile layer is called '{name}'; the layers are {string.Join(", ", TileLayer.All.Select(l => l.Name))}.");
+
+    sealed record Fingerprint(long Features, string Versions);
+
+    public static async Task<IResult> GetTile(
+        string layer, int z, int x, int y, Caller caller, NpgsqlDataSource db, TileSettings settings, ReserveSettings reserves,
+        LandUseCodes uses, IMemoryCache cache, HttpContext http)
+    {
+        var tileLayer = LayerOf(layer);
+        var errors = new FieldErrors();
+        if (z is < 0 or > 22) errors.Add("z", "a zoom between 0 and 22");
+        else
+        {
+            var size = 1 << z;
+            if (x < 0 || x >= size) errors.Add("x", $"a column between 0 and {size - 1} at zoom {z}");
+            if (y < 0 || y >= size) errors.Add("y", $"a row between 0 and {size - 1} at zoom {z}");
+        }
+        errors.ThrowIfAny();
+        var tile = new TileAddress(z, x, y);
+        var audience = Caller.AudienceOf(http);
+        var args = new DynamicParameters(new
+        {
+            z, x, y, scope = caller.Scope, tolerance = tile.Tolerance, minArea = settings.MinPixelArea * tile.PixelAreaM2,
+        });
+        if (tileLayer == TileLayer.Reserves) await AddReserveArgsAsync(args, caller, db, reserves, uses);
+
+        http.Response.Headers.CacheControl = "private, no-cache";
+        if (z < tileLayer.MinZoom) return Empty(http, $"\"below-{tileLayer.Name}-{tileLayer.MinZoom}\"");
+
+        await using var conn = await db.OpenConnectionAsync();
+        var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql, args);
+        var key = $"{tileLayer.Name}|{tile}|{(int)audience}|{ScopeKey(caller)}|{print.Features}|{print.Versions}";
+        var etag = ETagOf(key);
+        if (http.Request.Headers.IfNoneMatch == etag)
+        {
+            http.Response.Headers.ETag = etag;
+            return TypedResults.StatusCode(304);
+        }
+        if (print.Features == 0) return Empty(http, etag);
+        if (!cache.TryGetValue(key, out byte[]? bytes) || bytes is null)
+        {
+            bytes = await BuildAsync(conn, tileLayer, audience >= Audience.Internal, args, print.Features, settings);
+            cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length + key.Length * 2 + 64 });
+        }
+        http.Response.Headers.ETag = etag;
+        if (bytes.Length == 0) return TypedResults.NoContent();
+        return TypedResults.Bytes(bytes, MediaType);
+    }
+
+    /// <summary>
+    /// Builds the tile: the largest <see cref="TileSettings.MaxFeatures"/> features when there are more, then half as
+    /// many each time until it fits in <see cref="TileSettings.MaxTileBytes"/>.
+    /// </summary>
+    static async Task<byte[]> BuildAsync(NpgsqlConnection conn, TileLayer layer, bool internalFields, DynamicParameters args, long features, TileSettings settings)
+    {
+        var limit = (int)Math.Min(features, settings.MaxFeatures);
+        var limited = features > settings.MaxFeatures;
+        while (true)
+        {
+            args.Add("limit", limit);
+            var bytes = await conn.ExecuteScalarAsync<byte[]>(new CommandDefinition(layer.TileSql(internalFields, limited), args, commandTimeout: 120)) ?? [];
+            if (bytes.Length <= settings.MaxTileBytes || limit <= 1) return bytes;
+            limit /= 2;
+            limited = true;
+        }
+    }
+
+    static IResult Empty(HttpContext http, string etag)
+    {
+        http.Response.Headers.ETag = etag;
+        return TypedResults.NoContent();
+    }
+
+    static async Task AddReserveArgsAsync(DynamicParameters args, Caller caller, NpgsqlDataSource db, ReserveSettings settings, LandUseCodes uses)
+    {
+        var (patterns, gap) = await ReservesApi.RuleAsync(null, null, settings, uses);
+        string[] zones;
+        await using (var conn = await db.OpenConnectionAsync())
+            zones = await ReservesApi.ZonesAsync(conn, null, caller);
+        foreach (var zone in zones) await ReserveBlocks.EnsureAsync(db, new BlockRule(zone, patterns, gap));
+        args.AddDynamicParams(new { zones, uses = new BlockRule("", patterns, gap).UsesKey, gap, targetArea = Geometry.Area.SquareMetres(settings.TargetAreaMu) });
+    }
+
+    static string ScopeKey(Caller caller) => caller.Zones is null ? "*" : string.Join(",", caller.Zones.Order(StringComparer.Ordinal));
+
+    static string ETagOf(string key) => $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24]}\"";
+
+    public static async Task<IResult> GetTileJson(
+        string layer, Caller caller, NpgsqlDataSource db, IMemoryCache cache, HttpRequest request, HttpResponse response)
+    {
+        var tileLayer = LayerOf(layer);
+        var bounds = await BoundsAsync(tileLayer, caller, db, cache);
+        var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var fields = Caller.AudienceOf(request.HttpContext) >= Audience.Internal
+            ? tileLayer.Fields.Concat(tileLayer.InternalFields).ToDictionary()
+            : tileLayer.Fields.ToDictionary();
+        const int DataMaxZoom = 16;
+        response.Headers.CacheControl = "private, max-age=60";
+        return TypedResults.Json(new TileJson("3.0.0", $"LandRegister {tileLayer.Name}", tileLayer.Description, "xyz",
+            [$"{origin}/tiles/{tileLayer.Name}/{{z}}/{{x}}/{{y}}.mvt"], tileLayer.MinZoom, DataMaxZoom, bounds,
+            [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, Math.Max(tileLayer.MinZoom, 12)],
+            [new VectorLayer(tileLayer.Name, tileLayer.Description, tileLayer.MinZoom, DataMaxZoom, fields)]));
+    }
+
+    sealed record Box(double? West, double? South, double? East, double? North);
+
+    /// <summary>
+    /// The extent of the layer's data in the caller's zones, kept for five minutes: PostgreSQL's estimate for a key
+    /// of every zone (an exact extent of a million parcels takes most of a second), the exact extent otherwise.
+    /// </summary>
+    static async Task<double[]> BoundsAsync(TileLayer layer, Caller caller, NpgsqlDataSource db, IMemoryCache cache)
+    {
+        var key = $"bounds|{layer.Name}|{ScopeKey(caller)}";
+        if (cache.TryGetValue(key, out double[]? known) && known is not null) return known;
+        var (table, column) = layer == TileLayer.Parks ? ("park", "boundary") : ("parcel", "geom");
+        await using var conn = await db.OpenConnectionAsync();
+        var estimate = caller.Zones is null ? $"ST_EstimatedExtent('public', '{table}', '{column}')" : "NULL::box2d";
+        var box = await conn.QuerySingleAsync<Box>($"""
+            SELECT ST_XMin(b) AS west, ST_YMin(b) AS south, ST_XMax(b) AS east, ST_YMax(b) AS north
+            FROM (SELECT coalesce({estimate}, (SELECT ST_Extent({column}) FROM {table} WHERE {Caller.InScope()})) AS b) e
+            """, new { scope = caller.Scope });
+        double[] bounds = box.West is null ? [-180, -85.0511, 180, 85.0511] : [box.West.Value, box.South!.Value, box.East!.Value, box.North!.Value];
+        cache.Set(key, bounds, new MemoryCacheEntryOptions { Size = 256, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5) });
+        return bounds;
+    }
+}
