@@ -44,7 +44,9 @@ public sealed class ApiProcess : IAsyncDisposable
             },
         };
         foreach (var (key, value) in settings) start.Environment[key.Replace(":", "__")] = value;
-        var api = new ApiProcess(Process.Start(start)!, new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
+        var process = Process.Start(start)!;
+        ApiProcess? api = null;
+        api = new ApiProcess(process, new HttpClient(new Diagnosing(process, () => api!.Output)) { BaseAddress = new Uri($"http://127.0.0.1:{port}") });
         api.Client.DefaultRequestHeaders.Add("X-Api-Key", RegisterApp.AdminKey);
         for (var clock = Stopwatch.StartNew(); clock.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(200))
         {
@@ -60,6 +62,23 @@ public sealed class ApiProcess : IAsyncDisposable
         }
         await api.DisposeAsync();
         throw new TimeoutException("The API did not become ready in 60 s.");
+    }
+
+    /// <summary>Adds to a refused request what became of the process: whether it exited, and its last lines.</summary>
+    sealed class Diagnosing(Process process, Func<IReadOnlyList<string>> output) : DelegatingHandler(new SocketsHttpHandler())
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            try
+            {
+                return await base.SendAsync(request, ct);
+            }
+            catch (HttpRequestException e) when (process.HasExited || request.RequestUri?.AbsolutePath != "/readyz")
+            {
+                var state = process.HasExited ? $"exited with code {process.ExitCode}" : "running";
+                throw new HttpRequestException($"{e.Message}; the API process is {state}; its last lines:\n{string.Join("\n", output().TakeLast(40))}", e);
+            }
+        }
     }
 
     /// <summary>Ends the process at once, as a crash or kill -9 would: no shutdown, no cleanup.</summary>
