@@ -7,6 +7,7 @@ using LandRegister.Api.Health;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
+using LandRegister.Api.Ogc;
 using LandRegister.Api.Parks;
 using LandRegister.Api.Premises;
 using LandRegister.Api.Reserves;
@@ -55,6 +56,7 @@ app.MapReserves();
 app.MapAvailableLand();
 app.MapPremises();
 app.MapTiles();
+app.MapOgc();
 
 if (!generatingDocument)
 {

@@ -6,47 +6,59 @@ namespace LandRegister.Api.Infrastructure;
 
 public static class Docs
 {
+    /// <summary>
+    /// Two documents in OpenAPI 3.0, the version the OGC API's <c>oas30</c> conformance class names: <c>v1</c>, the
+    /// whole API, and <c>ogc</c>, the OGC API – Features part alone (the landing page's service-desc). The build
+    /// writes both to openapi/ in the same version (the csproj's --openapi-version).
+    /// </summary>
     public static IServiceCollection AddRegisterOpenApi(this IServiceCollection services) =>
-        services.AddOpenApi("v1", o =>
+        services.AddOpenApi("v1", Describe).AddOpenApi("ogc", o =>
         {
-            o.AddDocumentTransformer((doc, _, _) =>
-            {
-                doc.Info.Title = "LandRegister";
-                doc.Info.Version = "v1";
-                doc.Info.Description =
-                    "The register of idle and low-efficiency land of development zones: parcels, their status and use, " +
-                    "zones and parks. GeoJSON per RFC 7946; errors as RFC 9457 problem details; ETag and If-Match on writes. " +
-                    "Authenticate with an API key in the X-Api-Key header; each operation names the permission it needs.";
-                doc.Servers?.Clear();
-                doc.Components ??= new OpenApiComponents();
-                doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
-                doc.Components.SecuritySchemes[ApiKeyAuthentication.SchemeName] = new OpenApiSecurityScheme
-                {
-                    Type = SecuritySchemeType.ApiKey,
-                    In = ParameterLocation.Header,
-                    Name = ApiKeyAuthentication.Header,
-                    Description = "An API key. Roles: admin, planner, promoter, analyst, viewer.",
-                };
-                return Task.CompletedTask;
-            });
-            o.AddOperationTransformer((operation, context, _) =>
-            {
-                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
-                if (metadata.OfType<IAllowAnonymous>().Any()) return Task.CompletedTask;
-                var permissions = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct().ToList();
-                if (permissions.Count == 0) return Task.CompletedTask;
-                operation.Security ??= [];
-                operation.Security.Add(new OpenApiSecurityRequirement
-                {
-                    [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [],
-                });
-                operation.Description = $"Needs the permission {string.Join(" and ", permissions)}. {operation.Description}".TrimEnd();
-                operation.Responses ??= new OpenApiResponses();
-                operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No API key, or one that is unknown, revoked or expired." });
-                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's role lacks the permission." });
-                return Task.CompletedTask;
-            });
+            o.ShouldInclude = d => d.RelativePath?.StartsWith("ogc", StringComparison.Ordinal) == true;
+            Describe(o);
         });
+
+    static void Describe(Microsoft.AspNetCore.OpenApi.OpenApiOptions o)
+    {
+        o.OpenApiVersion = OpenApiSpecVersion.OpenApi3_0;
+        o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "LandRegister";
+            doc.Info.Version = "v1";
+            doc.Info.Description =
+                "The register of idle and low-efficiency land of development zones: parcels, their status and use, " +
+                "zones and parks. GeoJSON per RFC 7946; errors as RFC 9457 problem details; ETag and If-Match on writes. " +
+                "Authenticate with an API key in the X-Api-Key header; each operation names the permission it needs.";
+            doc.Servers?.Clear();
+            doc.Components ??= new OpenApiComponents();
+            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            doc.Components.SecuritySchemes[ApiKeyAuthentication.SchemeName] = new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.ApiKey,
+                In = ParameterLocation.Header,
+                Name = ApiKeyAuthentication.Header,
+                Description = "An API key. Roles: admin, planner, promoter, analyst, viewer.",
+            };
+            return Task.CompletedTask;
+        });
+        o.AddOperationTransformer((operation, context, _) =>
+        {
+            var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+            if (metadata.OfType<IAllowAnonymous>().Any()) return Task.CompletedTask;
+            var permissions = metadata.OfType<IAuthorizeData>().Select(a => a.Policy).OfType<string>().Distinct().ToList();
+            if (permissions.Count == 0) return Task.CompletedTask;
+            operation.Security ??= [];
+            operation.Security.Add(new OpenApiSecurityRequirement
+            {
+                [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [],
+            });
+            operation.Description = $"Needs the permission {string.Join(" and ", permissions)}. {operation.Description}".TrimEnd();
+            operation.Responses ??= new OpenApiResponses();
+            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No API key, or one that is unknown, revoked or expired." });
+            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's role lacks the permission." });
+            return Task.CompletedTask;
+        });
+    }
 
     /// <summary>The OpenAPI document at /openapi/v1.json and a docs page over it at /docs.</summary>
     public static WebApplication MapDocs(this WebApplication app)

@@ -28,6 +28,7 @@ public sealed class ParcelQuery
     string[]? scope;
 
     bool? useMismatch;
+    DateTimeOffset? existedFrom, existedTo;
 
     /// <summary>The instant to read the register at, from the parcels' history; null for now.</summary>
     public DateTimeOffset? AsOf { get; private set; }
@@ -98,6 +99,16 @@ public sealed class ParcelQuery
         return q;
     }
 
+    /// <summary>
+    /// Keeps the parcels that existed at some time between <paramref name="from"/> and <paramref name="to"/> (either
+    /// open), retired ones included: the OGC API's <c>datetime</c> interval.
+    /// </summary>
+    public ParcelQuery During(DateTimeOffset? from, DateTimeOffset? to)
+    {
+        (existedFrom, existedTo, includeRetired) = (from?.ToUniversalTime(), to?.ToUniversalTime(), true);
+        return this;
+    }
+
     static string[]? Split(string[]? values) =>
         values?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
 
@@ -127,6 +138,8 @@ public sealed class ParcelQuery
             // Codes differ when neither is a sub-code of the other: 1001 planned, 100101 found is no mismatch.
             where.Add($"{(mismatch ? "" : "NOT ")}(actual_use IS NOT NULL AND planned_use IS NOT NULL " +
                       "AND actual_use NOT LIKE planned_use || '%' AND planned_use NOT LIKE actual_use || '%')");
+        if (existedTo is not null) { where.Add("created_at <= @existedTo"); args.Add("existedTo", existedTo); }
+        if (existedFrom is not null) { where.Add("(retired_at IS NULL OR retired_at >= @existedFrom)"); args.Add("existedFrom", existedFrom); }
         if (paging && After is not null) { where.Add("id > @after"); args.Add("after", After); }
         return where.Count == 0 ? "true" : string.Join(" AND ", where);
     }

@@ -55,7 +55,7 @@ public static class ParcelsApi
             cursor => new Link(Links.Self(http.Request), "next", GeoJson, Method: "POST", Body: search with { Cursor = cursor }));
     }
 
-    static async Task<IResult> PageAsync(NpgsqlDataSource db, ParcelQuery query, HttpContext http, Func<string, Link> next)
+    internal static async Task<IResult> PageAsync(NpgsqlDataSource db, ParcelQuery query, HttpContext http, Func<string, Link> next)
     {
         var (matched, rows) = await ParcelSql.PageAsync(db, query);
         var more = rows.Count > query.Limit;

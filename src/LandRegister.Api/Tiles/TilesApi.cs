@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Dapper;
 using LandRegister.Api.Access;
+using LandRegister.Api.Geometry;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Reserves;
@@ -123,10 +124,10 @@ public static class TilesApi
         await using (var conn = await db.OpenConnectionAsync())
             zones = await ReservesApi.ZonesAsync(conn, null, caller);
         foreach (var zone in zones) await ReserveBlocks.EnsureAsync(db, new BlockRule(zone, patterns, gap));
-        args.AddDynamicParams(new { zones, uses = new BlockRule("", patterns, gap).UsesKey, gap, targetArea = Geometry.Area.SquareMetres(settings.TargetAreaMu) });
+        args.AddDynamicParams(new { zones, uses = new BlockRule("", patterns, gap).UsesKey, gap, targetArea = Area.SquareMetres(settings.TargetAreaMu) });
     }
 
-    static string ScopeKey(Caller caller) => caller.Zones is null ? "*" : string.Join(",", caller.Zones.Order(StringComparer.Ordinal));
+    internal static string ScopeKey(Caller caller) => caller.Zones is null ? "*" : string.Join(",", caller.Zones.Order(StringComparer.Ordinal));
 
     static string ETagOf(string key) => $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24]}\"";
 
@@ -134,7 +135,7 @@ public static class TilesApi
         string layer, Caller caller, NpgsqlDataSource db, IMemoryCache cache, HttpRequest request, HttpResponse response)
     {
         var tileLayer = LayerOf(layer);
-        var bounds = await BoundsAsync(tileLayer, caller, db, cache);
+        var bounds = await (tileLayer == TileLayer.Parks ? Extents.ParksAsync(caller, db, cache) : Extents.ParcelsAsync(caller, db, cache));
         var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
         var fields = Caller.AudienceOf(request.HttpContext) >= Audience.Internal
             ? tileLayer.Fields.Concat(tileLayer.InternalFields).ToDictionary()
@@ -145,27 +146,5 @@ public static class TilesApi
             [$"{origin}/tiles/{tileLayer.Name}/{{z}}/{{x}}/{{y}}.mvt"], tileLayer.MinZoom, DataMaxZoom, bounds,
             [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, Math.Max(tileLayer.MinZoom, 12)],
             [new VectorLayer(tileLayer.Name, tileLayer.Description, tileLayer.MinZoom, DataMaxZoom, fields)]));
-    }
-
-    sealed record Box(double? West, double? South, double? East, double? North);
-
-    /// <summary>
-    /// The extent of the layer's data in the caller's zones, kept for five minutes: PostgreSQL's estimate for a key
-    /// of every zone (an exact extent of a million parcels takes most of a second), the exact extent otherwise.
-    /// </summary>
-    static async Task<double[]> BoundsAsync(TileLayer layer, Caller caller, NpgsqlDataSource db, IMemoryCache cache)
-    {
-        var key = $"bounds|{layer.Name}|{ScopeKey(caller)}";
-        if (cache.TryGetValue(key, out double[]? known) && known is not null) return known;
-        var (table, column) = layer == TileLayer.Parks ? ("park", "boundary") : ("parcel", "geom");
-        await using var conn = await db.OpenConnectionAsync();
-        var estimate = caller.Zones is null ? $"ST_EstimatedExtent('public', '{table}', '{column}')" : "NULL::box2d";
-        var box = await conn.QuerySingleAsync<Box>($"""
-            SELECT ST_XMin(b) AS west, ST_YMin(b) AS south, ST_XMax(b) AS east, ST_YMax(b) AS north
-            FROM (SELECT coalesce({estimate}, (SELECT ST_Extent({column}) FROM {table} WHERE {Caller.InScope()})) AS b) e
-            """, new { scope = caller.Scope });
-        double[] bounds = box.West is null ? [-180, -85.0511, 180, 85.0511] : [box.West.Value, box.South!.Value, box.East!.Value, box.North!.Value];
-        cache.Set(key, bounds, new MemoryCacheEntryOptions { Size = 256, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5) });
-        return bounds;
     }
 }
