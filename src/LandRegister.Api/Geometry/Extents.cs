@@ -6,9 +6,11 @@ using Npgsql;
 namespace LandRegister.Api.Geometry;
 
 /// <summary>
-/// The extent of the register's data in a caller's zones, for TileJSON bounds and OGC collection extents, kept for
-/// five minutes: PostgreSQL's estimate for a key of every zone (an exact extent of a million parcels takes most of a
-/// second), the exact extent of the zones otherwise. [west, south, east, north] in WGS84.
+/// The exact extent of the register's data in a caller's zones, for TileJSON bounds and OGC collection extents,
+/// [west, south, east, north] in WGS84. Kept for a minute per set of zones (the extent of a million parcels takes
+/// most of a second), so a parcel drawn outside the old bounds widens them within a minute. PostgreSQL's estimated
+/// extent is not used: it is as old as the table's statistics, and a client that trusts stale bounds never asks for
+/// the tiles of new land.
 /// </summary>
 public static class Extents
 {
@@ -23,13 +25,12 @@ public static class Extents
         var key = $"extent|{table}|{(caller.Zones is null ? "*" : string.Join(",", caller.Zones.Order(StringComparer.Ordinal)))}";
         if (cache.TryGetValue(key, out double[]? known) && known is not null) return known;
         await using var conn = await db.OpenConnectionAsync();
-        var estimate = caller.Zones is null ? $"ST_EstimatedExtent('public', '{table}', '{column}')" : "NULL::box2d";
         var box = await conn.QuerySingleAsync<Box>($"""
             SELECT ST_XMin(b) AS west, ST_YMin(b) AS south, ST_XMax(b) AS east, ST_YMax(b) AS north
-            FROM (SELECT coalesce({estimate}, (SELECT ST_Extent({column}) FROM {table} WHERE {Caller.InScope()})) AS b) e
+            FROM (SELECT ST_Extent({column}) AS b FROM {table} WHERE {Caller.InScope()}{(table == "parcel" ? " AND retired_at IS NULL" : "")}) e
             """, new { scope = caller.Scope });
         double[] bounds = box.West is null ? [-180, -85.0511, 180, 85.0511] : [box.West.Value, box.South!.Value, box.East!.Value, box.North!.Value];
-        cache.Set(key, bounds, new MemoryCacheEntryOptions { Size = 256, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(5) });
+        cache.Set(key, bounds, new MemoryCacheEntryOptions { Size = 256, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1) });
         return bounds;
     }
 }

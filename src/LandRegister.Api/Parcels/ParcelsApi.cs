@@ -31,6 +31,7 @@ public static class ParcelsApi
             .WithSummary("Change a parcel with a JSON merge patch (If-Match required)").Produces<ParcelFeature>(200, GeoJson);
         group.MapDelete("/{id:long}", RetireParcel).WithName(nameof(RetireParcel)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Retire a parcel: kept, hidden from lists (If-Match required)").Produces(204);
+        group.MapParcelCard();
         group.MapTransitions();
         group.MapHistory();
         group.MapLineage();
