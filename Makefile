@@ -10,7 +10,7 @@ ADMIN_KEY ?= local-admin-key-change-me
 export LANDREGISTER_DB_PORT := $(DB_PORT)
 REGISTER_DB := Host=127.0.0.1;Port=$(DB_PORT);Username=postgres;Database=landregister
 
-.PHONY: help run test bench build db-start db-stop
+.PHONY: help run test bench build db-start db-stop web
 
 help:
 	@echo "make run      start the local database, load the demo zone, serve the API on $(API_URL)"
@@ -28,11 +28,18 @@ db-start:
 db-stop:
 	@db/local.sh stop
 
-run: db-start
+# The map page's MapLibre GL, from npm (web/package-lock.json); reinstalled when the lock file changes.
+web: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+run: db-start web
 	ConnectionStrings__Register="$(REGISTER_DB)" LandRegister__LoadDemo=true LANDREGISTER_ADMIN_KEY="$(ADMIN_KEY)" \
 		dotnet run --project src/LandRegister.Api -c $(CONFIG) -- --urls $(API_URL)
 
-test:
+test: web
+	@tests/prepare.sh
 	@started=$$(db/local.sh start); \
 	trap 'if [ "$$started" = started ]; then db/local.sh stop >/dev/null; fi' EXIT; \
 	LANDREGISTER_TEST_DB="Host=127.0.0.1;Port=$(DB_PORT);Username=postgres" \
