@@ -17,7 +17,8 @@ sealed class ApiProcess : IAsyncDisposable
         Client = client;
     }
 
-    public static async Task<ApiProcess> StartAsync(string connectionString, BenchOptions options, int port)
+    public static async Task<ApiProcess> StartAsync(string connectionString, BenchOptions options, int port,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = Path.Combine(options.RepoRoot, "src", "LandRegister.Api", "bin", "Release", "net10.0", "LandRegister.Api.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("Build the API in Release first (make bench does).", dll);
@@ -37,6 +38,7 @@ sealed class ApiProcess : IAsyncDisposable
                 ["RateLimit__PerSecond"] = "1000000",
             },
         };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[api] {e.Data}"); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"[api] {e.Data}"); };

@@ -1,7 +1,7 @@
 using LandRegister.Bench;
 
 // The register's benchmarks, each measured against a peer or a target in the same run.
-//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,history,evaluation,reserves]
+//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,history,evaluation,reserves,tiles]
 var options = BenchOptions.Parse(args);
 var report = new Report(options.Out);
 if (options.Runs("import")) await ImportBenchmark.RunAsync(options, report);
@@ -13,4 +13,9 @@ await using (var api = await ApiProcess.StartAsync(bench.ConnectionString, optio
     if (options.Runs("evaluation")) await EvaluationBenchmark.RunAsync(bench, api, report);
 }
 if (options.Runs("reserves")) await ReserveBenchmark.RunAsync(options, report);
+if (options.Runs("tiles"))
+{
+    await using var bench = await BenchDatabase.OpenAsync(options);
+    await TileBenchmark.RunAsync(bench, options, report);
+}
 report.Write();

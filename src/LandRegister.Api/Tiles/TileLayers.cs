@@ -37,9 +37,12 @@ public sealed class TileSettings
 public sealed record TileLayer(string Name, string Description, int MinZoom, int MaxZoom, IReadOnlyDictionary<string, string> Fields,
     IReadOnlyDictionary<string, string> InternalFields)
 {
-    /// <summary>The tile's envelope in Web Mercator, and in WGS84 with the buffer's margin for the index filter.</summary>
+    /// <summary>
+    /// The tile's envelope in Web Mercator, and with the buffer's margin for the index filter: in Web Mercator for
+    /// parcels (their stored <c>geom_3857</c>), in WGS84 for the others.
+    /// </summary>
     const string Envelope = """
-        env AS (SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
+        env AS (SELECT ST_TileEnvelope(@z, @x, @y) AS tile, ST_TileEnvelope(@z, @x, @y, margin => 0.015625) AS wide,
                        ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.015625), 4326) AS box)
         """;
 
@@ -48,7 +51,7 @@ public sealed record TileLayer(string Name, string Description, int MinZoom, int
     {
         "parcels" => $"""
             FROM parcel p, env
-            WHERE p.geom && env.box AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")} AND p.area_m2 >= @minArea
+            WHERE p.geom_3857 && env.wide AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")} AND p.area_m2 >= @minArea
             """,
         "reserves" => """
             FROM reserve_block p, env
@@ -94,13 +97,13 @@ public sealed record TileLayer(string Name, string Description, int MinZoom, int
                 """,
             _ => """p.id, p.code, p.name, p.zone_code AS "zoneCode" """,
         };
-        var geometry = Name == "parks" ? "p.boundary" : "p.geom";
+        var geometry = Name switch { "parcels" => "p.geom_3857", "parks" => "ST_Transform(p.boundary, 3857)", _ => "ST_Transform(p.geom, 3857)" };
         var order = Name == "parks" ? "ST_Area(p.boundary) DESC, p.id" : "p.area_m2 DESC, p.id";
         return $"""
             WITH {Envelope},
             rows AS (
                 SELECT {attributes},
-                       ST_AsMVTGeom(ST_Simplify(ST_Transform({geometry}, 3857), @tolerance), env.tile, 4096, 64, true) AS geom
+                       ST_AsMVTGeom(ST_Simplify({geometry}, @tolerance), env.tile, 4096, 64, true) AS geom
                 {Rows}
                 {(limited ? $"ORDER BY {order} LIMIT @limit" : "")})
             SELECT ST_AsMVT(rows, '{Name}', 4096, 'geom', 'id') FROM rows WHERE geom IS NOT NULL
