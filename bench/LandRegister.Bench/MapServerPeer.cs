@@ -77,7 +77,7 @@ sealed class MapServerPeer : IAsyncDisposable
                 STATUS ON
                 CONNECTIONTYPE POSTGIS
                 CONNECTION "{{connection}}"
-                DATA "geom from (select id, code, status, planned_use as \"plannedUse\", park_code as \"parkCode\", round((area_m2 * 0.0015)::numeric, 2)::float8 as \"areaMu\", name, zone_code as \"zoneCode\", geom from parcel where retired_at is null and area_m2 >= %minarea% order by area_m2 desc, id) as p using unique id using srid=4326"
+                DATA "geom from (select id, code, status, planned_use as \"plannedUse\", park_code as \"parkCode\", round((area_m2 * 0.0015)::numeric, 2)::float8 as \"areaMu\", name, zone_code as \"zoneCode\", geom from parcel where retired_at is null and area_m2 >= %minarea% order by area_m2 + 0 desc, id) as p using unique id using srid=4326"
                 VALIDATION
                   "minarea" "^[0-9]+(\.[0-9]+)?$"
                   "default_minarea" "0"

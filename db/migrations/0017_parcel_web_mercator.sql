@@ -3,3 +3,4 @@
 -- tile's envelope directly. Writes pay one transform per changed geometry.
 ALTER TABLE parcel ADD COLUMN geom_3857 geometry(MultiPolygon, 3857) GENERATED ALWAYS AS (ST_Transform(geom, 3857)) STORED;
 CREATE INDEX parcel_geom_3857 ON parcel USING gist (geom_3857);
+ANALYZE parcel;
