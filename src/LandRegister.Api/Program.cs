@@ -66,7 +66,10 @@ if (!generatingDocument)
     await app.Services.GetRequiredService<Migrator>().ApplyAsync();
     await app.EnsureAdminKeyAsync();
     if (app.Configuration.GetValue<bool>("LandRegister:LoadDemo"))
+    {
         await DemoData.LoadAsync(db, app.Logger);
+        DemoData.EvaluateOnStart(app);
+    }
     ReserveBlocks.WarmUpOnStart(app);
 }
 

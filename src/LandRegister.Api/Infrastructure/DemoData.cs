@@ -30,4 +30,34 @@ public static class DemoData
             if (!done) log.LogInformation("Loaded demo data {Script}", name);
         }
     }
+
+    /// <summary>The year the demo's figures are evaluated for, with the zone's scheme of db/demo/0003.</summary>
+    public const int EvaluatedYear = 2025;
+
+    /// <summary>
+    /// Once the app has started (the scheduler running), evaluates the demo zone's last year unless it has been:
+    /// the per-mu figures and classes the map's details panel shows.
+    /// </summary>
+    public static void EvaluateOnStart(WebApplication app)
+    {
+        var db = app.Services.GetRequiredService<NpgsqlDataSource>();
+        var runs = app.Services.GetRequiredService<Jobs.JobRuns>();
+        var schedulers = app.Services.GetRequiredService<Quartz.ISchedulerFactory>();
+        app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+        {
+            try
+            {
+                await using var conn = await db.OpenConnectionAsync();
+                var evaluated = await conn.ExecuteScalarAsync<bool>(
+                    "SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = @ZoneCode AND year = @EvaluatedYear)", new { ZoneCode, EvaluatedYear });
+                if (evaluated || await runs.ActiveAsync("evaluation", ZoneCode, EvaluatedYear) is not null) return;
+                var run = await Jobs.JobsSetup.StartAsync(schedulers, runs, "evaluation", ZoneCode, EvaluatedYear, null, "demo");
+                app.Logger.LogInformation("Evaluating the demo zone's {Year}: run {Run}", EvaluatedYear, run.Id);
+            }
+            catch (Exception e)
+            {
+                app.Logger.LogError(e, "Starting the demo zone's evaluation failed");
+            }
+        }));
+    }
 }

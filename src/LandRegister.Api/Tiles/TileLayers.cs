@@ -82,7 +82,8 @@ public sealed record TileLayer(string Name, string Description, int MinZoom, int
         """;
 
     /// <summary>
-    /// The MVT of the tile: geometry simplified by half a pixel (<c>@tolerance</c>, Web Mercator metres), at most
+    /// The MVT of the tile: geometry simplified by half a pixel (<c>@tolerance</c>, Web Mercator metres; a feature
+    /// smaller than that keeps its simplest shape: only <see cref="TileSettings.MinPixelArea"/> leaves it out), at most
     /// <c>@limit</c> features, the largest first when there are more.
     /// </summary>
     public string TileSql(bool internalFields, bool limited)
@@ -108,7 +109,7 @@ public sealed record TileLayer(string Name, string Description, int MinZoom, int
             WITH {Envelope},
             rows AS (
                 SELECT {attributes},
-                       ST_AsMVTGeom(ST_Simplify({geometry}, @tolerance), env.tile, 4096, 64, true) AS geom
+                       ST_AsMVTGeom(ST_Simplify({geometry}, @tolerance, true), env.tile, 4096, 64, true) AS geom
                 {Rows}
                 {(limited ? $"ORDER BY {order} LIMIT @limit" : "")})
             SELECT ST_AsMVT(rows, '{Name}', 4096, 'geom', 'id') FROM rows WHERE geom IS NOT NULL

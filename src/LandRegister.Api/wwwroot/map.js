@@ -163,7 +163,7 @@ async function showDetails(id) {
     const holder = card.holder;
     field(list, "用地单位", "Holder", holder ? `${holder.name} (${holder.creditCode})` : null, "confidential");
     const tax = holder && holder.taxPerMuWan !== null && holder.taxPerMuWan !== undefined
-      ? `${holder.taxPerMuWan} 万元/亩 (${holder.year}${holder["class"] ? `, ${holder["class"]} 类` : ""})` : null;
+      ? `${Number(holder.taxPerMuWan).toFixed(2)} 万元/亩 (${holder.year}${holder["class"] ? `, ${holder["class"]} 类` : ""})` : null;
     field(list, "亩均税收", "Tax per mu", tax, "confidential");
   }
   panel.dataset.parcel = String(card.id);

@@ -104,4 +104,21 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
             await TestDatabase.DropAsync(again);
         }
     }
+
+    [Fact]
+    public async Task Every_supplied_parcel_has_a_holder_with_figures_and_the_evaluation_keeps_the_low_efficiency_land()
+    {
+        await using var conn = await app.OpenAsync();
+        Assert.Equal(0, await conn.ExecuteScalarAsync<long>("""
+            SELECT count(*) FROM parcel p LEFT JOIN parcel_supply s ON s.id = p.supply_id LEFT JOIN enterprise e ON e.credit_code = s.recipient_credit_code
+            WHERE p.zone_code = 'LSKFQ' AND p.status NOT IN ('raw_land', 'clean_land') AND e.credit_code IS NULL
+            """));
+        var before = await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'LSKFQ' AND status = 'low_efficiency'");
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(250))
+            if (await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = 'LSKFQ' AND year = 2025)")) break;
+        var results = await (await app.Client.GetAsync("/api/evaluation/results?zone=LSKFQ&year=2025&limit=1000")).JsonAsync();
+        Assert.True((int)results["numberMatched"]! >= 100, results.ToJsonString()[..Math.Min(400, results.ToJsonString().Length)]);
+        Assert.Equal(14, before);
+        Assert.Equal(before, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'LSKFQ' AND status = 'low_efficiency'"));
+    }
 }

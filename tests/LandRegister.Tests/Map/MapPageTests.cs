@@ -135,8 +135,24 @@ public sealed class MapPageTests(DemoApp app, Browser browser) : IClassFixture<D
         Assert.Contains((string)card["plannedUse"]!, details);
         Assert.Contains("用地单位", details); // the admin's role is cleared for the holder
 
+        // Land in use: its holder and the holder's per-mu tax, once the demo's evaluation (started with the app) is in.
+        await WaitForDemoEvaluationAsync();
+        await page.ClickAsync("#close-details");
+        var inUse = await ClickParcelAsync(page, r => r.Status == "in_use");
+        var holder = (await (await app.Client.GetAsync($"/api/parcels/{inUse.Id}/card")).JsonAsync())["holder"]!;
+        details = await page.InnerTextAsync("#details");
+        Assert.Contains((string)holder["name"]!, details);
+        Assert.Contains($"{(double)holder["taxPerMuWan"]!:0.00} 万元/亩 (2025", details);
+
         Directory.CreateDirectory(Screenshots);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "map-page.png") });
+    }
+
+    async Task WaitForDemoEvaluationAsync()
+    {
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(250))
+            if (await app.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = 'LSKFQ' AND year = 2025)")) return;
+        Assert.Fail("The demo zone's 2025 evaluation did not finish within 60 s of start-up.");
     }
 
     [Fact]
