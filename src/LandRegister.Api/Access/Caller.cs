@@ -19,6 +19,9 @@ public sealed record Caller(string Name, string Role, string[]? Zones)
 
     public bool CanActIn(string zone) => Zones is null || Zones.Contains(zone);
 
+    /// <summary>The zones as a cache key: <c>*</c> for every zone, else the codes in order.</summary>
+    public string ScopeKey => Zones is null ? AllZones : string.Join(",", Zones.Order(StringComparer.Ordinal));
+
     public static ValueTask<Caller?> BindAsync(HttpContext http) => ValueTask.FromResult(From(http.User));
 
     public static Caller? From(ClaimsPrincipal user)

@@ -22,7 +22,7 @@ public static class Extents
 
     static async Task<double[]> OfAsync(string table, string column, Caller caller, NpgsqlDataSource db, IMemoryCache cache)
     {
-        var key = $"extent|{table}|{(caller.Zones is null ? "*" : string.Join(",", caller.Zones.Order(StringComparer.Ordinal)))}";
+        var key = $"extent|{table}|{caller.ScopeKey}";
         if (cache.TryGetValue(key, out double[]? known) && known is not null) return known;
         await using var conn = await db.OpenConnectionAsync();
         var box = await conn.QuerySingleAsync<Box>($"""

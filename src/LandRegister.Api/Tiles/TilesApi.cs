@@ -75,7 +75,7 @@ public static class TilesApi
 
         await using var conn = await db.OpenConnectionAsync();
         var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql, args);
-        var key = $"{tileLayer.Name}|{tile}|{(int)audience}|{ScopeKey(caller)}|{print.Features}|{print.Versions}";
+        var key = $"{tileLayer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}|{print.Features}|{print.Versions}";
         var etag = ETagOf(key);
         if (http.Request.Headers.IfNoneMatch == etag)
         {
@@ -126,8 +126,6 @@ public static class TilesApi
         foreach (var zone in zones) await ReserveBlocks.EnsureAsync(db, new BlockRule(zone, patterns, gap));
         args.AddDynamicParams(new { zones, uses = new BlockRule("", patterns, gap).UsesKey, gap, targetArea = Area.SquareMetres(settings.TargetAreaMu) });
     }
-
-    internal static string ScopeKey(Caller caller) => caller.Zones is null ? "*" : string.Join(",", caller.Zones.Order(StringComparer.Ordinal));
 
     static string ETagOf(string key) => $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24]}\"";
 
