@@ -38,19 +38,20 @@ public sealed record TileLayer(string Name, string Description, int MinZoom, int
     IReadOnlyDictionary<string, string> InternalFields)
 {
     /// <summary>
-    /// The tile's envelope in Web Mercator, and with the buffer's margin for the index filter: in Web Mercator for
-    /// parcels (their stored <c>geom_3857</c>), in WGS84 for the others.
+    /// The tile's envelope in Web Mercator, and in WGS84 with the buffer's margin for the index filter (parcels are
+    /// drawn from their stored <c>geom_3857</c>, found through the WGS84 index).
     /// </summary>
-    string Envelope => Name == "parcels"
-        ? "env AS (SELECT ST_TileEnvelope(@z, @x, @y) AS tile, ST_TileEnvelope(@z, @x, @y, margin => 0.015625) AS wide)"
-        : "env AS (SELECT ST_TileEnvelope(@z, @x, @y) AS tile, ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.015625), 4326) AS box)";
+    const string Envelope = """
+        env AS (SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
+                       ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.015625), 4326) AS box)
+        """;
 
     /// <summary>The rows of the tile: from, where (with <c>env</c> in scope).</summary>
     string Rows => Name switch
     {
         "parcels" => $"""
             FROM parcel p, env
-            WHERE p.geom_3857 && env.wide AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")} AND p.area_m2 >= @minArea
+            WHERE p.geom && env.box AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")} AND p.area_m2 >= @minArea
             """,
         "reserves" => """
             FROM reserve_block p, env
