@@ -37,10 +37,7 @@ public sealed class TileSettings
 public sealed record TileLayer(string Name, string Description, int MinZoom, int MaxZoom, IReadOnlyDictionary<string, string> Fields,
     IReadOnlyDictionary<string, string> InternalFields)
 {
-    /// <summary>
-    /// The tile's envelope in Web Mercator, and in WGS84 with the buffer's margin for the index filter (parcels are
-    /// drawn from their stored <c>geom_3857</c>, found through the WGS84 index).
-    /// </summary>
+    /// <summary>The tile's envelope in Web Mercator, and in WGS84 with the buffer's margin for the index filter.</summary>
     const string Envelope = """
         env AS (SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
                        ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.015625), 4326) AS box)
@@ -102,7 +99,7 @@ public sealed record TileLayer(string Name, string Description, int MinZoom, int
                 """,
             _ => """p.id, p.code, p.name, p.zone_code AS "zoneCode" """,
         };
-        var geometry = Name switch { "parcels" => "p.geom_3857", "parks" => "ST_Transform(p.boundary, 3857)", _ => "ST_Transform(p.geom, 3857)" };
+        var geometry = Name == "parks" ? "ST_Transform(p.boundary, 3857)" : "ST_Transform(p.geom, 3857)";
         // "+ 0": ordered by the area index, PostgreSQL would walk the whole table from the largest parcel down,
         // testing each against the tile; the tile's own rows, sorted, are always fewer.
         var order = Name == "parks" ? "ST_Area(p.boundary) DESC, p.id" : "p.area_m2 + 0 DESC, p.id";
