@@ -74,11 +74,16 @@ public static class Scoring
 
     static readonly IReadOnlyDictionary<string, IndicatorScore> NoPoints = new Dictionary<string, IndicatorScore>();
 
+    /// <summary>
+    /// Why a unit is class T, if it is: a utility, producing for under the scheme's years, or not producing at all
+    /// (no start of production recorded: land bought and still being built on is not yet yielding, and the
+    /// idle-land rule, not the ranking, judges it). The reason is the result's note, so the unranked stay visible.
+    /// </summary>
     static string? NotRankedBecause(EvaluationScheme scheme, EvaluationUnit u) =>
         scheme.NotRanked.Utilities && u.Utility ? "a utility"
-        : u.YearsProducing is { } years && years < scheme.NotRanked.MinYearsProducing
-            ? $"producing for {years} year(s), under {scheme.NotRanked.MinYearsProducing}"
-            : null;
+        : u.YearsProducing is not { } years ? "not producing: no start of production recorded"
+        : years < scheme.NotRanked.MinYearsProducing ? $"producing for {years} year(s), under {scheme.NotRanked.MinYearsProducing}"
+        : null;
 
     sealed record BenchmarkValue(double Value, bool FromThisYear, string? Note);
 

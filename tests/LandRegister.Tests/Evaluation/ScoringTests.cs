@@ -121,4 +121,18 @@ public sealed class ScoringTests
         Assert.Equal(4.17, r1.Indicators["tax_per_mu"].Benchmark, 4);
         Assert.Contains("this year's", r1.Note);
     }
+
+    [Fact]
+    public void An_enterprise_with_no_start_of_production_is_not_ranked_and_its_land_not_marked()
+    {
+        List<EvaluationUnit> units = [.. Units(), Unit("BUILDING", 30, F(0, 0, 0), F(0, 0, 0), yearsProducing: null, previous: ["D"])];
+        var grades = Scoring.Evaluate(EvaluationScheme.Default, units).ToDictionary(g => g.CreditCode);
+        Assert.Equal("T", grades["BUILDING"].Class);
+        Assert.Null(grades["BUILDING"].Rank);
+        Assert.False(grades["BUILDING"].LowEfficiency);
+        Assert.Contains("not producing", grades["BUILDING"].Note);
+        // The others are ranked as before.
+        Assert.Equal(Scoring.Evaluate(EvaluationScheme.Default, Units()).Where(g => g.Class != "T").Select(g => (g.CreditCode, g.Class)),
+            grades.Values.Where(g => g.Class != "T").OrderBy(g => g.CreditCode, StringComparer.Ordinal).Select(g => (g.CreditCode, g.Class)));
+    }
 }
