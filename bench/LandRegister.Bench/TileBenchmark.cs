@@ -105,7 +105,7 @@ static class TileBenchmark
             - Largest z10 tile over the whole table ({z10Tiles} tiles): **{largestZ10 / 1024.0:0.#} KiB** (target < 500 KB); with the
               pixel rule off (`Tiles:MinPixelArea=0`, every z10 tile full): **{unfiltered.Bytes / 1024.0:0.#} KiB**, built in {Stats.Ms(unfiltered.Ms)} (median).
 
-            "API, built": the tile cache off (`Tiles:CacheMegabytes=0`), so every request counts the tile's rows, hashes
+            "API, built": the tile cache off (`Tiles:CacheMegabytes=0`), so every request counts the tile's rows, sums up
             their versions and builds the tile. "API, cached": the default cache; the request still checks the rows'
             fingerprint in PostgreSQL, so an edit is never served stale. MapServer serves the same attributes with the
             same rule (parcels under one pixel left out, at most {MapServerPeer.MaxFeatures:N0} per tile, largest first)

@@ -30,7 +30,7 @@ public sealed class TileSettings
 }
 
 /// <summary>
-/// A layer of vector tiles: its fields, its zooms, and its two statements. The fingerprint counts and hashes the
+/// A layer of vector tiles: its fields, its zooms, and its two statements. The fingerprint counts and sums up the
 /// versions of the rows a tile would show (cheap: no geometry is touched), so a tile is rebuilt exactly when one of
 /// them changed; the tile statement builds the MVT in PostGIS (<c>ST_AsMVTGeom</c>, <c>ST_AsMVT</c> with feature ids).
 /// </summary>
@@ -65,12 +65,9 @@ public sealed record TileLayer(string Name, string Description, int MinZoom, int
     /// The rows' versions, cheaply: their count, the sum of their row versions (any edit raises it: versions only
     /// grow) and the XOR of their ids (a row leaving or entering the tile changes it). Integer arithmetic only.
     /// </summary>
-    string Version => Name switch
-    {
-        "parcels" => "sum(p.version)::text || ':' || bit_xor(p.id)::text",
-        "reserves" => "coalesce(bit_xor(hashtextextended(p.content, 0)), 0)::text",
-        _ => "sum(p.version)::text || ':' || bit_xor(p.id)::text",
-    };
+    string Version => Name == "reserves"
+        ? "coalesce(bit_xor(hashtextextended(p.content, 0)), 0)::text" // a block's content names its parcels' versions
+        : "sum(p.version)::text || ':' || bit_xor(p.id)::text";
 
     /// <summary>The number of rows and a summary of their versions.</summary>
     public string FingerprintSql => $"""

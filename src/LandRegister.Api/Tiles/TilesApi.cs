@@ -24,7 +24,7 @@ public sealed record VectorLayer(string Id, string Description, [property: JsonP
 
 /// <summary>
 /// Mapbox vector tiles of parcels, reserve blocks and parks, built by PostGIS. Each tile is keyed by a fingerprint of
-/// the rows it shows (their count and a hash of their versions): the ETag, and the key of the built tiles kept in
+/// the rows it shows (their count, the sum of their versions, the XOR of their ids): the ETag, and the key of the built tiles kept in
 /// memory. An edit changes the fingerprint of exactly the tiles that show the edited row, so they are rebuilt on the
 /// next request and no tile is ever served stale; clients revalidate (<c>Cache-Control: no-cache</c>) and get 304.
 /// </summary>
