@@ -22,14 +22,7 @@ install() {
   local missing=()
   [ -x "$(bin postgres)" ] || missing+=("postgresql-$pgver")
   [ -f "/usr/share/postgresql/$pgver/extension/postgis.control" ] || missing+=("postgresql-$pgver-postgis-3")
-  [ ${#missing[@]} -eq 0 ] && return 0
-  if [ "$(id -u)" != 0 ]; then
-    echo "missing Debian packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})" >&2
-    exit 1
-  fi
-  echo "installing ${missing[*]}" >&2
-  apt-get -o DPkg::Lock::Timeout=300 update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  "$(dirname "$0")/../scripts/install-debian-packages.sh" ${missing[@]+"${missing[@]}"}
 }
 
 running() { [ -f "$dir/data/postmaster.pid" ] && as_owner "$(bin pg_ctl)" -D "$dir/data" status >/dev/null 2>&1; }
