@@ -45,13 +45,7 @@ public sealed class ParcelQuery
             try { geometry = JsonSerializer.Deserialize<JsonElement>(p.Intersects); }
             catch (JsonException) { errors.AddUnreadable("intersects", "must be a GeoJSON geometry object"); }
         }
-        double[]? box = null;
-        if (p.Bbox is not null)
-        {
-            var parts = p.Bbox.Split(',');
-            box = parts.Select(s => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? v : double.NaN).ToArray();
-            if (parts.Length != 4 || box.Any(double.IsNaN)) errors.AddUnreadable("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat");
-        }
+        var box = p.Bbox is null ? null : BoundingBox.Parse(p.Bbox, errors);
         var search = new ParcelSearch(Split(p.Status), Split(p.PlannedUse), Split(p.Park), Split(p.Zone),
             p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor, p.UseMismatch, p.AsOf);
         return From(search, caller, uses, errors);
@@ -77,13 +71,7 @@ public sealed class ParcelQuery
         if (s.MaxAreaMu < s.MinAreaMu) errors.Add("maxAreaMu", "must not be less than minAreaMu");
         q.minM2 = s.MinAreaMu is { } min ? Area.SquareMetres(min) : null;
         q.maxM2 = s.MaxAreaMu is { } max ? Area.SquareMetres(max) : null;
-        if (s.Bbox is { } b && errors.Count == 0)
-        {
-            if (b.Length != 4) errors.AddUnreadable("bbox", "must be four numbers: minLon,minLat,maxLon,maxLat");
-            else if (b[0] > b[2] || b[1] > b[3]) errors.Add("bbox", "min must not exceed max (boxes across the antimeridian are not supported)");
-            else if (!InputCrs.Wgs84.Contains(b[0], b[1]) || !InputCrs.Wgs84.Contains(b[2], b[3])) errors.Add("bbox", "outside the lon/lat range");
-            q.bbox = b;
-        }
+        if (s.Bbox is { } b && errors.Count == 0 && BoundingBox.Check(b, errors)) q.bbox = b;
         if (s.Intersects is { ValueKind: not JsonValueKind.Null } g)
         {
             q.intersects = GeoJsonGeometry.ReadAny(g, "intersects", crs, errors);
