@@ -127,6 +127,8 @@ public sealed class OgcTests(RegisterApp app) : IClassFixture<RegisterApp>
     [Theory]
     [InlineData("/ogc/collections/parcels/items?colour=red", "colour")]
     [InlineData("/ogc/collections/parcels/items?bbox=1,2,3", "bbox")]
+    [InlineData("/ogc/collections/parks/items?bbox=200,0,210,1", "bbox")]
+    [InlineData("/ogc/collections/reserves/items?bbox=3,2,1,0", "bbox")]
     [InlineData("/ogc/collections/parcels/items?limit=abc", "limit")]
     [InlineData("/ogc/collections/parcels/items?datetime=yesterday", "datetime")]
     [InlineData("/ogc/collections/parcels/items?status=vacant", "status")]
