@@ -20,6 +20,8 @@ using Npgsql;
 var generatingDocument = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";
 
 var builder = WebApplication.CreateBuilder(args);
+RegisterClock.Configure(builder.Configuration);
+_ = Mapping.Config;
 var limits = RegisterLimits.From(builder.Configuration);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
 builder.Services.AddSingleton(limits);
@@ -34,7 +36,7 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandl
 builder.Services.AddExceptionHandler<ProblemHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddRegisterAccess(builder.Configuration);
-builder.Services.AddRegisterJobs(builder.Configuration, startScheduler: !generatingDocument);
+builder.Services.AddRegisterJobs(builder.Configuration, startScheduler: !generatingDocument).AddRun<EvaluationRun>().AddRun<IdleLandRun>();
 builder.Services.AddRegisterOpenApi();
 
 var app = builder.Build();
@@ -54,6 +56,7 @@ app.MapIndicatorImport();
 app.MapEvaluation();
 app.MapIdleLand();
 app.MapJobs();
+if (!generatingDocument) app.MapJobsDashboard();
 app.MapReserves();
 app.MapAvailableLand();
 app.MapPremises();
@@ -68,8 +71,9 @@ if (!generatingDocument)
     if (app.Configuration.GetValue<bool>("LandRegister:LoadDemo"))
     {
         await DemoData.LoadAsync(db, app.Logger);
-        DemoData.EvaluateOnStart(app);
+        DemoData.EvaluateOnStart(app, EvaluationRun.Evaluation);
     }
+    app.ScheduleRecurringJobs();
     ReserveBlocks.WarmUpOnStart(app);
 }
 

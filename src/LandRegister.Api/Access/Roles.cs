@@ -27,6 +27,9 @@ public static class Permission
     /// <summary>See the background jobs: schedules and recent runs.</summary>
     public const string ReadJobs = "jobs.read";
 
+    /// <summary>The scheduler's dashboard (<c>/jobs</c>): every job, with the power to trigger and delete them.</summary>
+    public const string ManageJobs = "jobs.manage";
+
     /// <summary>Create development zones.</summary>
     public const string ManageZones = "zones.manage";
 
@@ -34,7 +37,7 @@ public static class Permission
     public const string ManageKeys = "keys.manage";
 
     public static IReadOnlyList<string> All { get; } =
-        [ReadRegister, EditRegister, ReadHistory, ReadEnterprises, EditEnterprises, RunEvaluation, RunIdleLand, ReadJobs, ManageZones, ManageKeys];
+        [ReadRegister, EditRegister, ReadHistory, ReadEnterprises, EditEnterprises, RunEvaluation, RunIdleLand, ReadJobs, ManageJobs, ManageZones, ManageKeys];
 }
 
 /// <summary>Who may see a field: everyone (a public map), staff, or those cleared for enterprise figures.</summary>

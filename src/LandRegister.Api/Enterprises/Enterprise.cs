@@ -1,6 +1,5 @@
 using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
-using LandRegister.Api.Lifecycle;
 
 namespace LandRegister.Api.Enterprises;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Zones;
 using Microsoft.AspNetCore.Http.HttpResults;

@@ -5,10 +5,8 @@ using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Jobs;
-using LandRegister.Api.Lifecycle;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Quartz;
 
 namespace LandRegister.Api.Evaluation;
 
@@ -51,28 +49,18 @@ public static class EvaluationApi
         return group;
     }
 
-    public static async Task<IResult> StartEvaluation(EvaluationRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs, ISchedulerFactory schedulers)
+    public static async Task<IResult> StartEvaluation(EvaluationRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs)
     {
         var zone = Schemes.ZoneOf(request.Zone, caller);
         var year = request.Year ?? RegisterClock.Today.Year - 1;
         if (year < 2000 || year > RegisterClock.Today.Year) throw Problems.Invalid("year", $"between 2000 and {RegisterClock.Today.Year}");
         await using (var conn = await db.OpenConnectionAsync()) await Schemes.RequireZoneAsync(conn, zone, caller);
-        return await StartAsync(runs, schedulers, "evaluation", zone, year, null, caller, "/api/evaluation/runs");
-    }
-
-    internal static async Task<IResult> StartAsync(JobRuns runs, ISchedulerFactory schedulers, string kind, string zone, int? year, DateOnly? asOf, Caller caller, string path)
-    {
-        if (await runs.ActiveAsync(kind, zone, year) is { } active)
-            throw new ProblemException(409, "A run is already under way.",
-                $"Run {active.Id} for zone {zone} is {active.Status}: follow it at {path}/{active.Id}.",
-                new Dictionary<string, string[]> { ["zone"] = [$"run {active.Id} is {active.Status}"] },
-                new Dictionary<string, object?> { ["run"] = $"{path}/{active.Id}" });
-        var run = await schedulers.StartAsync(runs, kind, zone, year, asOf, caller.Name);
-        return TypedResults.Accepted($"{path}/{run.Id}", run.ToContract());
+        var run = await runs.StartAsync(EvaluationRun.Evaluation, zone, year, null, caller.Name);
+        return TypedResults.Accepted(EvaluationRun.Evaluation.Location(run.Id), run.ToContract());
     }
 
     public static async Task<Ok<JobRun>> GetEvaluationRun(long id, Caller caller, JobRuns runs) =>
-        TypedResults.Ok((await runs.GetAsync(id, caller, "evaluation") ?? throw Problems.NotFound($"No evaluation run has the id {id}.")).ToContract());
+        TypedResults.Ok((await runs.GetAsync(id, caller, EvaluationRun.Evaluation.Name) ?? throw Problems.NotFound($"No evaluation run has the id {id}.")).ToContract());
 
     sealed class ResultRow
     {

@@ -9,12 +9,16 @@ using NpgsqlTypes;
 namespace LandRegister.Api.Evaluation;
 
 /// <summary>
-/// One evaluation of a zone's year, independent of the scheduler that starts it: read the register, grade with
-/// <see cref="Scoring"/>, write the results, mark and clear low-efficiency land, and make the results the
-/// year's — all in one transaction, so a run that fails or is killed leaves the previous results in place.
+/// One evaluation of a zone's year, as a background run: read the register, grade with <see cref="Scoring"/>, write the
+/// results, mark and clear low-efficiency land, and make the results the year's — all in the run's transaction, so a
+/// run that fails or is killed leaves the previous results in place.
 /// </summary>
-public sealed class EvaluationRun(NpgsqlDataSource db, JobRuns runs, JobSettings settings)
+public sealed class EvaluationRun : IRun
 {
+    public static readonly RunKind Evaluation = new("evaluation", "/api/evaluation/runs", today => (today.Year - 1, null));
+
+    public RunKind Kind => Evaluation;
+
     const string CopyResults = """
         COPY evaluation_result (run_id, zone_code, year, credit_code, holder_code, land_mu, tax_wan, sales_wan, energy_tce,
                                 tax_per_mu, sales_per_mu, indicators, score, rank, ranked, class, low_efficiency, note, park_code)
@@ -27,13 +31,11 @@ public sealed class EvaluationRun(NpgsqlDataSource db, JobRuns runs, JobSettings
         WHERE p.id = v.id AND p.status = ANY(@from) AND p.retired_at IS NULL
         """;
 
-    internal async Task<object> RunAsync(JobRunRow run, CancellationToken ct)
+    public async Task<object> RunAsync(RunWork work, CancellationToken ct)
     {
+        var (run, conn, tx, phases) = work;
         var year = run.Year ?? throw new InvalidOperationException("an evaluation run needs a year");
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
         var scheme = await Schemes.EffectiveAsync(conn, run.ZoneCode, year, tx);
-        var phases = new PhaseTimer(runs, run.Id);
 
         var (units, holdings) = await EvaluationData.LoadAsync(conn, tx, run.ZoneCode, year, scheme.LowEfficiency.ConsecutiveD - 1, phases);
 
@@ -42,11 +44,6 @@ public sealed class EvaluationRun(NpgsqlDataSource db, JobRuns runs, JobSettings
 
         await phases.EnterAsync("writing results", 0.6);
         await WriteAsync(conn, run, grades, ct);
-        if (settings.PauseBeforeCommitMs > 0)
-        {
-            await runs.ProgressAsync(run.Id, "writing results (paused for fault injection)", 0.7);
-            await Task.Delay(settings.PauseBeforeCommitMs, ct);
-        }
 
         await phases.EnterAsync("marking land", 0.8);
         var low = grades.Where(g => g.LowEfficiency).Select(g => g.CreditCode).ToHashSet();
@@ -72,8 +69,6 @@ public sealed class EvaluationRun(NpgsqlDataSource db, JobRuns runs, JobSettings
             INSERT INTO evaluation_current (zone_code, year, run_id) VALUES (@zone, @year, @id)
             ON CONFLICT (zone_code, year) DO UPDATE SET run_id = excluded.run_id
             """, new { zone = run.ZoneCode, year, id = run.Id }, tx, cancellationToken: ct));
-        await phases.EnterAsync("committing", 0.95);
-        await tx.CommitAsync(ct);
         return new
         {
             enterprises = units.Count + units.Sum(u => u.Tenants.Count), graded = grades.Count,

@@ -7,7 +7,6 @@ using LandRegister.Api.Jobs;
 using LandRegister.Api.Lifecycle;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Quartz;
 
 namespace LandRegister.Api.IdleLand;
 
@@ -63,16 +62,17 @@ public static class IdleLandApi
         return group;
     }
 
-    public static async Task<IResult> StartIdleLandRun(IdleLandRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs, ISchedulerFactory schedulers)
+    public static async Task<IResult> StartIdleLandRun(IdleLandRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs)
     {
         var zone = Schemes.ZoneOf(request.Zone, caller);
         if (request.AsOf > RegisterClock.Today) throw Problems.Invalid("asOf", "must not be in the future");
         await using (var conn = await db.OpenConnectionAsync()) await Schemes.RequireZoneAsync(conn, zone, caller);
-        return await EvaluationApi.StartAsync(runs, schedulers, "idle_land", zone, null, request.AsOf ?? RegisterClock.Today, caller, "/api/idle-land/runs");
+        var run = await runs.StartAsync(IdleLandRun.IdleLand, zone, null, request.AsOf ?? RegisterClock.Today, caller.Name);
+        return TypedResults.Accepted(IdleLandRun.IdleLand.Location(run.Id), run.ToContract());
     }
 
     public static async Task<Ok<JobRun>> GetIdleLandRun(long id, Caller caller, JobRuns runs) =>
-        TypedResults.Ok((await runs.GetAsync(id, caller, "idle_land") ?? throw Problems.NotFound($"No idle-land run has the id {id}.")).ToContract());
+        TypedResults.Ok((await runs.GetAsync(id, caller, IdleLandRun.IdleLand.Name) ?? throw Problems.NotFound($"No idle-land run has the id {id}.")).ToContract());
 
     sealed record FindingRow(long ParcelId, string ParcelCode, string? ParkCode, string Rule, DateOnly ClockFrom, int IdleDays, int ExemptDays,
         decimal? FeeWan, bool Reclaimable, string? HolderName, string? HolderCreditCode)

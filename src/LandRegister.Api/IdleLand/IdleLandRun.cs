@@ -8,12 +8,16 @@ using NpgsqlTypes;
 namespace LandRegister.Api.IdleLand;
 
 /// <summary>
-/// One idle-land run over a zone's supplied land, independent of the scheduler: applies <see cref="IdleLandRule"/>
-/// to every supplied parcel, writes the findings, moves the parcels found idle to <c>idle</c> and those no longer
-/// idle back, and makes the findings the zone's — in one transaction.
+/// One idle-land run over a zone's supplied land, as a background run: applies <see cref="IdleLandRule"/> to every
+/// supplied parcel, writes the findings, moves the parcels found idle to <c>idle</c> and those no longer idle back, and
+/// makes the findings the zone's — in the run's transaction.
 /// </summary>
-public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings settings)
+public sealed class IdleLandRun : IRun
 {
+    public static readonly RunKind IdleLand = new("idle_land", "/api/idle-land/runs", today => (null, today));
+
+    public RunKind Kind => IdleLand;
+
     /// <summary>A supplied parcel as read (a class: Dapper maps arrays only onto properties).</summary>
     sealed class Candidate
     {
@@ -59,11 +63,10 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
         WHERE p.id = v.id AND p.status = ANY(@from) AND p.retired_at IS NULL
         """;
 
-    internal async Task<object> RunAsync(JobRunRow run, DateOnly asOf, CancellationToken ct)
+    public async Task<object> RunAsync(RunWork work, CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var phases = new PhaseTimer(runs, run.Id);
+        var (run, conn, tx, phases) = work;
+        var asOf = run.AsOf ?? throw new InvalidOperationException("an idle-land run needs the day it assesses");
         await phases.EnterAsync("reading supplied land", 0.1);
         var idle = new List<long>();
         var notIdle = new List<(long Id, string Status)>();
@@ -84,7 +87,6 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
         }
         await phases.EnterAsync("writing findings", 0.6);
         await WriteAsync(conn, run, found, ct);
-        if (settings.PauseBeforeCommitMs > 0) await Task.Delay(settings.PauseBeforeCommitMs, ct);
 
         await phases.EnterAsync("moving parcels", 0.8);
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["asOf"] = asOf };
@@ -103,8 +105,6 @@ public sealed class IdleLandRun(NpgsqlDataSource db, JobRuns runs, JobSettings s
         await conn.ExecuteAsync(new CommandDefinition("""
             INSERT INTO idle_current (zone_code, run_id) VALUES (@zone, @id) ON CONFLICT (zone_code) DO UPDATE SET run_id = excluded.run_id
             """, new { zone = run.ZoneCode, id = run.Id }, tx, cancellationToken: ct));
-        await phases.EnterAsync("committing", 0.95);
-        await tx.CommitAsync(ct);
         return new
         {
             asOf, findings = found.Count, feesWan = found.Sum(f => f.Finding.FeeWan ?? 0), reclaimable = found.Count(f => f.Finding.Reclaimable),

@@ -38,11 +38,10 @@ public static class DemoData
     /// Once the app has started (the scheduler running), evaluates the demo zone's last year unless it has been:
     /// the per-mu figures and classes the map's details panel shows.
     /// </summary>
-    public static void EvaluateOnStart(WebApplication app)
+    public static void EvaluateOnStart(WebApplication app, Jobs.RunKind evaluation)
     {
         var db = app.Services.GetRequiredService<NpgsqlDataSource>();
         var runs = app.Services.GetRequiredService<Jobs.JobRuns>();
-        var schedulers = app.Services.GetRequiredService<Quartz.ISchedulerFactory>();
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
         {
             try
@@ -50,8 +49,8 @@ public static class DemoData
                 await using var conn = await db.OpenConnectionAsync();
                 var evaluated = await conn.ExecuteScalarAsync<bool>(
                     "SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = @ZoneCode AND year = @EvaluatedYear)", new { ZoneCode, EvaluatedYear });
-                if (evaluated || await runs.ActiveAsync("evaluation", ZoneCode, EvaluatedYear) is not null) return;
-                var run = await Jobs.JobsSetup.StartAsync(schedulers, runs, "evaluation", ZoneCode, EvaluatedYear, null, "demo");
+                if (evaluated || await runs.ActiveAsync(evaluation.Name, ZoneCode, EvaluatedYear) is not null) return;
+                var run = await runs.StartAsync(evaluation, ZoneCode, EvaluatedYear, null, "demo");
                 app.Logger.LogInformation("Evaluating the demo zone's {Year}: run {Run}", EvaluatedYear, run.Id);
             }
             catch (Exception e)

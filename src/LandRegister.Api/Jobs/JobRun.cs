@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LandRegister.Api.Access;
+using Mapster;
 
 namespace LandRegister.Api.Jobs;
 
@@ -8,25 +9,26 @@ namespace LandRegister.Api.Jobs;
 /// <param name="Phase">What a running job is doing.</param>
 /// <param name="Progress">From 0 to 1.</param>
 /// <param name="Counts">What a finished run found: enterprises by class, parcels marked, findings…</param>
-/// <param name="Attempts">How many times a node started it (more than one after a node died mid-run).</param>
+/// <param name="Attempts">How many times a node started it (more than one after a node died mid-run or the database went away).</param>
 [Audience(Audience.Internal)]
 public sealed record JobRun(
     long Id, string Kind, string ZoneCode, int? Year, DateOnly? AsOf, string Status, string? Phase, double Progress, JsonObject Counts,
     string? Error, string RequestedBy, string? Node, int Attempts, DateTimeOffset QueuedAt, DateTimeOffset? StartedAt,
     DateTimeOffset? FinishedAt, double? DurationSeconds);
 
-sealed class JobRunRow
+/// <summary>A row of <c>job_run</c>.</summary>
+public sealed class JobRunRow
 {
     public const string Columns = """
         id, kind, zone_code, year, as_of, status, phase, progress, counts::text AS counts, error, requested_by, node, attempts,
-        queued_at, started_at, heartbeat_at, finished_at
+        lease, queued_at, started_at, heartbeat_at, finished_at
         """;
 
     public long Id { get; init; }
     public string Kind { get; init; } = "";
     public string ZoneCode { get; init; } = "";
     public int? Year { get; init; }
-    public DateTime? AsOf { get; init; }
+    public DateOnly? AsOf { get; init; }
     public string Status { get; init; } = "";
     public string? Phase { get; init; }
     public decimal Progress { get; init; }
@@ -35,6 +37,10 @@ sealed class JobRunRow
     public string RequestedBy { get; init; } = "";
     public string? Node { get; init; }
     public int Attempts { get; init; }
+
+    /// <summary>The claim of the execution working on the run; a node that lost it may not finish the run.</summary>
+    public Guid? Lease { get; init; }
+
     public DateTime QueuedAt { get; init; }
     public DateTime? StartedAt { get; init; }
     public DateTime? HeartbeatAt { get; init; }
@@ -43,7 +49,15 @@ sealed class JobRunRow
     /// <summary>The actor recorded on the parcels a run changes.</summary>
     public string Actor => $"{Kind.Replace('_', '-')}-run-{Id}";
 
-    public JobRun ToContract() => new(
-        Id, Kind, ZoneCode, Year, AsOf is { } d ? DateOnly.FromDateTime(d) : null, Status, Phase, (double)Progress, JsonNode.Parse(Counts)!.AsObject(), Error, RequestedBy, Node, Attempts,
-        QueuedAt, StartedAt, FinishedAt, StartedAt is { } s && FinishedAt is { } f ? Math.Round((f - s).TotalSeconds, 3) : null);
+    public JobRun ToContract() => this.Adapt<JobRun>();
+}
+
+sealed class JobMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) =>
+        config.NewConfig<JobRunRow, JobRun>()
+            .Map(d => d.Progress, s => (double)s.Progress)
+            .Map(d => d.Counts, s => JsonNode.Parse(s.Counts, null, default)!.AsObject())
+            .Map(d => d.DurationSeconds, s => s.StartedAt != null && s.FinishedAt != null
+                ? Math.Round((s.FinishedAt.Value - s.StartedAt.Value).TotalSeconds, 3) : (double?)null);
 }

@@ -1,11 +1,13 @@
+using Hangfire;
+using Hangfire.Storage;
 using LandRegister.Api.Access;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Quartz;
 
 namespace LandRegister.Api.Jobs;
 
-/// <summary>A schedule of the cluster: a job, when it fires next and when it fired last.</summary>
-public sealed record JobSchedule(string Job, string Trigger, string? Cron, string? TimeZone, DateTimeOffset? NextFireTime, DateTimeOffset? PreviousFireTime);
+/// <summary>A recurring job of the cluster: what it does, when it runs next and when it ran last.</summary>
+/// <param name="Cron">Its schedule (minute hour day month weekday), in <c>TimeZone</c>.</param>
+public sealed record JobSchedule(string Id, string Job, string Cron, string? TimeZone, DateTimeOffset? NextRunAt, DateTimeOffset? LastRunAt);
 
 public sealed record JobsOverview(IReadOnlyList<JobSchedule> Schedules, IReadOnlyList<JobRun> RecentRuns);
 
@@ -14,23 +16,21 @@ public static class JobsApi
     public static IEndpointRouteBuilder MapJobs(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/jobs", GetJobs).WithName(nameof(GetJobs)).WithTags("Jobs").RequireAuthorization(Permission.ReadJobs)
-            .WithSummary("The background jobs: schedules and the 50 most recent runs");
+            .WithSummary("The background jobs: recurring schedules and the 50 most recent runs");
         return app;
     }
 
-    public static async Task<Ok<JobsOverview>> GetJobs(Caller caller, JobRuns runs, ISchedulerFactory schedulers)
+    public static async Task<Ok<JobsOverview>> GetJobs(Caller caller, JobRuns runs, IServiceProvider services)
     {
-        var scheduler = await schedulers.GetScheduler();
         var schedules = new List<JobSchedule>();
-        foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals("landregister")))
+        if (services.GetService<JobStorage>() is { } storage)
         {
-            var trigger = await scheduler.GetTrigger(key);
-            if (trigger is null || key.Name.StartsWith("run-", StringComparison.Ordinal)) continue;
-            var cron = trigger as ICronTrigger;
-            schedules.Add(new JobSchedule(trigger.JobKey.Name, key.Name, cron?.CronExpressionString, cron?.TimeZone.Id,
-                trigger.NextFireTimeUtc, trigger.PreviousFireTimeUtc));
+            using var connection = storage.GetConnection();
+            schedules.AddRange(connection.GetRecurringJobs().Select(j => new JobSchedule(
+                j.Id, $"{j.Job?.Type.Name}({string.Join(", ", (j.Job?.Args ?? []).OfType<string>())})",
+                j.Cron, j.TimeZoneId, j.NextExecution, j.LastExecution)).OrderBy(s => s.Id, StringComparer.Ordinal));
         }
         var recent = await runs.RecentAsync(caller, 50);
-        return TypedResults.Ok(new JobsOverview(schedules.OrderBy(s => s.Job).ToList(), recent.Select(r => r.ToContract()).ToList()));
+        return TypedResults.Ok(new JobsOverview(schedules, recent.ConvertAll(r => r.ToContract())));
     }
 }

@@ -1,61 +1,109 @@
-using LandRegister.Api.Evaluation;
-using LandRegister.Api.IdleLand;
-using Npgsql;
-using Quartz;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
+using LandRegister.Api.Access;
+using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Jobs;
 
 /// <summary>
-/// The scheduler: Quartz with its persistent store in the register's PostgreSQL, clustered, so that every API
-/// instance on one database shares the jobs and each firing runs on one node.
+/// The scheduler: Hangfire, with its state in the register's PostgreSQL (schema <c>hangfire</c>, created at start-up), so
+/// that every API instance on one database shares the jobs and each job runs on one node. Runs go to the queue
+/// <c>runs</c>; the nightly runs and the watchdog are Hangfire recurring jobs.
 /// </summary>
 public static class JobsSetup
 {
+    public const string RunQueue = "runs";
+    public const string Schema = "hangfire";
+
+    /// <param name="startScheduler">False where there is no database to keep jobs in (the build-time OpenAPI generator).</param>
     public static IServiceCollection AddRegisterJobs(this IServiceCollection services, IConfiguration config, bool startScheduler)
     {
-        var settings = config.GetSection("Jobs").Get<JobSettings>() ?? new JobSettings();
+        var settings = JobSettings.From(config);
         services.AddSingleton(settings);
         services.AddSingleton<JobRuns>();
-        services.AddSingleton<EvaluationRun>();
-        services.AddSingleton<IdleLandRun>();
-        services.AddQuartz(q =>
+        if (!startScheduler) return services;
+        var connectionString = config.GetConnectionString("Register") ?? "";
+        var storage = new PostgreSqlStorageOptions
         {
-            q.ConfigureScheduler(o => o.InstanceName = settings.SchedulerName);
-            // Without a scheduler (the build-time OpenAPI generator) there is no database to keep jobs in.
-            if (!startScheduler) q.UseInMemoryStore();
-            else q.UsePersistentStore(store =>
-            {
-                store.UsePostgres(config.GetConnectionString("Register") ?? "");
-                store.UseSystemTextJsonSerializer();
-                store.UseClustering(c =>
-                {
-                    c.CheckinInterval = TimeSpan.FromSeconds(settings.ClusterCheckinSeconds);
-                    c.CheckinMisfireThreshold = TimeSpan.FromSeconds(settings.ClusterCheckinSeconds * 2);
-                });
-                store.ProvisionSchema();
-            });
-            var zone = TimeZoneInfo.FindSystemTimeZoneById(settings.TimeZone);
-            q.AddJob<RunJob>(j => j.WithIdentity(RunJob.Key).StoreDurably().RequestRecovery());
-            q.AddJob<NightlyJob>(j => j.WithIdentity(NightlyJob.Evaluation).UsingJobData(NightlyJob.Kind, "evaluation").StoreDurably());
-            q.AddJob<NightlyJob>(j => j.WithIdentity(NightlyJob.IdleLand).UsingJobData(NightlyJob.Kind, "idle_land").StoreDurably());
-            q.AddJob<WatchdogJob>(j => j.WithIdentity(WatchdogJob.Key).StoreDurably());
-            q.AddTrigger(t => t.ForJob(NightlyJob.Evaluation).WithIdentity("nightly-evaluation", "landregister")
-                .WithCronSchedule(settings.EvaluationCron, c => c.InTimeZone(zone)));
-            q.AddTrigger(t => t.ForJob(NightlyJob.IdleLand).WithIdentity("nightly-idle-land", "landregister")
-                .WithCronSchedule(settings.IdleLandCron, c => c.InTimeZone(zone)));
-            q.AddTrigger(t => t.ForJob(WatchdogJob.Key).WithIdentity("watchdog", "landregister")
-                .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromSeconds(Math.Max(5, settings.AbandonedAfterSeconds / 4))).RepeatForever()));
+            SchemaName = Schema,
+            PrepareSchemaIfNecessary = true,
+            // A job whose node stops being heard from is handed to another node after this long; the node working on a
+            // job keeps it invisible meanwhile (sliding), so a long run is never handed out twice.
+            InvisibilityTimeout = TimeSpan.FromSeconds(settings.StaleAfterSeconds + 5),
+            UseSlidingInvisibilityTimeout = true,
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+            DistributedLockTimeout = TimeSpan.FromSeconds(30),
+        };
+        // The storage is this application's own service, not Hangfire's process-wide default (JobStorage.Current), so
+        // that several applications in one process (the tests) each keep to their own database.
+        services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storage, null), storage));
+        services.AddHangfire(h => h
+            .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer()
+            .UseRecommendedSerializerSettings());
+        services.AddHangfireServer(o =>
+        {
+            o.ServerName = RunJob.Node;
+            o.WorkerCount = settings.Workers;
+            o.Queues = [RunQueue, "default"];
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
+            o.ShutdownTimeout = TimeSpan.FromSeconds(10);
         });
-        if (startScheduler) services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         return services;
     }
 
-    /// <summary>Queues a run and has the cluster carry it out.</summary>
-    internal static async Task<JobRunRow> StartAsync(this ISchedulerFactory schedulers, JobRuns runs, string kind, string zone, int? year, DateOnly? asOf, string requestedBy)
+    /// <summary>Adds a kind of run the scheduler can carry out.</summary>
+    public static IServiceCollection AddRun<TRun>(this IServiceCollection services) where TRun : class, IRun =>
+        services.AddSingleton<IRun, TRun>();
+
+    /// <summary>Registers the nightly runs of every kind and the watchdog (each instance does; Hangfire keeps one of each).</summary>
+    public static void ScheduleRecurringJobs(this WebApplication app)
     {
-        var run = await runs.CreateAsync(kind, zone, year, asOf, requestedBy);
-        var scheduler = await schedulers.GetScheduler();
-        await scheduler.ScheduleJob(NightlyJob.RunTrigger(run.Id), cancellationToken: default);
-        return run;
+        var settings = app.Services.GetRequiredService<JobSettings>();
+        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
+        var kinds = app.Services.GetServices<IRun>().Select(r => r.Kind.Name).ToHashSet();
+        var options = new RecurringJobOptions { TimeZone = RegisterClock.TimeZone };
+        foreach (var (kind, cron) in settings.Schedules())
+        {
+            var id = NightlyJob.IdOf(kind);
+            if (!kinds.Contains(kind)) throw new InvalidOperationException($"Jobs:Nightly:{kind}: no background run is called '{kind}' (there are {string.Join(", ", kinds)}).");
+            if (cron.Length == 0)
+            {
+                recurring.RemoveIfExists(id);
+                continue;
+            }
+            try
+            {
+                recurring.AddOrUpdate<NightlyJob>(id, "default", j => j.ExecuteAsync(kind, CancellationToken.None), cron, options);
+            }
+            catch (ArgumentException e)
+            {
+                throw new InvalidOperationException($"Jobs:Nightly:{kind}: '{cron}' is not a cron expression (minute hour day month weekday, e.g. 0 2 * * *). {e.Message}", e);
+            }
+        }
+        recurring.AddOrUpdate<WatchdogJob>(WatchdogJob.Id, "default", j => j.ExecuteAsync(CancellationToken.None), Cron.Minutely(), options);
+    }
+
+    /// <summary>
+    /// Hangfire's dashboard at <c>/jobs</c>, for admins only: the register's authentication (the API key in X-Api-Key, or as
+    /// the password of HTTP Basic, which a browser asks for) and the permission <see cref="Permission.ManageJobs"/>.
+    /// Hangfire's own filter, which admits local requests only, is replaced by that policy.
+    /// </summary>
+    public static void MapJobsDashboard(this WebApplication app) =>
+        app.MapHangfireDashboard("/jobs", new DashboardOptions
+        {
+            Authorization = [new PolicyChecked()],
+            AsyncAuthorization = [],
+            DashboardTitle = "LandRegister jobs",
+            DisplayStorageConnectionString = false,
+            AppPath = "/",
+        }, app.Services.GetRequiredService<JobStorage>()).RequireAuthorization(Permission.ManageJobs).ExcludeFromDescription();
+
+    /// <summary>The endpoint's policy has already admitted the request.</summary>
+    sealed class PolicyChecked : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => true;
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace LandRegister.Api.Jobs;
 
 /// <summary>Reports a run's phases as it enters them, and keeps how long each took for the run's counts.</summary>
-internal sealed class PhaseTimer(JobRuns runs, long runId)
+public sealed class PhaseTimer(JobRuns runs, long runId, Guid lease)
 {
     readonly Stopwatch clock = Stopwatch.StartNew();
     readonly Dictionary<string, double> seconds = [];
@@ -13,7 +13,7 @@ internal sealed class PhaseTimer(JobRuns runs, long runId)
     {
         Close();
         current = phase;
-        await runs.ProgressAsync(runId, phase, progress);
+        await runs.ProgressAsync(runId, lease, phase, progress);
     }
 
     /// <summary>Seconds spent in each phase, in the order they ran.</summary>

@@ -1,86 +1,135 @@
-using LandRegister.Api.Evaluation;
-using LandRegister.Api.IdleLand;
-using LandRegister.Api.Lifecycle;
-using Quartz;
+using System.ComponentModel;
+using Hangfire;
+using LandRegister.Api.Infrastructure;
+using Npgsql;
 
 namespace LandRegister.Api.Jobs;
 
 /// <summary>
-/// Carries out one <c>job_run</c> on whichever node of the cluster the scheduler picks. The job asks for recovery:
-/// if its node dies, another node runs it again from the start (each run is one transaction, so there is nothing
-/// half-done to resume), up to <see cref="JobRuns.MaxAttempts"/> attempts.
+/// Carries out one <c>job_run</c> on whichever node's Hangfire worker fetched it. The node claims the run under a lease
+/// and keeps a heartbeat while it works; the work and the run's success commit in one transaction. A node that dies
+/// mid-run stops its heartbeat, Hangfire hands the job to another node once the job's invisibility lapses, and that
+/// node claims the stale run and does it again from the start (there is nothing half-done to resume). A lost
+/// database connection is waited out and the run tried again, up to <see cref="JobRuns.MaxAttempts"/> attempts in all;
+/// then, or on any other error, the run is recorded as failed with the reason.
 /// </summary>
-public sealed class RunJob(JobRuns runs, EvaluationRun evaluation, IdleLandRun idleLand, ILogger<RunJob> log) : IJob
+public sealed class RunJob(JobRuns runs, NpgsqlDataSource db, IEnumerable<IRun> runners, JobSettings settings, ILogger<RunJob> log)
 {
-    public static readonly JobKey Key = new("run", "landregister");
-    public const string RunId = "runId";
-
     public static string Node { get; } = $"{Environment.MachineName}:{Environment.ProcessId}";
 
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    /// <remarks>Hangfire's own retries are off: this method retries what can be retried, and records every end.</remarks>
+    [Queue(JobsSetup.RunQueue), AutomaticRetry(Attempts = 0), DisplayName("run {0}")]
+    public async Task ExecuteAsync(long runId, CancellationToken ct)
     {
-        var id = context.MergedJobDataMap.GetLong(RunId);
-        var run = await runs.ClaimAsync(id, Node);
-        if (run is null) return; // finished already
-        if (run.Attempts > JobRuns.MaxAttempts)
+        Guid? lease = null;
+        for (var attempt = 1; ; attempt++)
         {
-            await runs.FinishAsync(id, false, null, $"gave up after {JobRuns.MaxAttempts} attempts; the nodes running it stopped each time");
+            var run = await runs.ClaimAsync(runId, Node, lease);
+            if (run is null) return; // finished, or a live node is working on it
+            lease = run.Lease!.Value;
+            if (run.Attempts > JobRuns.MaxAttempts)
+            {
+                await runs.FailAsync(runId, lease, $"gave up after {JobRuns.MaxAttempts} attempts; the last ended: {run.Error ?? "its node stopped"}");
+                return;
+            }
+            if (run.Attempts > 1) log.LogWarning("Run {Run} ({Kind}, zone {Zone}): attempt {Attempt}", runId, run.Kind, run.ZoneCode, run.Attempts);
+            var runner = runners.Single(r => r.Kind.Name == run.Kind);
+            try
+            {
+                await using (Heartbeat(runId, lease.Value)) await WorkAsync(run, runner, lease.Value, ct);
+                return;
+            }
+            catch (Exception e) when (ct.IsCancellationRequested)
+            {
+                log.LogWarning(e, "Run {Run} interrupted: this node is shutting down; another node will take it over", runId);
+                await runs.ReleaseAsync(runId, lease.Value, "interrupted: its node shut down");
+                throw;
+            }
+            catch (Exception e) when (Database.IsTransient(e))
+            {
+                log.LogWarning(e, "Run {Run} ({Kind}, zone {Zone}) lost the database; waiting for it, then trying again", runId, run.Kind, run.ZoneCode);
+                var reason = $"attempt {run.Attempts} lost the database connection: {e.Message}";
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 << attempt)), ct);
+                await WaitForDatabaseAsync(ct);
+                await runs.NoteInterruptionAsync(runId, lease.Value, reason);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Run {Run} ({Kind}, zone {Zone}) failed", runId, run.Kind, run.ZoneCode);
+                await WaitForDatabaseAsync(ct);
+                await runs.FailAsync(runId, lease, e.Message);
+                return;
+            }
+        }
+    }
+
+    async Task WorkAsync(JobRunRow run, IRun runner, Guid lease, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var phases = new PhaseTimer(runs, run.Id, lease);
+        var counts = await runner.RunAsync(new RunWork(run, conn, tx, phases), ct);
+        if (settings.PauseBeforeCommitMs > 0)
+        {
+            await runs.ProgressAsync(run.Id, lease, "paused before committing (fault injection)", 0.9);
+            await Task.Delay(settings.PauseBeforeCommitMs, ct);
+        }
+        if (!await JobRuns.SucceedAsync(conn, tx, run.Id, lease, counts))
+        {
+            log.LogWarning("Run {Run}: another node took it over while this one worked; this node's work is dropped", run.Id);
+            await tx.RollbackAsync(ct);
             return;
         }
-        if (context.Recovering) log.LogWarning("Taking over run {Run} ({Kind}, zone {Zone}) from a node that stopped", id, run.Kind, run.ZoneCode);
-        try
+        await tx.CommitAsync(ct);
+        log.LogInformation("Run {Run} ({Kind}, zone {Zone}) succeeded", run.Id, run.Kind, run.ZoneCode);
+    }
+
+    /// <summary>Records the node's sign of life every <see cref="JobSettings.HeartbeatSeconds"/> until disposed.</summary>
+    IAsyncDisposable Heartbeat(long runId, Guid lease)
+    {
+        var stop = new CancellationTokenSource();
+        var beating = Task.Run(async () =>
         {
-            var counts = run.Kind switch
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(settings.HeartbeatSeconds));
+            while (await timer.WaitForNextTickAsync(stop.Token).ConfigureAwait(false))
             {
-                "evaluation" => await evaluation.RunAsync(run, cancellationToken),
-                _ => await idleLand.RunAsync(run, run.AsOf is { } d ? DateOnly.FromDateTime(d) : RegisterClock.Today, cancellationToken),
-            };
-            await runs.FinishAsync(id, true, counts, null);
-            log.LogInformation("Run {Run} ({Kind}, zone {Zone}) succeeded", id, run.Kind, run.ZoneCode);
-        }
-        catch (Exception e)
-        {
-            log.LogError(e, "Run {Run} ({Kind}, zone {Zone}) failed", id, run.Kind, run.ZoneCode);
-            await runs.FinishAsync(id, false, null, cancellationToken.IsCancellationRequested ? "stopped: the node shut down" : e.Message);
-        }
+                try { await runs.HeartbeatAsync(runId, lease); }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogDebug("Heartbeat of run {Run} missed: {Reason}", runId, e.Message);
+                }
+            }
+        });
+        return new Stopper(stop, beating);
     }
-}
 
-/// <summary>The nightly runs: every zone's evaluation of last year, or every zone's idle land as of today.</summary>
-public sealed class NightlyJob(JobRuns runs, Npgsql.NpgsqlDataSource db, ILogger<NightlyJob> log) : IJob
-{
-    public static readonly JobKey Evaluation = new("nightly-evaluation", "landregister");
-    public static readonly JobKey IdleLand = new("nightly-idle-land", "landregister");
-    public const string Kind = "kind";
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    sealed class Stopper(CancellationTokenSource stop, Task beating) : IAsyncDisposable
     {
-        var kind = context.MergedJobDataMap.GetString(Kind)!;
-        int? year = kind == "evaluation" ? RegisterClock.Today.Year - 1 : null;
-        DateOnly? asOf = kind == "evaluation" ? null : RegisterClock.Today;
-        await using var conn = await db.OpenConnectionAsync(cancellationToken);
-        var zones = await Dapper.SqlMapper.QueryAsync<string>(conn, "SELECT code FROM zone ORDER BY code");
-        foreach (var zone in zones)
+        public async ValueTask DisposeAsync()
         {
-            if (await runs.ActiveAsync(kind, zone, year) is not null) continue;
-            var run = await runs.CreateAsync(kind, zone, year, asOf, "scheduler");
-            await context.Scheduler.ScheduleJob(RunTrigger(run.Id), cancellationToken: cancellationToken);
-            log.LogInformation("Scheduled {Kind} run {Run} for zone {Zone}", kind, run.Id, zone);
+            await stop.CancelAsync();
+            try { await beating; } catch (OperationCanceledException) { }
+            stop.Dispose();
         }
     }
 
-    public static ITrigger RunTrigger(long runId) =>
-        TriggerBuilder.Create().ForJob(RunJob.Key).WithIdentity($"run-{runId}", "landregister").UsingJobData(RunJob.RunId, runId).StartNow().Build();
-}
-
-/// <summary>Fails runs nobody is working on any more, so that no run stays "running" for ever.</summary>
-public sealed class WatchdogJob(JobRuns runs, JobSettings settings, ILogger<WatchdogJob> log) : IJob
-{
-    public static readonly JobKey Key = new("watchdog", "landregister");
-
-    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
+    /// <summary>Waits until the database answers again, at most <see cref="JobSettings.DatabaseWaitSeconds"/>.</summary>
+    async Task WaitForDatabaseAsync(CancellationToken ct)
     {
-        var failed = await runs.FailAbandonedAsync(TimeSpan.FromSeconds(settings.AbandonedAfterSeconds));
-        if (failed > 0) log.LogWarning("Marked {Count} abandoned run(s) failed", failed);
+        var deadline = DateTime.UtcNow.AddSeconds(settings.DatabaseWaitSeconds);
+        while (true)
+        {
+            try
+            {
+                await using var conn = await db.OpenConnectionAsync(ct);
+                await using var ping = new NpgsqlCommand("SELECT 1", conn);
+                await ping.ExecuteScalarAsync(ct);
+                return;
+            }
+            catch (Exception e) when (Database.IsTransient(e) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
     }
 }

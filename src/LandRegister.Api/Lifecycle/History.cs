@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Lifecycle;

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Parcels;
 using Npgsql;
@@ -47,8 +47,8 @@ public static class LineageApi
         if (version is not null && version != parent.Version) throw Problems.PreconditionFailed(ETags.For(parent.Version));
 
         var errors = new FieldErrors();
-        foreach (var (i, reason, x, y) in await conn.QueryAsync<(int, string, double?, double?)>(SplitSql.Validity, new { parts }))
-            errors.Add($"parts[{i}].geometry", GeometryValidity.Describe(reason, x, y));
+        for (var i = 0; i < parts.Length; i++)
+            if (GeometryValidity.Problem(parts[i], out _) is { } reason) errors.Add($"parts[{i}].geometry", reason);
         errors.ThrowIfAny();
         var tolerance = input.ToleranceM2 ?? SplitInput.DefaultToleranceM2;
         var faults = (await conn.QueryAsync<Fault>(SplitSql.Coverage, new { id, parts })).ToList();

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
+using NetTopologySuite.Geometries;
 
 namespace LandRegister.Api.Lifecycle;
 
@@ -16,14 +17,14 @@ public sealed record SplitInput(string? Reason, double? ToleranceM2, SplitPart[]
 {
     public const double DefaultToleranceM2 = 1;
 
-    /// <summary>Checks the request on its own; returns each part's geometry as EWKB.</summary>
-    public byte[][] Validate(InputCrs crs)
+    /// <summary>Checks the request on its own; returns each part's geometry, in the CRS it was sent in.</summary>
+    public Geometry[] Validate(InputCrs crs)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(Reason) || !Text.IsPlain(Reason)) errors.Add("reason", "required: say why the parcel is split");
         if (ToleranceM2 is < 0 or > 10_000) errors.Add("toleranceM2", "between 0 and 10000 m²");
         if (Parts is not { Length: >= 2 and <= 100 }) errors.Add("parts", "between 2 and 100 parts");
-        var geometries = new List<byte[]>();
+        var geometries = new List<Geometry>();
         for (var i = 0; i < (Parts?.Length ?? 0); i++)
         {
             var part = Parts![i];
@@ -33,7 +34,7 @@ public sealed record SplitInput(string? Reason, double? ToleranceM2, SplitPart[]
                 errors.Add($"parts[{i}].code", "the same code as an earlier part");
             if (part.Name is { } name && (name.Length > 200 || !Text.IsPlain(name))) errors.Add($"parts[{i}].name", "at most 200 characters");
             if (part.Geometry is not { ValueKind: JsonValueKind.Object } g) errors.Add($"parts[{i}].geometry", "required: a GeoJSON Polygon or MultiPolygon");
-            else if (GeoJsonGeometry.ReadPolygonal(g, $"parts[{i}].geometry", crs, errors) is { } ewkb) geometries.Add(ewkb);
+            else if (GeoJsonGeometry.ReadPolygonal(g, $"parts[{i}].geometry", crs, errors) is { } geometry) geometries.Add(geometry);
         }
         errors.ThrowIfAny();
         return geometries.ToArray();
@@ -48,15 +49,15 @@ public sealed record CoverageFault(string Kind, int[] Parts, double AreaM2, doub
 static class SplitSql
 {
     /// <summary>
-    /// Every gap, overlap and overhang of the parts (<c>@parts</c>, EWKB) against the parent (<c>@id</c>), found in
+    /// Every gap, overlap and overhang of the parts (<c>@parts</c>) against the parent (<c>@id</c>), found in
     /// the lon/lat plane where the parcels are drawn. A piece's area is its lon/lat area scaled by the metres per
     /// degree at its latitude: measuring it on the spheroid instead would count the hair-thin slivers between a
     /// straight lon/lat edge and the geodesic through the same ends (about 2 m² on a 700 m edge) as gaps.
     /// </summary>
     public const string Coverage = """
         WITH parent AS (SELECT geom FROM parcel WHERE id = @id),
-        parts AS (SELECT (ord - 1)::int AS i, register_geometry(ST_GeomFromEWKB(wkb)) AS g
-                  FROM unnest(@parts::bytea[]) WITH ORDINALITY AS t (wkb, ord)),
+        parts AS (SELECT (ord - 1)::int AS i, register_geometry(part) AS g
+                  FROM unnest(@parts::geometry[]) WITH ORDINALITY AS t (part, ord)),
         whole AS (SELECT ST_Union(g) AS g FROM parts),
         pieces AS (
             SELECT 'gap' AS kind, ARRAY[]::int[] AS parts, (ST_Dump(ST_Difference(parent.geom, whole.g))).geom AS g FROM parent, whole
@@ -72,19 +73,12 @@ static class SplitSql
         ORDER BY 3 DESC
         """;
 
-    /// <summary>Each invalid part: its index, PostGIS's reason and where.</summary>
-    public const string Validity = """
-        SELECT (ord - 1)::int AS i, d.reason, ST_X(d.location) AS x, ST_Y(d.location) AS y
-        FROM unnest(@parts::bytea[]) WITH ORDINALITY AS t (wkb, ord), ST_IsValidDetail(ST_GeomFromEWKB(wkb)) d
-        WHERE NOT d.valid
-        """;
-
     public const string InsertChildren = $"""
         INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, geom, supply_id,
                             clean_checklist, parent_ids, created_by, updated_by)
         SELECT p.zone_code, btrim(c.code), p.park_code, coalesce(c.name, p.name), p.planned_use, p.actual_use, p.status,
-               register_geometry(ST_GeomFromEWKB(c.wkb)), p.supply_id, p.clean_checklist, ARRAY[p.id], @by, @by
-        FROM parcel p, unnest(@codes::text[], @names::text[], @parts::bytea[]) WITH ORDINALITY AS c (code, name, wkb, ord)
+               register_geometry(c.part), p.supply_id, p.clean_checklist, ARRAY[p.id], @by, @by
+        FROM parcel p, unnest(@codes::text[], @names::text[], @parts::geometry[]) WITH ORDINALITY AS c (code, name, part, ord)
         WHERE p.id = @id
         ORDER BY c.ord
         RETURNING {Parcels.ParcelRow.Columns}

@@ -71,11 +71,3 @@ public sealed record TransitionInput(
         errors.ThrowIfAny();
     }
 }
-
-/// <summary>Dates in the register are those of the zones it serves: China Standard Time.</summary>
-public static class RegisterClock
-{
-    static readonly TimeSpan ChinaStandardTime = TimeSpan.FromHours(8);
-
-    public static DateOnly Today => DateOnly.FromDateTime(DateTime.UtcNow + ChinaStandardTime);
-}

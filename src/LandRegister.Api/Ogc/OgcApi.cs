@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Parcels;
 using Microsoft.Extensions.Caching.Memory;

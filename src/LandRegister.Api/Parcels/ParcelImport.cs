@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using Microsoft.AspNetCore.Http.Features;
@@ -20,7 +20,7 @@ public sealed record ImportReport(int Received, int Imported, IReadOnlyList<Impo
 
 /// <summary>
 /// Bulk import of a GeoJSON FeatureCollection. Every feature is checked in C# (structure, codes) and sent
-/// to a staging table by binary COPY as EWKB; one INSERT then moves them into the register, where the
+/// to a staging table by binary COPY; one INSERT then moves them into the register, where the
 /// table's constraints check geometry, zone, park and code. Only when that fails does the import look
 /// for the culprits, feature by feature, to report them. All or nothing unless atomic=false.
 /// </summary>
@@ -148,7 +148,7 @@ public static class ParcelImport
                 await WriteAsync(copy, text, ct);
             if (d.RegisteredAreaM2 is { } area) await copy.WriteAsync(area, NpgsqlDbType.Numeric, ct);
             else await copy.WriteNullAsync(ct);
-            await copy.WriteAsync(d.Geometry, NpgsqlDbType.Bytea, ct);
+            await copy.WriteAsync(d.Geometry, NpgsqlDbType.Geometry, ct);
         }
         await copy.CompleteAsync(ct);
     }

@@ -1,14 +1,15 @@
 using System.Text.Json;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
+using NetTopologySuite.Geometries;
 
 namespace LandRegister.Api.Parcels;
 
 /// <summary>A parcel read from a client's GeoJSON Feature, checked and ready to insert.</summary>
 public sealed record ParcelDraft(
     string ZoneCode, string Code, string? ParkCode, string? Name, string? PlannedUse, string? ActualUse,
-    string Status, decimal? RegisteredAreaM2, byte[] Geometry);
+    string Status, decimal? RegisteredAreaM2, Geometry Geometry);
 
 /// <summary>How to read features: the CRS, defaults, legacy codes, and (for imports) where each property is found.</summary>
 public sealed record ParcelReadOptions(InputCrs Crs, string? DefaultZone, string? UseScheme, bool Strict,
@@ -43,6 +44,9 @@ public static class ParcelInput
         var zone = reader.String("zoneCode") ?? options.DefaultZone;
         var status = reader.String("status") ?? ParcelStatus.RawLand;
         var area = reader.Decimal("registeredAreaM2");
+        var geometry = feature.TryGetProperty("geometry", out var g) && g.ValueKind != JsonValueKind.Null
+            ? GeoJsonGeometry.ReadPolygonal(g, prefix + "geometry", options.Crs, errors)
+            : Missing(errors, prefix + "geometry");
         var draft = new ParcelDraft(
             ZoneCode: zone ?? "",
             Code: code?.Trim() ?? "",
@@ -52,9 +56,7 @@ public static class ParcelInput
             ActualUse: uses.Resolve(reader.String("actualUse"), options.UseScheme, prefix + "properties.actualUse", errors),
             Status: status,
             RegisteredAreaM2: area,
-            Geometry: feature.TryGetProperty("geometry", out var g) && g.ValueKind != JsonValueKind.Null
-                ? GeoJsonGeometry.ReadPolygonal(g, prefix + "geometry", options.Crs, errors) ?? []
-                : Missing(errors, prefix + "geometry"));
+            Geometry: geometry!);
 
         if (string.IsNullOrWhiteSpace(code)) errors.Add(prefix + "properties.code", "required (the parcel number, 宗地编号)");
         else if (draft.Code.Length > 64) errors.Add(prefix + "properties.code", "must be at most 64 characters");
@@ -74,9 +76,9 @@ public static class ParcelInput
             _ => null,
         } : null;
 
-    static byte[] Missing(FieldErrors errors, string field)
+    static Geometry? Missing(FieldErrors errors, string field)
     {
         errors.Add(field, "required: a GeoJSON Polygon or MultiPolygon");
-        return [];
+        return null;
     }
 }

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Dapper;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Lifecycle;
+using NetTopologySuite.Geometries;
 
 namespace LandRegister.Api.Parcels;
 
@@ -29,7 +30,7 @@ public sealed class ParcelPatch
     string? approvalRef;
 
     public DynamicParameters Args { get; } = new();
-    public byte[]? Geometry { get; private set; }
+    public Geometry? Geometry { get; private set; }
     public bool IsEmpty => set.Count == 0;
     public string SetClause => string.Join(", ", set);
 
@@ -55,7 +56,7 @@ public sealed class ParcelPatch
                         break;
                     case "geometry":
                         plan.Geometry = GeoJsonGeometry.ReadPolygonal(member.Value, "geometry", options.Crs, errors);
-                        plan.Set("geom", "register_geometry(ST_GeomFromEWKB(@geometry))");
+                        plan.Set("geom", "register_geometry(@geometry::geometry)");
                         plan.Args.Add("geometry", plan.Geometry);
                         break;
                     case "properties" when member.Value.ValueKind == JsonValueKind.Object:

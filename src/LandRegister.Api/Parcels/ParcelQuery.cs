@@ -2,9 +2,10 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
+using NetTopologySuite.Geometries;
 
 namespace LandRegister.Api.Parcels;
 
@@ -23,7 +24,7 @@ public sealed class ParcelQuery
     string[] zones = [];
     double? minM2, maxM2;
     double[]? bbox;
-    byte[]? intersects;
+    Geometry? intersects;
     bool includeRetired;
     string[]? scope;
 
@@ -119,7 +120,7 @@ public sealed class ParcelQuery
         }
         if (intersects is not null)
         {
-            where.Add("ST_Intersects(geom, ST_Transform(ST_GeomFromEWKB(@intersects), 4326))");
+            where.Add("ST_Intersects(geom, ST_Transform(@intersects::geometry, 4326))");
             args.Add("intersects", intersects);
         }
         if (useMismatch is { } mismatch)

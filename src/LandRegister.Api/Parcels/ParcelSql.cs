@@ -14,7 +14,7 @@ static class ParcelSql
     public const string Insert = $"""
         INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom, created_by, updated_by)
         VALUES (@ZoneCode, @Code, @ParkCode, @Name, @PlannedUse, @ActualUse, @Status, @RegisteredAreaM2,
-                register_geometry(ST_GeomFromEWKB(@Geometry)), @by, @by)
+                register_geometry(@Geometry), @by, @by)
         RETURNING {ParcelRow.Columns}
         """;
 

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Lifecycle;
@@ -95,7 +95,7 @@ public static class ParcelsApi
         var draft = ParcelInput.Read(feature, options, uses, errors) ?? throw errors.ToProblem();
         if (!caller.CanActIn(draft.ZoneCode)) throw Problems.Invalid("properties.zoneCode", "no zone has this code");
         await using var conn = await db.OpenConnectionAsync();
-        await GeometryValidity.EnsureValidAsync(conn, draft.Geometry, "geometry");
+        GeometryValidity.EnsureValid(draft.Geometry, "geometry");
         var args = new DynamicParameters(draft);
         args.Add("by", caller.Name);
         await using var tx = await new ParcelChange("created").BeginAsync(conn);
@@ -119,7 +119,7 @@ public static class ParcelsApi
         var current = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id, scope = caller.Scope })
             ?? throw Problems.NotFound($"No parcel has the id {id}.");
         plan.CheckRules(current);
-        if (plan.Geometry is not null) await GeometryValidity.EnsureValidAsync(conn, plan.Geometry, "geometry");
+        if (plan.Geometry is not null) GeometryValidity.EnsureValid(plan.Geometry, "geometry");
         plan.Args.AddDynamicParams(new { id, version, by = caller.Name, scope = caller.Scope });
         await using var tx = await plan.Change.BeginAsync(conn);
         var row = plan.IsEmpty

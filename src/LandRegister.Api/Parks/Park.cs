@@ -1,6 +1,6 @@
 using System.Text.Json;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Parks;
@@ -21,8 +21,8 @@ public sealed record Park(
 /// <summary>A park to create; <c>boundary</c> is a GeoJSON Polygon or MultiPolygon in the CRS named by <c>crs</c>.</summary>
 public sealed record ParkInput(string? Code, string? ZoneCode, string? Name, JsonElement? Boundary, string[]? LeadingIndustries)
 {
-    /// <summary>Checks every field; returns the boundary as EWKB (or null when none was sent).</summary>
-    public byte[]? Validate(InputCrs crs)
+    /// <summary>Checks every field; returns the boundary in the CRS it was sent in (or null when none was sent).</summary>
+    public NetTopologySuite.Geometries.Geometry? Validate(InputCrs crs)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(Code)) errors.Add("code", "required");

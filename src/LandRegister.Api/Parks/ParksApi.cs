@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Zones;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,10 +56,10 @@ public static class ParksApi
         var boundary = input.Validate(inputCrs);
         if (!caller.CanActIn(input.ZoneCode!)) throw Problems.Invalid("zoneCode", "no zone has this code");
         await using var conn = await db.OpenConnectionAsync();
-        if (boundary is not null) await GeometryValidity.EnsureValidAsync(conn, boundary, "boundary");
+        if (boundary is not null) GeometryValidity.EnsureValid(boundary, "boundary");
         var row = await conn.QuerySingleAsync<ParkRow>($"""
             INSERT INTO park (code, zone_code, name, boundary, leading_industries, created_by, updated_by)
-            VALUES (@Code, @ZoneCode, btrim(@Name), register_geometry(ST_GeomFromEWKB(@boundary::bytea)), @industries, @by, @by)
+            VALUES (@Code, @ZoneCode, btrim(@Name), register_geometry(@boundary::geometry), @industries, @by, @by)
             RETURNING {Columns}
             """,
             new { input.Code, input.ZoneCode, input.Name, boundary, industries = input.LeadingIndustries ?? [], by = caller.Name });

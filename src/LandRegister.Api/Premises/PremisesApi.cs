@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Lifecycle;
 using Microsoft.AspNetCore.Mvc;
@@ -101,7 +101,7 @@ public static class PremisesApi
             INSERT INTO premises (zone_code, code, parcel_id, name, owner_name, owner_kind, owner_credit_code, floor_area_m2, floors, built_year,
                                   condition, vacancy, vacant_floor_area_m2, vacant_since, footprint, created_by, updated_by)
             VALUES (@zone, @Code, @ParcelId, @Name, @OwnerName, @OwnerKind, @OwnerCreditCode, @FloorAreaM2, @Floors, @BuiltYear,
-                    @Condition, @Vacancy, @VacantFloorAreaM2, @VacantSince, register_geometry(ST_GeomFromEWKB(@Footprint)), @by, @by)
+                    @Condition, @Vacancy, @VacantFloorAreaM2, @VacantSince, register_geometry(@Footprint), @by, @by)
             RETURNING id
             """, Args(draft, new { zone, by = caller.Name }), tx);
         var row = await conn.QuerySingleAsync<PremisesRow>(ById, new { id, scope = caller.Scope }, tx);
@@ -129,7 +129,7 @@ public static class PremisesApi
             UPDATE premises SET code = @Code, parcel_id = @ParcelId, name = @Name, owner_name = @OwnerName, owner_kind = @OwnerKind,
                 owner_credit_code = @OwnerCreditCode, floor_area_m2 = @FloorAreaM2, floors = @Floors, built_year = @BuiltYear,
                 condition = @Condition, vacancy = @Vacancy, vacant_floor_area_m2 = @VacantFloorAreaM2, vacant_since = @VacantSince,
-                footprint = coalesce(register_geometry(ST_GeomFromEWKB(@Footprint)), footprint), updated_by = @by
+                footprint = coalesce(register_geometry(@Footprint::geometry), footprint), updated_by = @by
             WHERE {Changeable} RETURNING id
             """, Args(draft, new { id, version, by = caller.Name, scope = caller.Scope }), tx);
         if (written is null) throw await WhyNotWrittenAsync(conn, id, caller);
@@ -186,12 +186,12 @@ public static class PremisesApi
     /// </summary>
     static async Task<string> CheckPlaceAsync(NpgsqlConnection conn, PremisesDraft draft, long? id, Caller caller)
     {
-        if (draft.Footprint is not null) await GeometryValidity.EnsureValidAsync(conn, draft.Footprint, "geometry");
+        if (draft.Footprint is not null) GeometryValidity.EnsureValid(draft.Footprint, "geometry");
         var place = await conn.QuerySingleOrDefaultAsync<Place>($"""
             SELECT p.zone_code, p.retired_at IS NOT NULL AS retired,
                    ST_Area(ST_Intersection(f.g, p.geom)::geography) / nullif(ST_Area(f.g::geography), 0) AS on_parcel
             FROM parcel p,
-                 (SELECT coalesce(register_geometry(ST_GeomFromEWKB(@footprint)), (SELECT footprint FROM premises WHERE id = @id)) AS g) f
+                 (SELECT coalesce(register_geometry(@footprint::geometry), (SELECT footprint FROM premises WHERE id = @id)) AS g) f
             WHERE p.id = @parcelId AND {Caller.InScope("p.zone_code")}
             """, new { footprint = draft.Footprint, id, parcelId = draft.ParcelId, scope = caller.Scope })
             ?? throw Problems.Invalid("properties.parcelId", $"no parcel has the id {draft.ParcelId}");

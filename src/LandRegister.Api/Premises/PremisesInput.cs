@@ -1,8 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LandRegister.Api.Enterprises;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
+using NetTopologySuite.Geometries;
 
 namespace LandRegister.Api.Premises;
 
@@ -12,11 +13,11 @@ public sealed record PremisesInput(
     decimal? FloorAreaM2, int? Floors, int? BuiltYear, string? Condition, string? Vacancy, decimal? VacantFloorAreaM2,
     DateOnly? VacantSince);
 
-/// <summary>A premises checked and ready to write; <c>Footprint</c> is EWKB, or null to keep the stored one.</summary>
+/// <summary>A premises checked and ready to write; <c>Footprint</c> is in the CRS it was sent in, or null to keep the stored one.</summary>
 public sealed record PremisesDraft(
     string Code, long ParcelId, string? Name, string? OwnerName, string? OwnerKind, string? OwnerCreditCode,
     decimal FloorAreaM2, int? Floors, int? BuiltYear, string? Condition, string Vacancy, decimal VacantFloorAreaM2,
-    DateOnly? VacantSince, byte[]? Footprint);
+    DateOnly? VacantSince, Geometry? Footprint);
 
 /// <summary>
 /// Reads premises Features (to create) and JSON merge patches of them (RFC 7396, to change): a patch is applied
@@ -46,7 +47,7 @@ public static class PremisesReader
             ? JsonObject.Create(p)!
             : new JsonObject();
         var input = Bind(properties, errors);
-        byte[]? footprint = null;
+        Geometry? footprint = null;
         if (feature.TryGetProperty("geometry", out var g) && g.ValueKind != JsonValueKind.Null)
             footprint = GeoJsonGeometry.ReadPolygonal(g, "geometry", crs, errors);
         else errors.Add("geometry", "required: the footprint, a GeoJSON Polygon or MultiPolygon");
@@ -73,7 +74,7 @@ public static class PremisesReader
             if (vacancy is not (PremisesValues.Vacant or PremisesValues.PartlyLeased) && !Has(sent, "vacantSince")) properties.Remove("vacantSince");
         }
         var input = Bind(properties, errors);
-        byte[]? footprint = null;
+        Geometry? footprint = null;
         if (patch.TryGetProperty("geometry", out var g))
         {
             if (g.ValueKind == JsonValueKind.Null) errors.Add("geometry", "a premises' footprint cannot be removed");
@@ -112,7 +113,7 @@ public static class PremisesReader
         }
     }
 
-    static PremisesDraft Check(PremisesInput? input, byte[]? footprint, FieldErrors errors)
+    static PremisesDraft Check(PremisesInput? input, Geometry? footprint, FieldErrors errors)
     {
         if (input is null)
         {
@@ -120,7 +121,7 @@ public static class PremisesReader
             throw new InvalidOperationException("unreachable: a failed bind adds an error");
         }
         const string P = "properties.";
-        var today = Lifecycle.RegisterClock.Today;
+        var today = RegisterClock.Today;
         var code = input.Code?.Trim();
         if (string.IsNullOrEmpty(code)) errors.Add(P + "code", "required (the building number)");
         else if (code.Length > 64) errors.Add(P + "code", "must be at most 64 characters");

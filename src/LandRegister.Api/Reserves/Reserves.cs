@@ -1,4 +1,4 @@
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Reserves;

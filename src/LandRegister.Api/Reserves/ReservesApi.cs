@@ -1,10 +1,9 @@
 using System.ComponentModel;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
-using LandRegister.Api.Lifecycle;
 using LandRegister.Api.Parcels;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -108,8 +107,7 @@ public static class ReservesApi
         DateTimeOffset? asOf = null;
         if (y < today.Year)
         {
-            // The end of the year in China Standard Time.
-            asOf = new DateTimeOffset(y + 1, 1, 1, 0, 0, 0, TimeSpan.FromHours(8)).AddTicks(-10);
+            asOf = RegisterClock.EndOfYear(y);
             args.Add("asOf", asOf.Value.UtcDateTime);
             blocks = (await conn.QueryAsync<BlockRow>(ReserveBlocks.AsOf(ParcelSql.AsOf("zone_code = @zone")), args)).ToList();
         }

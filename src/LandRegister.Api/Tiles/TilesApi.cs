@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Reserves;

@@ -22,8 +22,9 @@ class NeedsKey extends Error {}
 
 const state = { key: sessionStorage.getItem(KEY_ITEM), statuses: new Set(STATUSES.map(s => s[0])), park: "", map: null, markers: [] };
 
+// Sent even empty: it tells the API this page asks for the key itself, so the browser is not made to prompt for it.
 function headers() {
-  return state.key ? { "X-Api-Key": state.key } : {};
+  return { "X-Api-Key": state.key ?? "" };
 }
 
 async function api(path) {

@@ -56,8 +56,10 @@ public sealed class SchemeTests(RegisterApp app) : IClassFixture<RegisterApp>
     {
         var jobs = await (await app.Client.GetAsync("/api/jobs")).JsonAsync();
         var schedules = jobs["schedules"]!.AsArray();
-        Assert.Contains(schedules, s => (string)s!["job"]! == "nightly-evaluation" && (string)s["cron"]! == "0 0 2 * * ?");
-        Assert.Contains(schedules, s => (string)s!["job"]! == "nightly-idle-land" && s["nextFireTime"] is not null);
+        Assert.Contains(schedules, s => (string)s!["id"]! == "nightly-evaluation" && (string)s["cron"]! == "0 2 * * *"
+                                        && (string)s["timeZone"]! == "Asia/Shanghai" && (string)s["job"]! == "NightlyJob(evaluation)");
+        Assert.Contains(schedules, s => (string)s!["id"]! == "nightly-idle-land" && (string)s["cron"]! == "30 2 * * *" && s["nextRunAt"] is not null);
+        Assert.Contains(schedules, s => (string)s!["id"]! == "watchdog");
         Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientForAsync("promoter")).GetAsync("/api/jobs")).StatusCode);
     }
 }

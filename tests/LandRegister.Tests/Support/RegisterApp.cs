@@ -20,9 +20,6 @@ public class RegisterApp : IAsyncLifetime
 
     WebApplicationFactory<Program>? factory;
 
-    /// <summary>The scheduler cluster this instance belongs to.</summary>
-    public string SchedulerName { get; protected init; } = $"test-{Guid.NewGuid():N}";
-
     /// <summary>The admin key this instance is started with.</summary>
     public string Admin { get; protected init; } = AdminKey;
 
@@ -49,9 +46,6 @@ public class RegisterApp : IAsyncLifetime
             // Tests send bursts far above any real client's; the rate-limit test sets its own limits.
             b.UseSetting("RateLimit:Burst", "1000000");
             b.UseSetting("RateLimit:PerSecond", "1000000");
-            // Each app of the test process is a cluster of its own (its own database); clusters need distinct names here.
-            b.UseSetting("Jobs:SchedulerName", SchedulerName);
-            b.UseSetting("Jobs:ClusterCheckinSeconds", "2");
             foreach (var (key, value) in Settings) b.UseSetting(key, value);
             b.ConfigureLogging(l => l.AddProvider(Logs));
         });

@@ -1,4 +1,4 @@
-namespace LandRegister.Api.Geometry;
+namespace LandRegister.Api.Spatial;
 
 /// <summary>Land area units. 1 mu (亩) = 10000/15 m² exactly, so 1 m² = 0.0015 mu; 15 mu = 1 ha.</summary>
 public static class Area

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace LandRegister.Api.Geometry;
+namespace LandRegister.Api.Spatial;
 
 /// <summary>
 /// A CRS a client may send coordinates in: WGS84 (EPSG:4326, the GeoJSON default), CGCS2000 geographic

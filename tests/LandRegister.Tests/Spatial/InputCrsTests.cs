@@ -1,6 +1,6 @@
-using LandRegister.Api.Geometry;
+using LandRegister.Api.Spatial;
 
-namespace LandRegister.Tests.Geometry;
+namespace LandRegister.Tests.Spatial;
 
 public sealed class InputCrsTests
 {

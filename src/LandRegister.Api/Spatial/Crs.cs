@@ -1,6 +1,6 @@
 using LandRegister.Api.Infrastructure;
 
-namespace LandRegister.Api.Geometry;
+namespace LandRegister.Api.Spatial;
 
 public static class Crs
 {

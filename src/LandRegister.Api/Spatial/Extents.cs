@@ -3,7 +3,7 @@ using LandRegister.Api.Access;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
-namespace LandRegister.Api.Geometry;
+namespace LandRegister.Api.Spatial;
 
 /// <summary>
 /// The exact extent of the register's data in a caller's zones, for TileJSON bounds and OGC collection extents,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using LandRegister.Api.Infrastructure;
 
-namespace LandRegister.Api.Geometry;
+namespace LandRegister.Api.Spatial;
 
 /// <summary>A <c>bbox</c> filter: minLon,minLat,maxLon,maxLat in WGS84, read and checked the same way everywhere.</summary>
 public static class BoundingBox
