@@ -1,4 +1,5 @@
 using LandRegister.Api.Infrastructure;
+using Mapster;
 
 namespace LandRegister.Api.Access;
 
@@ -54,5 +55,10 @@ sealed class ApiKeyRow
 
     public string State => RevokedAt is not null ? "revoked" : ExpiresAt <= DateTime.UtcNow ? "expired" : "active";
 
-    public ApiKeyInfo ToInfo() => new(Id, Name, Role, Zones, State, ExpiresAt, CreatedAt, CreatedBy, RevokedAt, RevokedBy);
+    public ApiKeyInfo ToInfo() => this.Adapt<ApiKeyInfo>();
+}
+
+sealed class ApiKeyMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) => config.NewConfig<ApiKeyRow, ApiKeyInfo>();
 }

@@ -1,5 +1,6 @@
 using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
+using Mapster;
 
 namespace LandRegister.Api.Enterprises;
 
@@ -80,7 +81,15 @@ sealed class EnterpriseRow
     public string UpdatedBy { get; init; } = "";
     public long Version { get; init; }
 
-    public Enterprise ToContract(IReadOnlyList<EnterpriseLand> land) => new(
-        CreditCode, ZoneCode, Name, OwnershipType, IndustryCode, MainProducts, AboveScale, Utility,
-        ProductionStartedOn is { } d ? DateOnly.FromDateTime(d) : null, land, CreatedAt, UpdatedAt, CreatedBy, UpdatedBy);
+    public Enterprise ToContract(IReadOnlyList<EnterpriseLand> land) => this.Adapt<Enterprise>() with { Land = land };
+}
+
+sealed class EnterpriseMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config)
+    {
+        // The land is read by a query of its own and set after mapping.
+        config.NewConfig<EnterpriseRow, Enterprise>().Map(d => d.Land, s => Array.Empty<EnterpriseLand>());
+        config.NewConfig<IndicatorRow, YearlyIndicators>();
+    }
 }

@@ -4,6 +4,7 @@ using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Zones;
+using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -36,9 +37,15 @@ public static class EnterprisesApi
         ORDER BY 1
         """;
 
-    sealed record LandRow(long ParcelId, string ParcelCode, string? ParkCode, string Role, decimal? Share, decimal? FloorAreaM2, double AreaM2)
+    internal sealed record LandRow(long ParcelId, string ParcelCode, string? ParkCode, string Role, decimal? Share, decimal? FloorAreaM2, double AreaM2)
     {
-        public EnterpriseLand ToContract() => new(ParcelId, ParcelCode, ParkCode, Role, Share, FloorAreaM2, Area.Mu(AreaM2));
+        public EnterpriseLand ToContract() => this.Adapt<EnterpriseLand>();
+    }
+
+    sealed class LandMapping : IRegister
+    {
+        public void Register(TypeAdapterConfig config) =>
+            config.NewConfig<LandRow, EnterpriseLand>().Map(d => d.ParcelAreaMu, s => Area.Mu(s.AreaM2));
     }
 
     /// <summary>The enterprise with its land, if it is in the caller's zones.</summary>

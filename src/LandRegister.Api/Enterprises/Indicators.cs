@@ -1,6 +1,7 @@
 using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
+using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -40,8 +41,7 @@ sealed record IndicatorRow(
     int Year, decimal? TaxWan, decimal? SalesWan, decimal? RevenueWan, decimal? ValueAddedWan, int? Employees,
     decimal? EnergyTce, decimal? RndWan, string? Veto, DateTime UpdatedAt, string UpdatedBy)
 {
-    public YearlyIndicators ToContract() =>
-        new(Year, TaxWan, SalesWan, RevenueWan, ValueAddedWan, Employees, EnergyTce, RndWan, Veto, UpdatedAt, UpdatedBy);
+    public YearlyIndicators ToContract() => this.Adapt<YearlyIndicators>();
 }
 
 static class IndicatorsApi

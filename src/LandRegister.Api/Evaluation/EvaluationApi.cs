@@ -5,6 +5,7 @@ using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Jobs;
+using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -62,7 +63,7 @@ public static class EvaluationApi
     public static async Task<Ok<JobRun>> GetEvaluationRun(long id, Caller caller, JobRuns runs) =>
         TypedResults.Ok((await runs.GetAsync(id, caller, EvaluationRun.Evaluation.Name) ?? throw Problems.NotFound($"No evaluation run has the id {id}.")).ToContract());
 
-    sealed class ResultRow
+    internal sealed class ResultRow
     {
         public string CreditCode { get; init; } = "";
         public string? Name { get; init; }
@@ -82,8 +83,13 @@ public static class EvaluationApi
         public string? Note { get; init; }
         public string? ParkCode { get; init; }
 
-        public EvaluationResult ToContract() => new(CreditCode, Name, HolderCode, LandMu, TaxWan, SalesWan, EnergyTce, TaxPerMu, SalesPerMu,
-            JsonNode.Parse(Indicators)!.AsObject(), Score, Rank, Ranked, Class, LowEfficiency, Note, ParkCode);
+        public EvaluationResult ToContract() => this.Adapt<EvaluationResult>();
+    }
+
+    sealed class ResultMapping : IRegister
+    {
+        public void Register(TypeAdapterConfig config) =>
+            config.NewConfig<ResultRow, EvaluationResult>().Map(d => d.Indicators, s => JsonNode.Parse(s.Indicators, null, default)!.AsObject());
     }
 
     static async Task<long> CurrentRunAsync(NpgsqlConnection conn, string zone, int year) =>

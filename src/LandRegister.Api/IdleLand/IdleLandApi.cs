@@ -5,6 +5,7 @@ using LandRegister.Api.Evaluation;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Jobs;
 using LandRegister.Api.Lifecycle;
+using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -74,11 +75,15 @@ public static class IdleLandApi
     public static async Task<Ok<JobRun>> GetIdleLandRun(long id, Caller caller, JobRuns runs) =>
         TypedResults.Ok((await runs.GetAsync(id, caller, IdleLandRun.IdleLand.Name) ?? throw Problems.NotFound($"No idle-land run has the id {id}.")).ToContract());
 
-    sealed record FindingRow(long ParcelId, string ParcelCode, string? ParkCode, string Rule, DateOnly ClockFrom, int IdleDays, int ExemptDays,
+    internal sealed record FindingRow(long ParcelId, string ParcelCode, string? ParkCode, string Rule, DateOnly ClockFrom, int IdleDays, int ExemptDays,
         decimal? FeeWan, bool Reclaimable, string? HolderName, string? HolderCreditCode)
     {
-        public IdleLandFinding ToContract() => new(ParcelId, ParcelCode, ParkCode, Rule, ClockFrom, IdleDays, ExemptDays,
-            FeeWan, Reclaimable, HolderName, HolderCreditCode);
+        public IdleLandFinding ToContract() => this.Adapt<IdleLandFinding>();
+    }
+
+    sealed class FindingMapping : IRegister
+    {
+        public void Register(TypeAdapterConfig config) => config.NewConfig<FindingRow, IdleLandFinding>();
     }
 
     public static async Task<Ok<IdleLandFindings>> GetIdleLandFindings(

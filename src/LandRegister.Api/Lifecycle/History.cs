@@ -64,6 +64,7 @@ sealed class HistoryRow
     };
 
     /// <summary>The entry for this version, compared with the one before it (none for the first).</summary>
+    /// <remarks>By hand, not by Mapster: an entry is a comparison of two versions, not a copy of one row.</remarks>
     public HistoryEntry ToEntry(HistoryRow? previous)
     {
         var after = Values();

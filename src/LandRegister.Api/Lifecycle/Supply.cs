@@ -1,6 +1,7 @@
 using LandRegister.Api.Access;
 using LandRegister.Api.Enterprises;
 using LandRegister.Api.Infrastructure;
+using Mapster;
 
 namespace LandRegister.Api.Lifecycle;
 
@@ -103,8 +104,14 @@ sealed class SupplyRow
     public DateTime CreatedAt { get; init; }
     public string CreatedBy { get; init; } = "";
 
-    public SupplyRecord ToContract() => new(
-        Id, ParcelId, Method, ListedOn is { } l ? DateOnly.FromDateTime(l) : null, DateOnly.FromDateTime(DealtOn),
-        RecipientName, RecipientCreditCode, PriceWan, DateOnly.FromDateTime(ConstructionStartBy), DateOnly.FromDateTime(CompletionBy),
-        new ContractCommitments(InvestmentIntensityWanPerMu, TaxPerMuWan, SalesPerMuWan, MinPlotRatio), CreatedAt, CreatedBy);
+    public SupplyRecord ToContract() => this.Adapt<SupplyRecord>();
+}
+
+sealed class SupplyMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config)
+    {
+        config.NewConfig<SupplyRow, ContractCommitments>();
+        config.NewConfig<SupplyRow, SupplyRecord>().Map(d => d.Commitments, s => s.Adapt<ContractCommitments>());
+    }
 }

@@ -4,6 +4,7 @@ using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Lifecycle;
+using Mapster;
 
 namespace LandRegister.Api.Parcels;
 
@@ -74,9 +75,16 @@ sealed class ParcelRow
     public long Version { get; init; }
     public string Geometry { get; init; } = "";
 
-    public ParcelFeature ToFeature() => new(Id, new GeoJsonText(Geometry), new ParcelProperties(
-        Code, ZoneCode, ParkCode, Name, PlannedUse, ActualUse, Status, RegisteredAreaM2,
-        Area.Rounded(AreaM2), Area.Mu(AreaM2),
-        CleanChecklist is null ? null : JsonSerializer.Deserialize<CleanLandChecklist>(CleanChecklist, Json),
-        ConstructionStartedOn, ParentIds, CreatedAt, UpdatedAt, RetiredAt, CreatedBy, UpdatedBy));
+    public ParcelFeature ToFeature() => new(Id, new GeoJsonText(Geometry), this.Adapt<ParcelProperties>());
+
+    internal static CleanLandChecklist? Checklist(string? json) => json is null ? null : JsonSerializer.Deserialize<CleanLandChecklist>(json, Json);
+}
+
+sealed class ParcelMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) =>
+        config.NewConfig<ParcelRow, ParcelProperties>()
+            .Map(d => d.AreaM2, s => Area.Rounded(s.AreaM2))
+            .Map(d => d.AreaMu, s => Area.Mu(s.AreaM2))
+            .Map(d => d.CleanLandChecklist, s => ParcelRow.Checklist(s.CleanChecklist));
 }

@@ -2,6 +2,7 @@ using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
+using Mapster;
 using Npgsql;
 
 namespace LandRegister.Api.Parcels;
@@ -40,7 +41,7 @@ public static class ParcelCardApi
         parcels.MapGet("/{id:long}/card", GetParcelCard).WithName(nameof(GetParcelCard)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("A parcel's details for a map panel: code, status, uses, park, area; holder and per-mu tax for roles allowed");
 
-    sealed class CardRow
+    internal sealed class CardRow
     {
         public long Id { get; init; }
         public string Code { get; init; } = "";
@@ -85,10 +86,17 @@ public static class ParcelCardApi
             WHERE p.id = @id AND {Caller.InScope("p.zone_code")}
             """, new { id, scope = caller.Scope, confidential = Caller.AudienceOf(http) >= Audience.Confidential })
             ?? throw Problems.NotFound($"No parcel has the id {id}.");
-        return new ParcelCard(row.Id, row.Code, row.Status,
-            row.PlannedUse, row.PlannedZh is null ? null : new UseName(row.PlannedZh, row.PlannedEn!),
-            row.ActualUse, row.ActualZh is null ? null : new UseName(row.ActualZh, row.ActualEn!),
-            row.ParkCode, row.ParkName, Area.Mu(row.AreaM2), row.Name, row.ZoneCode,
-            row.HolderName is null ? null : new ParcelHolder(row.HolderName, row.HolderCode!, row.Year, row.TaxPerMu, row.Class, row.LowEfficiency));
+        return row.Adapt<ParcelCard>();
+    }
+
+    sealed class CardMapping : IRegister
+    {
+        public void Register(TypeAdapterConfig config) =>
+            config.NewConfig<CardRow, ParcelCard>()
+                .Map(d => d.PlannedUseName, s => s.PlannedZh == null ? null : new UseName(s.PlannedZh, s.PlannedEn!))
+                .Map(d => d.ActualUseName, s => s.ActualZh == null ? null : new UseName(s.ActualZh, s.ActualEn!))
+                .Map(d => d.AreaMu, s => Area.Mu(s.AreaM2))
+                .Map(d => d.Holder, s => s.HolderName == null
+                    ? null : new ParcelHolder(s.HolderName, s.HolderCode!, s.Year, s.TaxPerMu, s.Class, s.LowEfficiency));
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
+using Mapster;
 
 namespace LandRegister.Api.Parks;
 
@@ -50,7 +51,13 @@ sealed class ParkRow
     public string UpdatedBy { get; init; } = "";
     public long Version { get; init; }
 
-    public Park ToContract() => new(
-        Code, ZoneCode, Name, Boundary is null ? null : new GeoJsonText(Boundary), LeadingIndustries,
-        AreaM2 is { } m2 ? Area.Mu(m2) : null, CreatedAt, UpdatedAt, CreatedBy, UpdatedBy);
+    public Park ToContract() => this.Adapt<Park>();
+}
+
+sealed class ParkMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) =>
+        config.NewConfig<ParkRow, Park>()
+            .Map(d => d.Boundary, s => s.Boundary == null ? (GeoJsonText?)null : new GeoJsonText(s.Boundary))
+            .Map(d => d.AreaMu, s => s.AreaM2 == null ? (double?)null : Area.Mu(s.AreaM2.Value));
 }

@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
+using Mapster;
 
 namespace LandRegister.Api.Premises;
 
@@ -92,11 +93,17 @@ sealed class PremisesRow
     public long Version { get; init; }
     public string Geometry { get; init; } = "";
 
-    public PremisesFeature ToFeature() => new(Id, new GeoJsonText(Geometry), new PremisesProperties(
-        Code, ZoneCode, ParcelId, ParcelCode, ParkCode, Name, OwnerName, OwnerKind, OwnerCreditCode, FloorAreaM2, Floors, BuiltYear,
-        Condition, Vacancy, VacantFloorAreaM2, VacantSince, Area.Rounded(FootprintM2), CreatedAt, UpdatedAt, RetiredAt, CreatedBy, UpdatedBy));
+    public PremisesFeature ToFeature() => new(Id, new GeoJsonText(Geometry), this.Adapt<PremisesProperties>());
 
     /// <summary>What a client may set, as it stands: the base a merge patch is applied to.</summary>
-    public PremisesInput ToInput() => new(Code, ParcelId, Name, OwnerName, OwnerKind, OwnerCreditCode, FloorAreaM2, Floors, BuiltYear,
-        Condition, Vacancy, VacantFloorAreaM2, VacantSince);
+    public PremisesInput ToInput() => this.Adapt<PremisesInput>();
+}
+
+sealed class PremisesMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config)
+    {
+        config.NewConfig<PremisesRow, PremisesProperties>().Map(d => d.FootprintM2, s => Area.Rounded(s.FootprintM2));
+        config.NewConfig<PremisesRow, PremisesInput>();
+    }
 }

@@ -32,6 +32,7 @@ sealed class PremisesHistoryRow
         return parts[0] + string.Concat(parts.Skip(1).Select(p => char.ToUpperInvariant(p[0]) + p[1..]));
     }
 
+    /// <remarks>By hand, not by Mapster: an entry is a comparison of two versions, not a copy of one row.</remarks>
     public HistoryEntry ToEntry(PremisesHistoryRow? previous, bool confidential)
     {
         var after = Values(confidential);

@@ -6,7 +6,7 @@ using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
-using LandRegister.Api.Premises;
+using Mapster;
 using Npgsql;
 
 namespace LandRegister.Api.Reserves;
@@ -49,7 +49,7 @@ public static class AvailableLandApi
             .RequireAuthorization(Permission.ReadRegister).Produces<FeatureCollection<AvailableFeature>>(200, GeoJson)
             .WithSummary("Clean land (parcels and contiguous blocks) and, when asked, vacant premises that fit a project");
 
-    sealed class ResultRow
+    internal sealed class ResultRow
     {
         public string Kind { get; init; } = "";
         public string ItemId { get; init; } = "";
@@ -70,10 +70,17 @@ public static class AvailableLandApi
         public string? OwnerName { get; init; }
         public string? OwnerKind { get; init; }
 
-        public AvailableFeature ToFeature() => new(Kind == "premises" ? $"premises-{ItemId}" : $"{Kind}-{ItemId}", new GeoJsonText(Geometry),
-            new AvailableProperties(Kind, ZoneCode, DistanceM is { } m ? Math.Round(m / 1000, 3) : null, Area.Mu(AreaM2), Area.Rounded(AreaM2),
-                ParcelIds, ParcelCodes, ParkCodes, LandUseCodes, PremisesCode, FloorAreaM2, VacantFloorAreaM2, Vacancy, VacantSince, Condition,
-                OwnerName, OwnerKind));
+        public AvailableFeature ToFeature() => new($"{Kind}-{ItemId}", new GeoJsonText(Geometry), this.Adapt<AvailableProperties>());
+    }
+
+    sealed class AvailableMapping : IRegister
+    {
+        public void Register(TypeAdapterConfig config) =>
+            config.NewConfig<ResultRow, AvailableProperties>()
+                .Map(d => d.DistanceKm, s => s.DistanceM == null ? (double?)null : Math.Round(s.DistanceM.Value / 1000, 3))
+                .Map(d => d.AreaMu, s => Area.Mu(s.AreaM2))
+                .Map(d => d.AreaM2, s => Area.Rounded(s.AreaM2))
+                .Map(d => d.LandUses, s => s.LandUseCodes);
     }
 
     /// <summary>

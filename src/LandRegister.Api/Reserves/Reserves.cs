@@ -1,5 +1,6 @@
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
+using Mapster;
 
 namespace LandRegister.Api.Reserves;
 
@@ -57,8 +58,18 @@ sealed class ReserveBlockRow
     public decimal GapM { get; init; }
     public string Geometry { get; init; } = "";
 
-    public ReserveBlockFeature ToFeature() => new(BlockId, new GeoJsonText(Geometry), new ReserveBlockProperties(
-        BlockId, ZoneCode, Area.Mu(AreaM2), Area.Rounded(AreaM2), ParcelIds.Length, ParcelIds, ParcelCodes, ParkCodes, LandUseCodes, (double)GapM));
+    public ReserveBlockFeature ToFeature() => new(BlockId, new GeoJsonText(Geometry), this.Adapt<ReserveBlockProperties>());
+}
+
+sealed class ReserveMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) =>
+        config.NewConfig<ReserveBlockRow, ReserveBlockProperties>()
+            .Map(d => d.AreaMu, s => Area.Mu(s.AreaM2))
+            .Map(d => d.AreaM2, s => Area.Rounded(s.AreaM2))
+            .Map(d => d.ParcelCount, s => s.ParcelIds.Length)
+            .Map(d => d.LandUses, s => s.LandUseCodes)
+            .Map(d => d.GapM, s => (double)s.GapM);
 }
 
 /// <summary>A zone's reserve target for a year.</summary>

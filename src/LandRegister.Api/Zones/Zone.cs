@@ -1,5 +1,6 @@
 using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
+using Mapster;
 
 namespace LandRegister.Api.Zones;
 
@@ -31,7 +32,12 @@ public sealed record ZoneInput(string? Code, string? Name, int? GkEpsg)
 
 sealed record ZoneRow(string Code, string Name, int GkEpsg, DateTime CreatedAt, DateTime UpdatedAt, string CreatedBy, string UpdatedBy, long Version)
 {
-    public Zone ToContract() => new(Code, Name, GkEpsg, CreatedAt, UpdatedAt, CreatedBy, UpdatedBy);
+    public Zone ToContract() => this.Adapt<Zone>();
+}
+
+sealed class ZoneMapping : IRegister
+{
+    public void Register(TypeAdapterConfig config) => config.NewConfig<ZoneRow, Zone>();
 }
 
 public sealed record ItemList<T>(IReadOnlyList<T> Items);

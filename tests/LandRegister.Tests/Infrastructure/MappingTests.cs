@@ -16,10 +16,12 @@ public sealed class MappingTests
     public void Each_registered_mapping_maps_a_row_to_its_contract(Type source, Type destination)
     {
         // A row as a reader fills it: every member at its default, so the mapping runs end to end as on a first request.
-        var row = Activator.CreateInstance(source)!;
+        var row = source.GetConstructor(Type.EmptyTypes) is not null
+            ? Activator.CreateInstance(source)!
+            : System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(source);
         Assert.IsType(destination, row.Adapt(source, destination, Mapping.Config));
     }
 
     [Fact]
-    public void The_features_register_their_mappings() => Assert.True(Pairs().Count() >= 1);
+    public void The_features_register_their_mappings() => Assert.True(Pairs().Count() >= 15, string.Join(", ", Pairs().Select(p => p[1])));
 }
