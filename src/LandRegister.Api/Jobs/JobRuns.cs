@@ -82,13 +82,13 @@ public sealed class JobRuns(NpgsqlDataSource db, JobSettings settings, IServiceP
     }
 
     /// <summary>
-    /// Records the run's success in the run's own transaction, if <paramref name="lease"/> still holds it; false when
+    /// Records the run's success in the run's own transaction (at the moment of writing, not the transaction's start), if <paramref name="lease"/> still holds it; false when
     /// another node took it over meanwhile (the caller then rolls back: the run's results are that node's to commit).
     /// </summary>
     internal static async Task<bool> SucceedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long id, Guid lease, object counts) =>
         await conn.ExecuteAsync("""
             UPDATE job_run SET status = 'succeeded', phase = NULL, progress = 1, counts = @counts::jsonb, error = NULL,
-                               finished_at = now(), heartbeat_at = now()
+                               finished_at = clock_timestamp(), heartbeat_at = clock_timestamp()
             WHERE id = @id AND lease = @lease AND status = 'running'
             """, new { id, lease, counts = JsonSerializer.Serialize(counts) }, tx) == 1;
 
