@@ -10,13 +10,15 @@ ADMIN_KEY ?= local-admin-key-change-me
 export LANDREGISTER_DB_PORT := $(DB_PORT)
 REGISTER_DB := Host=127.0.0.1;Port=$(DB_PORT);Username=postgres;Database=landregister
 
-.PHONY: help run test bench build db-start db-stop web
+.PHONY: help run test bench build db-start db-stop db-reset schema web
 
 help:
 	@echo "make run      start the local database, load the demo zone, serve the API on $(API_URL)"
 	@echo "make test     start the local database (if needed), run every test, stop what was started"
 	@echo "make bench    run the benchmarks; results go to bench/results/"
 	@echo "make db-stop  stop the local database cluster (port $(DB_PORT))"
+	@echo "make db-reset drop and recreate the local database (the demo is loaded again by make run)"
+	@echo "make schema   write db/schema.sql from the migrations (commit it with a new migration)"
 
 build:
 	dotnet build LandRegister.sln -c $(CONFIG)
@@ -27,6 +29,15 @@ db-start:
 
 db-stop:
 	@db/local.sh stop
+
+db-reset:
+	@db/local.sh start >/dev/null
+	@db/local.sh dropdb landregister
+	@db/local.sh createdb landregister
+
+schema:
+	@db/local.sh start >/dev/null
+	@db/schema.sh write
 
 # The map page's MapLibre GL, from npm (web/package-lock.json); reinstalled when the lock file changes.
 web: web/node_modules/.package-lock.json

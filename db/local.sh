@@ -4,6 +4,7 @@
 #   db/local.sh start          initialise (first time) and start the cluster; prints "started" or "running"
 #   db/local.sh stop           stop the cluster
 #   db/local.sh createdb NAME  create database NAME when missing
+#   db/local.sh dropdb NAME    drop database NAME (and every connection to it)
 #   db/local.sh url [NAME]     print the Npgsql connection string
 # Settings: LANDREGISTER_DB_PORT (default 55432), LANDREGISTER_DB_DIR (default /var/tmp/landregister-pg-PORT).
 set -euo pipefail
@@ -52,6 +53,10 @@ createdb() {
   fi
 }
 
+dropdb() {
+  psql -h 127.0.0.1 -p "$port" -U postgres -d postgres -qc "drop database if exists \"$1\" with (force)" >/dev/null
+}
+
 url() { echo "Host=127.0.0.1;Port=$port;Username=postgres;Database=${1:-landregister}"; }
 
 case "${1:-}" in
@@ -59,6 +64,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   createdb) createdb "${2:?database name}" ;;
+  dropdb) dropdb "${2:?database name}" ;;
   url) url "${2:-}" ;;
-  *) echo "usage: $0 install|start|stop|createdb NAME|url [NAME]" >&2; exit 2 ;;
+  *) echo "usage: $0 install|start|stop|createdb NAME|dropdb NAME|url [NAME]" >&2; exit 2 ;;
 esac

@@ -20,13 +20,27 @@ sealed class BenchDatabase : IAsyncDisposable
         await using (var conn = new NpgsqlConnection(admin))
         {
             await conn.OpenAsync();
-            if (fresh) await conn.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            if (fresh || await MadeBeforeBaselineAsync(options, name)) await conn.ExecuteAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)");
             if (!await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name }))
                 await conn.ExecuteAsync($"CREATE DATABASE {name}");
         }
         // The session settings the API gives its own connections, so that direct statements compare fairly.
         var cs = new NpgsqlConnectionStringBuilder(options.Server) { Database = name, Options = "-c max_parallel_workers_per_gather=0 -c jit=off" }.ConnectionString;
         return new BenchDatabase { ConnectionString = cs, Source = NpgsqlDataSource.Create(cs) };
+    }
+
+    /// <summary>A kept database made by the migrations the schema baseline replaced, which the API refuses: it is made again.</summary>
+    static async Task<bool> MadeBeforeBaselineAsync(BenchOptions options, string name)
+    {
+        await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(options.Server) { Database = "postgres" }.ConnectionString);
+        await conn.OpenAsync();
+        if (!await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = @name)", new { name })) return false;
+        await using var db = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(options.Server) { Database = name, Pooling = false }.ConnectionString);
+        await db.OpenAsync();
+        return await db.ExecuteScalarAsync<bool>("""
+            SELECT to_regclass('schema_journal') IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_journal'::regclass AND attname = 'sha256')
+            """);
     }
 
     public async Task ExecuteAsync(string sql, object? args = null)

@@ -17,8 +17,8 @@ static class ImportBenchmark
         var file = Path.Combine(options.SharedData, "cadastre-75118-parcelles.json");
         var body = await File.ReadAllBytesAsync(file);
         await db.ExecuteAsync("""
-            INSERT INTO zone (code, name, gk_epsg)
-            SELECT 'PARIS-' || n, 'Paris 18e, import benchmark ' || n, 4513 FROM generate_series(0, @runs) n
+            INSERT INTO zone (code, name, gk_epsg, created_by, updated_by)
+            SELECT 'PARIS-' || n, 'Paris 18e, import benchmark ' || n, 4513, 'bench', 'bench' FROM generate_series(0, @runs) n
             """, new { runs = options.ImportRuns });
 
         // Run 0 of each warms up (JIT, caches) and is not counted; then they alternate.

@@ -95,14 +95,14 @@ static class ListingBenchmark
         Console.WriteLine("Creating 1,000,000 synthetic parcels (once; a few minutes)…");
         var clock = Stopwatch.StartNew();
         await db.ExecuteAsync("DELETE FROM parcel WHERE zone_code = 'SYN'; DELETE FROM zone WHERE code = 'SYN'");
-        await db.ExecuteAsync("INSERT INTO zone (code, name, gk_epsg) VALUES ('SYN', 'Synthetic benchmark zone', 4549)");
+        await db.ExecuteAsync("INSERT INTO zone (code, name, gk_epsg, created_by, updated_by) VALUES ('SYN', 'Synthetic benchmark zone', 4549, 'bench', 'bench')");
         for (var i = 0; i < Side; i += 100)
             await db.ExecuteAsync("""
-                INSERT INTO parcel (zone_code, code, status, planned_use, geom)
+                INSERT INTO parcel (zone_code, code, status, planned_use, geom, created_by, updated_by)
                 SELECT 'SYN', format('S%s-%s', i, j),
                        (ARRAY['raw_land','clean_land','supplied','under_construction','in_use','in_use','in_use','low_efficiency','idle'])[1 + (i * 7 + j * 13) % 9],
                        (ARRAY['100101','100102','100103','1101','0901'])[1 + (i * 3 + j) % 5],
-                       ST_Multi(ST_Segmentize(ST_MakeEnvelope(@lon0 + i * @dx, @lat0 + j * @dy, @lon0 + (i + 0.9) * @dx, @lat0 + (j + 0.9) * @dy, 4326), @dy / 3))
+                       ST_Multi(ST_Segmentize(ST_MakeEnvelope(@lon0 + i * @dx, @lat0 + j * @dy, @lon0 + (i + 0.9) * @dx, @lat0 + (j + 0.9) * @dy, 4326), @dy / 3)), 'bench', 'bench'
                 FROM generate_series(@from, @from + 99) i, generate_series(0, @side - 1) j
                 """, new { from = i, side = Side, lon0 = Lon0, lat0 = Lat0, dx = Dx, dy = Dy });
         await db.ExecuteAsync("VACUUM ANALYZE parcel");

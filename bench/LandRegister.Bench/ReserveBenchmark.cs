@@ -130,15 +130,15 @@ static class ReserveBenchmark
         await db.ExecuteAsync("DELETE FROM reserve_block; DELETE FROM reserve_set; DELETE FROM land_generation");
         await db.ExecuteAsync("ALTER TABLE parcel DISABLE TRIGGER USER; DELETE FROM parcel WHERE zone_code = 'RSV'; ALTER TABLE parcel ENABLE TRIGGER USER");
         await db.ExecuteAsync("DELETE FROM zone WHERE code = 'RSV'");
-        await db.ExecuteAsync("INSERT INTO zone (code, name, gk_epsg) VALUES ('RSV', 'Synthetic reserve zone', 4549)");
+        await db.ExecuteAsync("INSERT INTO zone (code, name, gk_epsg, created_by, updated_by) VALUES ('RSV', 'Synthetic reserve zone', 4549, 'bench', 'bench')");
         for (var i = 0; i < Side; i += 100)
             await db.ExecuteAsync("""
-                INSERT INTO parcel (zone_code, code, status, planned_use, geom)
+                INSERT INTO parcel (zone_code, code, status, planned_use, geom, created_by, updated_by)
                 SELECT 'RSV', format('R%s-%s', i, j),
                        CASE WHEN (7 * (i / 10) + 3 * (j / 10)) % 20 = 0 THEN 'clean_land'
                             ELSE (ARRAY['raw_land','supplied','under_construction','in_use','in_use','in_use','low_efficiency','idle'])[1 + (i * 7 + j * 13) % 8] END,
                        (ARRAY['100101','100102','100103'])[1 + (i + j) % 3],
-                       ST_Multi(ST_MakeEnvelope(@lon0 + i * @dx, @lat0 + j * @dy, @lon0 + (i + 1) * @dx, @lat0 + (j + 1) * @dy, 4326))
+                       ST_Multi(ST_MakeEnvelope(@lon0 + i * @dx, @lat0 + j * @dy, @lon0 + (i + 1) * @dx, @lat0 + (j + 1) * @dy, 4326)), 'bench', 'bench'
                 FROM generate_series(@from, @from + 99) i, generate_series(0, @side - 1) j
                 """, new { from = i, side = Side, lon0 = Lon0, lat0 = Lat0, dx = Dx, dy = Dy });
         await db.ExecuteAsync("VACUUM ANALYZE parcel");

@@ -146,17 +146,17 @@ RETURNS geometry LANGUAGE sql IMMUTABLE AS $$
         ST_Scale(g, 1.000055, 1.000055), radians(angle)), ox, oy), 4549), 4326))
 $$;
 
-INSERT INTO zone (code, name, gk_epsg) VALUES ('LSKFQ', '涟水经济开发区', 4549);
+INSERT INTO zone (code, name, gk_epsg, created_by, updated_by) VALUES ('LSKFQ', '涟水经济开发区', 4549, 'demo', 'demo');
 
-INSERT INTO park (code, zone_code, name, boundary, leading_industries)
+INSERT INTO park (code, zone_code, name, boundary, leading_industries, created_by, updated_by)
 SELECT p.code, 'LSKFQ', p.name,
        pg_temp.demo_place(ST_Buffer(ST_Envelope(ST_Collect(d.geom)), 20, 'join=mitre'), p.angle, p.ox, p.oy),
-       p.industries
+       p.industries, 'demo', 'demo'
 FROM demo_park p JOIN demo_plot d ON d.park_code = p.code
 GROUP BY p.code, p.name, p.industries, p.ox, p.oy, p.angle
 ORDER BY p.code;
 
-INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, geom, registered_area_m2)
+INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, geom, registered_area_m2, created_by, updated_by)
 SELECT 'LSKFQ',
        format('320826%s%s', p.tag, lpad((row_number() OVER (PARTITION BY d.park_code ORDER BY d.n))::text, 4, '0')),
        d.park_code,
@@ -164,7 +164,8 @@ SELECT 'LSKFQ',
             ELSE format('%s%s-%s号地块', p.name, d.block, d.part) END,
        d.planned_use, d.actual_use, d.status,
        ST_ForcePolygonCCW(pg_temp.demo_place(d.geom, p.angle, p.ox, p.oy)),
-       CASE WHEN d.status NOT IN ('raw_land', 'clean_land') THEN round((ST_Area(d.geom) * d.title_factor)::numeric, 1) END
+       CASE WHEN d.status NOT IN ('raw_land', 'clean_land') THEN round((ST_Area(d.geom) * d.title_factor)::numeric, 1) END,
+       'demo', 'demo'
 FROM demo_plot d JOIN demo_park p ON p.code = d.park_code
 ORDER BY d.n;
 

@@ -1,22 +1,4 @@
--- Land-use codes. Primary codes follow the national classification for territorial spatial survey,
--- planning and use control (国土空间调查、规划、用途管制用地用海分类指南, 2023). Legacy codes of
--- GB/T 21010-2017 (土地利用现状分类) and GB 50137-2011 (城市用地分类) map onto them so imports in
--- either form land on a primary code.
-CREATE TABLE land_use (
-    code    text PRIMARY KEY CONSTRAINT land_use_code_format CHECK (code ~ '^[0-9]{2}([0-9]{2}([0-9]{2})?)?$'),
-    parent  text CONSTRAINT land_use_parent_fk REFERENCES land_use (code),
-    name_zh text NOT NULL,
-    name_en text NOT NULL
-);
-
-CREATE TABLE land_use_legacy (
-    scheme   text NOT NULL CONSTRAINT land_use_legacy_scheme CHECK (scheme IN ('gbt21010', 'gb50137')),
-    code     text NOT NULL,
-    name_zh  text NOT NULL,
-    use_code text NOT NULL CONSTRAINT land_use_legacy_use_fk REFERENCES land_use (code),
-    PRIMARY KEY (scheme, code)
-);
-
+-- The land-use codes (tables: 0001): the national classification and the legacy codes mapped onto it.
 INSERT INTO land_use (code, name_zh, name_en) VALUES
 ('01', '耕地', 'Cropland'),
 ('02', '园地', 'Garden land'),

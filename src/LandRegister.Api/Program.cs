@@ -3,6 +3,7 @@ using LandRegister.Api.Enterprises;
 using LandRegister.Api.Evaluation;
 using LandRegister.Api.IdleLand;
 using LandRegister.Api.Jobs;
+using LandRegister.Api.Demo;
 using LandRegister.Api.Health;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;

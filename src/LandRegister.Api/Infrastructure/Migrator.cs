@@ -1,13 +1,15 @@
 using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
 using Dapper;
 using Npgsql;
 
 namespace LandRegister.Api.Infrastructure;
 
 /// <summary>
-/// Applies the numbered SQL scripts of <c>db/migrations</c> (embedded in this assembly) in order: one
-/// transaction per script, recorded in <c>schema_journal</c>, under an advisory lock so that instances
-/// starting together never race.
+/// Applies the numbered SQL scripts of <c>db/migrations</c> (embedded in this assembly) in order: one transaction per
+/// script, recorded in <c>schema_journal</c> with its SHA-256, under an advisory lock so that instances starting together
+/// never race. Scripts are added, never edited: a start finds an applied script whose text has changed and refuses.
 /// </summary>
 public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> log)
 {
@@ -16,11 +18,21 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> log)
     const string CreateJournal = """
         CREATE TABLE IF NOT EXISTS schema_journal (
             script     text PRIMARY KEY,
+            sha256     text NOT NULL,
             applied_at timestamptz NOT NULL DEFAULT now()
         )
         """;
 
-    public static IReadOnlyList<(string Name, string Sql)> Scripts { get; } = LoadScripts("migrations/");
+    public sealed record Script(string Name, string Sql)
+    {
+        public string Sha256 => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Sql)));
+    }
+
+    /// <summary>The scripts of this build, db/migrations.</summary>
+    public static IReadOnlyList<Script> Embedded { get; } = LoadScripts("migrations/");
+
+    /// <summary>The scripts this migrator applies: this build's; tests may give others.</summary>
+    public IReadOnlyList<Script> Scripts { get; init; } = Embedded;
 
     public async Task ApplyAsync(CancellationToken ct = default)
     {
@@ -29,15 +41,17 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> log)
         await conn.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@LockKey)", new { LockKey }, commandTimeout: 0, cancellationToken: ct));
         try
         {
+            await RefuseStrangersAsync(conn);
             await conn.ExecuteAsync(CreateJournal);
-            var applied = (await conn.QueryAsync<string>("SELECT script FROM schema_journal")).ToHashSet();
-            foreach (var (name, sql) in Scripts.Where(s => !applied.Contains(s.Name)))
+            var applied = await AppliedAsync(conn);
+            CheckUnchanged(applied);
+            foreach (var script in Scripts.Where(s => !applied.ContainsKey(s.Name)))
             {
                 await using var tx = await conn.BeginTransactionAsync(ct);
-                await conn.ExecuteAsync(new CommandDefinition(sql, transaction: tx, commandTimeout: 0, cancellationToken: ct));
-                await conn.ExecuteAsync("INSERT INTO schema_journal (script) VALUES (@name)", new { name }, tx);
+                await conn.ExecuteAsync(new CommandDefinition(script.Sql, transaction: tx, commandTimeout: 0, cancellationToken: ct));
+                await conn.ExecuteAsync("INSERT INTO schema_journal (script, sha256) VALUES (@Name, @Sha256)", script, tx);
                 await tx.CommitAsync(ct);
-                log.LogInformation("Applied migration {Script}", name);
+                log.LogInformation("Applied migration {Script}", script.Name);
             }
         }
         finally
@@ -57,7 +71,38 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> log)
         return Scripts.Select(s => s.Name).Where(n => !applied.Contains(n)).ToList();
     }
 
-    internal static IReadOnlyList<(string Name, string Sql)> LoadScripts(string prefix)
+    static async Task<Dictionary<string, string>> AppliedAsync(NpgsqlConnection conn) =>
+        (await conn.QueryAsync<(string Script, string Sha256)>("SELECT script, sha256 FROM schema_journal")).ToDictionary(r => r.Script, r => r.Sha256);
+
+    /// <summary>A database made by something else, or by the pre-release migrations this baseline replaced, is not upgraded in place.</summary>
+    static async Task RefuseStrangersAsync(NpgsqlConnection conn)
+    {
+        var journal = await conn.ExecuteScalarAsync<bool>("SELECT to_regclass('schema_journal') IS NOT NULL");
+        var shaColumn = journal && await conn.ExecuteScalarAsync<bool>(
+            "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = 'schema_journal'::regclass AND attname = 'sha256' AND NOT attisdropped)");
+        var tables = await conn.ExecuteScalarAsync<bool>("SELECT to_regclass('parcel') IS NOT NULL");
+        if ((journal && !shaColumn) || (!journal && tables))
+            throw new InvalidOperationException(
+                "This database holds a register made before the current schema baseline (pre-release migrations without checksums); " +
+                "it cannot be upgraded in place. Make a new database for it (for the local one: make db-reset).");
+    }
+
+    void CheckUnchanged(Dictionary<string, string> applied)
+    {
+        var scripts = Scripts.ToDictionary(s => s.Name);
+        foreach (var (name, sha256) in applied)
+        {
+            if (!scripts.TryGetValue(name, out var script))
+                throw new InvalidOperationException(
+                    $"Migration {name} was applied to this database but this build does not have it: the database is newer than the program, or was made by another one.");
+            if (script.Sha256 != sha256)
+                throw new InvalidOperationException(
+                    $"Migration {name} has changed since it was applied to this database (SHA-256 {sha256[..12]}… applied, {script.Sha256[..12]}… now). " +
+                    "Applied migrations are never edited: restore the file and put the change in a new migration.");
+        }
+    }
+
+    internal static IReadOnlyList<Script> LoadScripts(string prefix)
     {
         var assembly = Assembly.GetExecutingAssembly();
         return assembly.GetManifestResourceNames()
@@ -66,7 +111,7 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> log)
             .Select(n =>
             {
                 using var reader = new StreamReader(assembly.GetManifestResourceStream(n)!);
-                return (n[prefix.Length..], reader.ReadToEnd());
+                return new Script(n[prefix.Length..], reader.ReadToEnd());
             })
             .ToList();
     }

@@ -37,6 +37,9 @@ public static class PostgresErrors
         ["parcel_supply_credit_code"] = ("supply.recipientCreditCode", "not a unified social credit code"),
     };
 
+    /// <summary>The constraints this table names (a test checks each exists).</summary>
+    public static IEnumerable<string> ConstraintNames => Constraints.Keys;
+
     public static ProblemException? Translate(PostgresException e)
     {
         var (field, reason) = e.ConstraintName is { } c && Constraints.TryGetValue(c, out var known)

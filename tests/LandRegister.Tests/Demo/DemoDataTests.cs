@@ -60,7 +60,7 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(679, (double)blocks[0]!["properties"]!["areaMu"]!, 0);
         Assert.All(blocks, b => Assert.True((int)b!["properties"]!["parcelCount"]! > 1));
 
-        var target = await (await app.Client.GetAsync($"/api/reserves/target?zone={Api.Infrastructure.DemoData.ZoneCode}")).JsonAsync();
+        var target = await (await app.Client.GetAsync($"/api/reserves/target?zone={Api.Demo.DemoData.ZoneCode}")).JsonAsync();
         Assert.True((bool)target["met"]!);
         Assert.Equal(3, target["blocks"]!.AsArray().Count);
 
@@ -89,7 +89,7 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
         try
         {
             await using (var db = Npgsql.NpgsqlDataSource.Create(again))
-                await LandRegister.Api.Infrastructure.DemoData.LoadAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+                await LandRegister.Api.Demo.DemoData.LoadAsync(db, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
             const string fingerprint = """
                 SELECT md5(string_agg(code || status || coalesce(planned_use, '') || ST_AsText(geom, 7), ',' ORDER BY code)) FROM parcel
                 UNION ALL

@@ -9,21 +9,16 @@ namespace LandRegister.Tests.Infrastructure;
 
 public sealed class MigratorTests
 {
-    [Fact]
-    public async Task Two_instances_starting_together_apply_each_script_exactly_once()
+    static Migrator On(NpgsqlDataSource db, IReadOnlyList<Migrator.Script>? scripts = null) =>
+        new(db, NullLogger<Migrator>.Instance) { Scripts = scripts ?? Migrator.Embedded };
+
+    static async Task WithEmptyDatabaseAsync(Func<NpgsqlDataSource, Task> test)
     {
         var cs = await TestDatabase.CreateEmptyAsync();
         try
         {
-            await using var a = NpgsqlDataSource.Create(cs);
-            await using var b = NpgsqlDataSource.Create(cs);
-            await Task.WhenAll(
-                new Migrator(a, NullLogger<Migrator>.Instance).ApplyAsync(),
-                new Migrator(b, NullLogger<Migrator>.Instance).ApplyAsync());
-            await using var conn = await a.OpenConnectionAsync();
-            var journal = (await conn.QueryAsync<string>("SELECT script FROM schema_journal ORDER BY script")).ToList();
-            Assert.Equal(Migrator.Scripts.Select(s => s.Name), journal);
-            Assert.Empty(await new Migrator(a, NullLogger<Migrator>.Instance).PendingAsync());
+            await using var db = NpgsqlDataSource.Create(cs);
+            await test(db);
         }
         finally
         {
@@ -32,18 +27,59 @@ public sealed class MigratorTests
     }
 
     [Fact]
-    public async Task A_failing_script_leaves_nothing_of_itself_behind()
+    public Task Two_instances_starting_together_apply_each_script_exactly_once() => WithEmptyDatabaseAsync(async db =>
     {
-        var cs = await TestDatabase.CreateEmptyAsync();
+        await using var other = NpgsqlDataSource.Create(db.ConnectionString);
+        await Task.WhenAll(On(db).ApplyAsync(), On(other).ApplyAsync());
+        await using var conn = await db.OpenConnectionAsync();
+        var journal = (await conn.QueryAsync<(string Script, string Sha256)>("SELECT script, sha256 FROM schema_journal ORDER BY script")).ToList();
+        Assert.Equal(Migrator.Embedded.Select(s => (s.Name, s.Sha256)), journal);
+        Assert.Empty(await On(db).PendingAsync());
+    });
+
+    [Fact]
+    public Task A_failing_script_leaves_nothing_of_itself_behind() => WithEmptyDatabaseAsync(async db =>
+    {
+        var broken = Migrator.Embedded.Take(1).Append(new Migrator.Script("0002_broken.sql", "CREATE TABLE broken_one (id int); SELECT 1 / 0;")).ToList();
+        await Assert.ThrowsAsync<PostgresException>(() => On(db, broken).ApplyAsync());
+        await using var conn = await db.OpenConnectionAsync();
+        Assert.False(await conn.ExecuteScalarAsync<bool>("SELECT to_regclass('broken_one') IS NOT NULL"));
+        Assert.True(await conn.ExecuteScalarAsync<bool>("SELECT to_regclass('zone') IS NOT NULL"));
+        Assert.Equal(["0002_broken.sql"], await On(db, broken).PendingAsync());
+    });
+
+    [Fact]
+    public Task An_applied_migration_that_was_edited_stops_the_start_with_its_name() => WithEmptyDatabaseAsync(async db =>
+    {
+        await On(db).ApplyAsync();
+        var edited = Migrator.Embedded.Select(s => s.Name == "0003_history.sql" ? s with { Sql = s.Sql + "\n-- a late edit\n" } : s).ToList();
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => On(db, edited).ApplyAsync());
+        Assert.Contains("0003_history.sql has changed since it was applied", refusal.Message);
+        Assert.Contains("new migration", refusal.Message);
+    });
+
+    [Fact]
+    public Task A_database_made_by_the_pre_release_migrations_is_refused_not_patched() => WithEmptyDatabaseAsync(async db =>
+    {
+        await using (var conn = await db.OpenConnectionAsync())
+            await conn.ExecuteAsync("""
+                CREATE TABLE schema_journal (script text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now());
+                INSERT INTO schema_journal (script) VALUES ('0001_zones_and_parks.sql'), ('0016_map.sql');
+                """);
+        var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => On(db).ApplyAsync());
+        Assert.Contains("make db-reset", refusal.Message);
+    });
+
+    [Fact]
+    public async Task The_api_does_not_start_on_a_database_whose_applied_migration_changed()
+    {
+        var cs = await TestDatabase.CreateAsync();
         try
         {
-            await using var db = NpgsqlDataSource.Create(cs);
-            await using (var conn = await db.OpenConnectionAsync())
-                await conn.ExecuteAsync("CREATE TABLE zone (code text)"); // collides with the first script
-            await Assert.ThrowsAsync<PostgresException>(() => new Migrator(db, NullLogger<Migrator>.Instance).ApplyAsync());
-            await using var check = await db.OpenConnectionAsync();
-            Assert.False(await check.ExecuteScalarAsync<bool>("SELECT to_regclass('park') IS NOT NULL"));
-            Assert.Equal(Migrator.Scripts.Count, (await new Migrator(db, NullLogger<Migrator>.Instance).PendingAsync()).Count);
+            await using (var conn = new NpgsqlConnection(cs))
+                await conn.ExecuteAsync("UPDATE schema_journal SET sha256 = repeat('0', 64) WHERE script = '0001_register.sql'");
+            var start = await Assert.ThrowsAsync<InvalidOperationException>(() => ApiProcess.StartAsync(cs, new Dictionary<string, string>()));
+            Assert.Contains("Migration 0001_register.sql has changed since it was applied", start.Message);
         }
         finally
         {
@@ -66,21 +102,18 @@ public sealed class HealthTests(RegisterApp app) : IClassFixture<RegisterApp>
     [Fact]
     public async Task Readyz_answers_503_while_a_migration_is_pending()
     {
-        var last = Migrator.Scripts[^1].Name;
+        var last = Migrator.Embedded[^1];
         await using var conn = await app.OpenAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await conn.ExecuteAsync("DELETE FROM schema_journal WHERE script = @last", new { last }, tx);
-        // Visible to the app only if committed; commit, check, and put the row back.
-        await tx.CommitAsync();
+        await conn.ExecuteAsync("DELETE FROM schema_journal WHERE script = @Name", last);
         try
         {
             var ready = await app.Client.GetAsync("/readyz");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.Contains(last, (await ready.JsonAsync())["pendingMigrations"]!.AsArray().Select(p => (string)p!));
+            Assert.Contains(last.Name, (await ready.JsonAsync())["pendingMigrations"]!.AsArray().Select(p => (string)p!));
         }
         finally
         {
-            await conn.ExecuteAsync("INSERT INTO schema_journal (script) VALUES (@last)", new { last });
+            await conn.ExecuteAsync("INSERT INTO schema_journal (script, sha256) VALUES (@Name, @Sha256)", last);
         }
     }
 }

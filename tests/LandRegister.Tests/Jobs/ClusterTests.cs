@@ -23,7 +23,7 @@ public sealed class ClusterTests : IAsyncLifetime
         connectionString = await TestDatabase.CreateAsync();
         await using var conn = new NpgsqlConnection(connectionString);
         await conn.ExecuteAsync("""
-            INSERT INTO zone (code, name, gk_epsg) SELECT z, '集群测试区 ' || z, 4549 FROM unnest(@zones) z;
+            INSERT INTO zone (code, name, gk_epsg, created_by, updated_by) SELECT z, '集群测试区 ' || z, 4549, 'test', 'test' FROM unnest(@zones) z;
             INSERT INTO enterprise (credit_code, zone_code, name, above_scale, production_started_on, created_by, updated_by)
             SELECT code, zone, 'E' || n, true, '2010-01-01', 'test', 'test'
             FROM (VALUES (1, '91350100M000100Y43', 'KZ'), (2, '91110000600037341L', 'KZ'), (3, '911100001000079554', 'KZ'),

@@ -1,4 +1,4 @@
--- API keys (access control) and the acting key's name on every row a write changes.
+-- API keys. Every row a write changes names the acting key (created_by, updated_by).
 CREATE TABLE api_key (
     id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     name        text NOT NULL CONSTRAINT api_key_name_unique UNIQUE
@@ -6,8 +6,8 @@ CREATE TABLE api_key (
     role        text NOT NULL CONSTRAINT api_key_role CHECK (role IN ('admin', 'planner', 'promoter', 'analyst', 'viewer')),
     -- Zones the key may act in; NULL means every zone.
     zones       text[],
-    -- The public half of a generated key (lr_<public_id>_<secret>), used to find the row; NULL for the
-    -- key given by LANDREGISTER_ADMIN_KEY, which has no such form.
+    -- The public half of a generated key (lr_<public_id>_<secret>), used to find the row; NULL for the key given by
+    -- LANDREGISTER_ADMIN_KEY, which has no such form.
     public_id   text CONSTRAINT api_key_public_id_unique UNIQUE,
     -- SHA-256 of the whole key. The key itself is never stored.
     secret_hash bytea NOT NULL CONSTRAINT api_key_hash_length CHECK (length(secret_hash) = 32),
@@ -18,7 +18,3 @@ CREATE TABLE api_key (
     created_by  text NOT NULL,
     version     bigint NOT NULL DEFAULT 1
 );
-
-ALTER TABLE zone ADD COLUMN created_by text NOT NULL DEFAULT 'system', ADD COLUMN updated_by text NOT NULL DEFAULT 'system';
-ALTER TABLE park ADD COLUMN created_by text NOT NULL DEFAULT 'system', ADD COLUMN updated_by text NOT NULL DEFAULT 'system';
-ALTER TABLE parcel ADD COLUMN created_by text NOT NULL DEFAULT 'system', ADD COLUMN updated_by text NOT NULL DEFAULT 'system';

@@ -1,7 +1,7 @@
--- Contiguous clean-land reserves, the yearly reserve target, and premises (buildings and factory floors).
+-- Contiguous clean-land reserves (集中连片净地), the yearly reserve target, and premises (buildings and factory floors).
 
--- A zone's clean-land generation: bumped by every change that touches clean land, so the blocks computed from
--- it (reserve_item) are known to be current exactly while the generation they were computed at still holds.
+-- A zone's clean-land generation: bumped by every change that touches clean land, so the blocks computed from it are
+-- known to be current exactly while the generation they were computed at still holds.
 CREATE TABLE land_generation (
     zone_code  text PRIMARY KEY CONSTRAINT land_generation_zone_fk REFERENCES zone (code),
     generation bigint NOT NULL DEFAULT 0
@@ -17,7 +17,7 @@ BEGIN
     PERFORM land_generation_bump(NEW.zone_code);
     RETURN NULL;
 END $$;
--- The WHEN clause keeps every other update (evaluation and idle-land runs) free of the call.
+-- The WHEN clause keeps every other update (the evaluation and idle-land runs) free of the call.
 CREATE TRIGGER clean_land_updated AFTER UPDATE ON parcel FOR EACH ROW
     WHEN (OLD.status = 'clean_land' OR NEW.status = 'clean_land') EXECUTE FUNCTION clean_land_updated();
 
@@ -29,8 +29,7 @@ END $$;
 CREATE TRIGGER clean_land_inserted AFTER INSERT ON parcel
     REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION clean_land_inserted();
 
--- Computed reserve blocks and the clean parcels they are made of, per zone, land uses and gap; valid while
--- reserve_set.generation equals the zone's land_generation.
+-- The rules (zone, land uses, gap) whose blocks are computed, and the generation they were computed at.
 CREATE TABLE reserve_set (
     zone_code   text NOT NULL,
     land_uses   text NOT NULL,
@@ -41,25 +40,31 @@ CREATE TABLE reserve_set (
     PRIMARY KEY (zone_code, land_uses, gap_m)
 );
 
-CREATE TABLE reserve_item (
-    zone_code    text NOT NULL,
-    land_uses    text NOT NULL,
-    gap_m        numeric(8, 2) NOT NULL,
-    kind         text NOT NULL CONSTRAINT reserve_item_kind CHECK (kind IN ('block', 'parcel')),
-    item_id      text NOT NULL,
-    area_m2      double precision NOT NULL,
-    parcel_ids   bigint[] NOT NULL,
-    parcel_codes text[] NOT NULL,
-    park_codes   text[] NOT NULL,
+-- The blocks of a rule. A block's merged outline is kept with the content it was drawn from (its parcels and their
+-- versions) and reused while that content is unchanged, so a change redraws only the blocks it touches. Single clean
+-- parcels are found in the parcel table itself, through its partial indexes on clean land.
+CREATE TABLE reserve_block (
+    zone_code      text NOT NULL,
+    land_uses      text NOT NULL,
+    gap_m          numeric(8, 2) NOT NULL,
+    block_id       text NOT NULL,
+    content        text NOT NULL,
+    parcel_count   integer NOT NULL,
+    area_m2        double precision NOT NULL,
+    parcel_ids     bigint[] NOT NULL,
+    parcel_codes   text[] NOT NULL,
+    park_codes     text[] NOT NULL,
     land_use_codes text[] NOT NULL,
-    geom         geometry(MultiPolygon, 4326) NOT NULL,
-    geog         geography NOT NULL,
-    PRIMARY KEY (zone_code, land_uses, gap_m, kind, item_id)
+    geom           geometry(MultiPolygon, 4326) NOT NULL,
+    -- Only for blocks of more than one parcel, which the available-land search reaches through this index.
+    geog           geography,
+    -- Checked at the end of the statement that replaces a rule's blocks (deleting and inserting the same ids).
+    PRIMARY KEY (zone_code, land_uses, gap_m, block_id) DEFERRABLE INITIALLY IMMEDIATE
 );
-CREATE INDEX reserve_item_area ON reserve_item (zone_code, land_uses, gap_m, kind, area_m2);
-CREATE INDEX reserve_item_geog ON reserve_item USING gist (geog);
+CREATE INDEX reserve_block_geog ON reserve_block USING gist (geog) WHERE geog IS NOT NULL;
+CREATE INDEX reserve_block_geom ON reserve_block USING gist (geom);
 
--- The yearly target per zone: at least min_blocks blocks of at least min_area_mu each (default 1 of 500 mu).
+-- The yearly target per zone: at least min_blocks blocks of at least min_area_mu each.
 CREATE TABLE reserve_target (
     zone_code   text NOT NULL CONSTRAINT reserve_target_zone_fk REFERENCES zone (code),
     year        integer NOT NULL CONSTRAINT reserve_target_year CHECK (year BETWEEN 2000 AND 2100),
@@ -129,7 +134,7 @@ CREATE TRIGGER premises_before_write BEFORE INSERT OR UPDATE ON premises FOR EAC
 
 CREATE FUNCTION premises_history_written() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    change jsonb := coalesce(nullif(current_setting('landregister.change', true), '')::jsonb, '{}'::jsonb);
+    change jsonb := recorded_change();
 BEGIN
     INSERT INTO premises_history (premises_id, version, recorded_at, kind, actor, reason, zone_code, state, footprint)
     VALUES (NEW.id, NEW.version, NEW.updated_at,

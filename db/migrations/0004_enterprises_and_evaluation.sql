@@ -1,4 +1,4 @@
--- Enterprises, their yearly figures, per-mu evaluation, idle land, and the runs that compute them.
+-- Enterprises and their yearly figures, the per-mu evaluation, idle land, and the background runs that compute them.
 
 CREATE TABLE enterprise (
     credit_code           text PRIMARY KEY CONSTRAINT enterprise_credit_code_format CHECK (credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'),
@@ -30,7 +30,6 @@ CREATE TABLE enterprise_tenancy (
     CONSTRAINT enterprise_tenancy_measure CHECK (share IS NOT NULL OR floor_area_m2 IS NOT NULL)
 );
 CREATE INDEX enterprise_tenancy_parcel ON enterprise_tenancy (parcel_id);
-CREATE INDEX parcel_supply_recipient ON parcel_supply (recipient_credit_code);
 
 -- Yearly figures, in 万元 where money.
 CREATE TABLE enterprise_indicator (
@@ -62,12 +61,15 @@ CREATE TABLE evaluation_scheme (
     PRIMARY KEY (zone_code, year, version)
 );
 
--- Every run of a background job, on demand or scheduled.
+-- Every run of a background job, on demand or scheduled. A node works on a run under a lease (its claim) and records
+-- a heartbeat; Hangfire keeps its own tables in the schema "hangfire".
 CREATE TABLE job_run (
     id           bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     kind         text NOT NULL CONSTRAINT job_run_kind CHECK (kind IN ('evaluation', 'idle_land')),
     zone_code    text NOT NULL CONSTRAINT job_run_zone_fk REFERENCES zone (code),
     year         integer,
+    -- The day an idle-land run assesses.
+    as_of        date,
     status       text NOT NULL DEFAULT 'queued' CONSTRAINT job_run_status CHECK (status IN ('queued', 'running', 'succeeded', 'failed')),
     phase        text,
     progress     numeric(4, 3) NOT NULL DEFAULT 0,
@@ -76,6 +78,7 @@ CREATE TABLE job_run (
     requested_by text NOT NULL,
     node         text,
     attempts     integer NOT NULL DEFAULT 0,
+    lease        uuid,
     queued_at    timestamptz NOT NULL DEFAULT now(),
     started_at   timestamptz,
     heartbeat_at timestamptz,
@@ -84,9 +87,11 @@ CREATE TABLE job_run (
 CREATE INDEX job_run_recent ON job_run (kind, queued_at DESC);
 CREATE INDEX job_run_active ON job_run (status) WHERE status IN ('queued', 'running');
 
--- Results of evaluation runs; the results of a zone and year are those of the run that evaluation_current names.
+-- Results of evaluation runs; the results of a zone and year are those of the run evaluation_current names. A run
+-- writes a hundred thousand rows at once: they carry no foreign key to their run (it exists: it writes them), and the
+-- pointer that makes them current keeps its check.
 CREATE TABLE evaluation_result (
-    run_id         bigint NOT NULL CONSTRAINT evaluation_result_run_fk REFERENCES job_run (id),
+    run_id         bigint NOT NULL,
     zone_code      text NOT NULL,
     year           integer NOT NULL,
     credit_code    text NOT NULL,
@@ -104,10 +109,10 @@ CREATE TABLE evaluation_result (
     class          text NOT NULL CONSTRAINT evaluation_result_class CHECK (class IN ('A', 'B', 'C', 'D', 'T')),
     low_efficiency boolean NOT NULL DEFAULT false,
     note           text,
-    parks          text[] NOT NULL DEFAULT '{}',
+    -- The park of the enterprise's largest parcel, for per-park summaries.
+    park_code      text,
     PRIMARY KEY (run_id, credit_code)
 );
-CREATE INDEX evaluation_result_lookup ON evaluation_result (zone_code, year, run_id);
 
 CREATE TABLE evaluation_current (
     zone_code text NOT NULL,
@@ -144,17 +149,17 @@ CREATE TABLE idle_exemption (
 );
 CREATE INDEX idle_exemption_parcel ON idle_exemption (parcel_id);
 
--- Findings of idle-land runs; the current findings of a zone are those of the run idle_current names.
+-- Findings of idle-land runs; the current findings of a zone are those of the run idle_current names (as results).
 CREATE TABLE idle_finding (
-    run_id        bigint NOT NULL CONSTRAINT idle_finding_run_fk REFERENCES job_run (id),
-    zone_code     text NOT NULL,
-    parcel_id     bigint NOT NULL,
-    rule          text NOT NULL CONSTRAINT idle_finding_rule CHECK (rule IN ('not_started', 'stalled')),
-    clock_from    date NOT NULL,
-    idle_days     integer NOT NULL,
-    exempt_days   integer NOT NULL,
-    fee_wan       numeric(14, 2),
-    reclaimable   boolean NOT NULL,
+    run_id      bigint NOT NULL,
+    zone_code   text NOT NULL,
+    parcel_id   bigint NOT NULL,
+    rule        text NOT NULL CONSTRAINT idle_finding_rule CHECK (rule IN ('not_started', 'stalled')),
+    clock_from  date NOT NULL,
+    idle_days   integer NOT NULL,
+    exempt_days integer NOT NULL,
+    fee_wan     numeric(14, 2),
+    reclaimable boolean NOT NULL,
     PRIMARY KEY (run_id, parcel_id)
 );
 

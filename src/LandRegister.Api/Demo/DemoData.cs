@@ -1,12 +1,13 @@
 using Dapper;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.Jobs;
 using Npgsql;
 
-namespace LandRegister.Api.Infrastructure;
+namespace LandRegister.Api.Demo;
 
 /// <summary>
-/// Loads the demo zone (db/demo, generated deterministically in SQL) when <c>LandRegister:LoadDemo</c> is true:
-/// each script once, recorded in the migrations' journal as <c>demo/…</c>, so a later script reaches a register
-/// that already holds the zone.
+/// Loads the demo zone (db/demo, generated deterministically in SQL) when <c>LandRegister:LoadDemo</c> is true: each
+/// script once, recorded in <c>demo_load</c>, so a later script reaches a register that already holds the zone.
 /// </summary>
 public static class DemoData
 {
@@ -15,19 +16,15 @@ public static class DemoData
     public static async Task LoadAsync(NpgsqlDataSource db, ILogger log)
     {
         await using var conn = await db.OpenConnectionAsync();
-        var loaded = (await conn.QueryAsync<string>("SELECT script FROM schema_journal WHERE script LIKE 'demo/%'")).ToHashSet();
-        var zoneThere = await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM zone WHERE code = @ZoneCode)", new { ZoneCode });
-        foreach (var (name, sql) in Migrator.LoadScripts("demo/"))
+        await conn.ExecuteAsync("CREATE TABLE IF NOT EXISTS demo_load (script text PRIMARY KEY, loaded_at timestamptz NOT NULL DEFAULT now())");
+        var loaded = (await conn.QueryAsync<string>("SELECT script FROM demo_load")).ToHashSet();
+        foreach (var script in Migrator.LoadScripts("demo/").Where(s => !loaded.Contains(s.Name)))
         {
-            var script = "demo/" + name;
-            if (loaded.Contains(script)) continue;
             await using var tx = await conn.BeginTransactionAsync();
-            // The zone script predates the journal's record of demo scripts: a zone already there was loaded by it.
-            var done = zoneThere && name.Contains("_demo_zone", StringComparison.Ordinal);
-            if (!done) await conn.ExecuteAsync(new CommandDefinition(sql, transaction: tx, commandTimeout: 0));
-            await conn.ExecuteAsync("INSERT INTO schema_journal (script) VALUES (@script)", new { script }, tx);
+            await conn.ExecuteAsync(new CommandDefinition(script.Sql, transaction: tx, commandTimeout: 0));
+            await conn.ExecuteAsync("INSERT INTO demo_load (script) VALUES (@Name)", script, tx);
             await tx.CommitAsync();
-            if (!done) log.LogInformation("Loaded demo data {Script}", name);
+            log.LogInformation("Loaded demo data {Script}", script.Name);
         }
     }
 
@@ -38,10 +35,10 @@ public static class DemoData
     /// Once the app has started (the scheduler running), evaluates the demo zone's last year unless it has been:
     /// the per-mu figures and classes the map's details panel shows.
     /// </summary>
-    public static void EvaluateOnStart(WebApplication app, Jobs.RunKind evaluation)
+    public static void EvaluateOnStart(WebApplication app, RunKind evaluation)
     {
         var db = app.Services.GetRequiredService<NpgsqlDataSource>();
-        var runs = app.Services.GetRequiredService<Jobs.JobRuns>();
+        var runs = app.Services.GetRequiredService<JobRuns>();
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
         {
             try

@@ -1,0 +1,842 @@
+CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
+
+COMMENT ON EXTENSION postgis IS 'PostGIS geometry and geography spatial types and functions';
+
+CREATE FUNCTION public.clean_land_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM land_generation_bump(z.zone_code) FROM (SELECT DISTINCT zone_code FROM inserted WHERE status = 'clean_land') z;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.clean_land_updated() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM land_generation_bump(NEW.zone_code);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.land_generation_bump(zone text) RETURNS void
+    LANGUAGE sql
+    AS $$
+    INSERT INTO land_generation (zone_code, generation) VALUES (zone, 1)
+    ON CONFLICT (zone_code) DO UPDATE SET generation = land_generation.generation + 1
+$$;
+
+CREATE FUNCTION public.mu(square_metres double precision) RETURNS double precision
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT square_metres * 0.0015 $$;
+
+CREATE FUNCTION public.parcel_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        NEW.version := OLD.version + 1;
+        NEW.updated_at := now();
+    END IF;
+    IF TG_OP = 'INSERT' OR NEW.geom IS DISTINCT FROM OLD.geom THEN
+        IF ST_IsEmpty(NEW.geom) OR NOT ST_IsValid(NEW.geom) THEN
+            RAISE EXCEPTION 'parcel geometry is not a valid polygon: %', ST_IsValidReason(NEW.geom)
+                USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_geom_valid', TABLE = 'parcel', COLUMN = 'geom';
+        END IF;
+        NEW.area_m2 := ST_Area(NEW.geom::geography, true);
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION public.parcel_history_inserted() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    change jsonb := recorded_change();
+BEGIN
+    INSERT INTO parcel_history (parcel_id, version, recorded_at, kind, actor, reason, details, zone_code, code, park_code,
+        name, planned_use, actual_use, status, geom, area_m2, registered_area_m2, supply_id, clean_checklist,
+        construction_started_on, parent_ids, created_at, retired_at, created_by)
+    SELECT n.id, n.version, n.updated_at, coalesce(change ->> 'kind', 'created'), n.updated_by, change ->> 'reason', change,
+           n.zone_code, n.code, n.park_code, n.name, n.planned_use, n.actual_use, n.status, n.geom, n.area_m2,
+           n.registered_area_m2, n.supply_id, n.clean_checklist, n.construction_started_on, n.parent_ids, n.created_at,
+           n.retired_at, n.created_by
+    FROM inserted n;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.parcel_history_updated() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    change jsonb := recorded_change();
+BEGIN
+    INSERT INTO parcel_history (parcel_id, version, recorded_at, kind, actor, reason, details, zone_code, code, park_code,
+        name, planned_use, actual_use, status, geom, area_m2, registered_area_m2, supply_id, clean_checklist,
+        construction_started_on, parent_ids, created_at, retired_at, created_by)
+    VALUES (NEW.id, NEW.version, NEW.updated_at,
+            coalesce(change ->> 'kind', CASE WHEN NEW.retired_at IS NOT NULL AND OLD.retired_at IS NULL THEN 'retired' ELSE 'updated' END),
+            NEW.updated_by, change ->> 'reason', change, NEW.zone_code, NEW.code, NEW.park_code, NEW.name, NEW.planned_use,
+            NEW.actual_use, NEW.status, CASE WHEN NEW.geom IS DISTINCT FROM OLD.geom THEN NEW.geom END, NEW.area_m2,
+            NEW.registered_area_m2, NEW.supply_id, NEW.clean_checklist, NEW.construction_started_on, NEW.parent_ids,
+            NEW.created_at, NEW.retired_at, NEW.created_by);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.premises_before_write() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' THEN
+        NEW.version := OLD.version + 1;
+        NEW.updated_at := now();
+    END IF;
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION public.premises_history_written() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    change jsonb := recorded_change();
+BEGIN
+    INSERT INTO premises_history (premises_id, version, recorded_at, kind, actor, reason, zone_code, state, footprint)
+    VALUES (NEW.id, NEW.version, NEW.updated_at,
+            coalesce(change ->> 'kind', CASE WHEN TG_OP = 'INSERT' THEN 'created'
+                                            WHEN NEW.retired_at IS NOT NULL AND OLD.retired_at IS NULL THEN 'retired' ELSE 'updated' END),
+            NEW.updated_by, change ->> 'reason', NEW.zone_code, to_jsonb(NEW) - 'footprint',
+            CASE WHEN TG_OP = 'INSERT' OR NEW.footprint IS DISTINCT FROM OLD.footprint THEN NEW.footprint END);
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.recorded_change() RETURNS jsonb
+    LANGUAGE sql STABLE
+    AS $$
+    SELECT coalesce(nullif(current_setting('landregister.change', true), '')::jsonb, '{}'::jsonb)
+$$;
+
+CREATE FUNCTION public.register_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    RAISE EXCEPTION '% rows are never %d: the register keeps every past state', TG_TABLE_NAME, lower(TG_OP)
+        USING ERRCODE = 'restrict_violation';
+END $$;
+
+CREATE FUNCTION public.register_geometry(g public.geometry) RETURNS public.geometry
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+    SELECT ST_ForcePolygonCCW(ST_Multi(ST_Force2D(ST_Transform(g, 4326))))
+$$;
+
+CREATE FUNCTION public.round_m2(square_metres double precision) RETURNS numeric
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT round(square_metres::numeric, 2) $$;
+
+CREATE FUNCTION public.round_mu(square_metres double precision) RETURNS numeric
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT round((square_metres * 0.0015)::numeric, 4) $$;
+
+CREATE TABLE public.api_key (
+    id bigint NOT NULL,
+    name text NOT NULL,
+    role text NOT NULL,
+    zones text[],
+    public_id text,
+    secret_hash bytea NOT NULL,
+    expires_at timestamp with time zone,
+    revoked_at timestamp with time zone,
+    revoked_by text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT api_key_hash_length CHECK ((length(secret_hash) = 32)),
+    CONSTRAINT api_key_name_format CHECK ((name ~ '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$'::text)),
+    CONSTRAINT api_key_role CHECK ((role = ANY (ARRAY['admin'::text, 'planner'::text, 'promoter'::text, 'analyst'::text, 'viewer'::text])))
+);
+
+ALTER TABLE public.api_key ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.api_key_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.construction_progress (
+    id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    reported_on date NOT NULL,
+    started_on date,
+    developed_share numeric(5,4),
+    invested_share numeric(5,4),
+    stopped_since date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT construction_progress_developed CHECK (((developed_share >= (0)::numeric) AND (developed_share <= (1)::numeric))),
+    CONSTRAINT construction_progress_invested CHECK (((invested_share >= (0)::numeric) AND (invested_share <= (1)::numeric)))
+);
+
+ALTER TABLE public.construction_progress ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.construction_progress_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.enterprise (
+    credit_code text NOT NULL,
+    zone_code text NOT NULL,
+    name text NOT NULL,
+    ownership_type text,
+    industry_code text,
+    main_products text[] DEFAULT '{}'::text[] NOT NULL,
+    above_scale boolean DEFAULT false NOT NULL,
+    utility boolean DEFAULT false NOT NULL,
+    production_started_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT enterprise_credit_code_format CHECK ((credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
+    CONSTRAINT enterprise_industry_code CHECK ((industry_code ~ '^[A-T][0-9]{0,4}$'::text)),
+    CONSTRAINT enterprise_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT enterprise_ownership CHECK ((ownership_type = ANY (ARRAY['state'::text, 'collective'::text, 'private'::text, 'foreign'::text, 'hong_kong_macao_taiwan'::text, 'joint'::text, 'other'::text])))
+);
+
+CREATE TABLE public.enterprise_indicator (
+    credit_code text NOT NULL,
+    year integer NOT NULL,
+    tax_wan numeric(14,2),
+    sales_wan numeric(14,2),
+    revenue_wan numeric(14,2),
+    value_added_wan numeric(14,2),
+    employees integer,
+    energy_tce numeric(14,2),
+    rnd_wan numeric(14,2),
+    veto text,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT enterprise_indicator_employees CHECK ((employees >= 0)),
+    CONSTRAINT enterprise_indicator_energy CHECK ((energy_tce >= (0)::numeric)),
+    CONSTRAINT enterprise_indicator_revenue CHECK ((revenue_wan >= (0)::numeric)),
+    CONSTRAINT enterprise_indicator_rnd CHECK ((rnd_wan >= (0)::numeric)),
+    CONSTRAINT enterprise_indicator_sales CHECK ((sales_wan >= (0)::numeric)),
+    CONSTRAINT enterprise_indicator_tax CHECK ((tax_wan >= (0)::numeric)),
+    CONSTRAINT enterprise_indicator_veto CHECK ((veto = ANY (ARRAY['safety_accident'::text, 'environmental_accident'::text]))),
+    CONSTRAINT enterprise_indicator_year CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+CREATE TABLE public.enterprise_tenancy (
+    credit_code text NOT NULL,
+    parcel_id bigint NOT NULL,
+    share numeric(6,5),
+    floor_area_m2 numeric(12,2),
+    CONSTRAINT enterprise_tenancy_floor_area CHECK ((floor_area_m2 > (0)::numeric)),
+    CONSTRAINT enterprise_tenancy_measure CHECK (((share IS NOT NULL) OR (floor_area_m2 IS NOT NULL))),
+    CONSTRAINT enterprise_tenancy_share CHECK (((share > (0)::numeric) AND (share <= (1)::numeric)))
+);
+
+CREATE TABLE public.evaluation_current (
+    zone_code text NOT NULL,
+    year integer NOT NULL,
+    run_id bigint NOT NULL
+);
+
+CREATE TABLE public.evaluation_result (
+    run_id bigint NOT NULL,
+    zone_code text NOT NULL,
+    year integer NOT NULL,
+    credit_code text NOT NULL,
+    holder_code text,
+    land_mu numeric(14,4) NOT NULL,
+    tax_wan numeric(14,2),
+    sales_wan numeric(14,2),
+    energy_tce numeric(14,2),
+    tax_per_mu numeric(14,4),
+    sales_per_mu numeric(14,4),
+    indicators jsonb DEFAULT '{}'::jsonb NOT NULL,
+    score numeric(10,4),
+    rank integer,
+    ranked integer,
+    class text NOT NULL,
+    low_efficiency boolean DEFAULT false NOT NULL,
+    note text,
+    park_code text,
+    CONSTRAINT evaluation_result_class CHECK ((class = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text, 'T'::text])))
+);
+
+CREATE TABLE public.evaluation_scheme (
+    zone_code text NOT NULL,
+    year integer NOT NULL,
+    version bigint NOT NULL,
+    scheme jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL
+);
+
+CREATE TABLE public.idle_current (
+    zone_code text NOT NULL,
+    run_id bigint NOT NULL
+);
+
+CREATE TABLE public.idle_exemption (
+    id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    reason text NOT NULL,
+    from_date date NOT NULL,
+    to_date date,
+    reference text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT idle_exemption_dates CHECK ((to_date >= from_date)),
+    CONSTRAINT idle_exemption_reason CHECK ((reason = ANY (ARRAY['land_not_delivered'::text, 'plan_revised'::text, 'state_policy'::text, 'petitions'::text, 'military_or_heritage_control'::text, 'other_government_act'::text])))
+);
+
+ALTER TABLE public.idle_exemption ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.idle_exemption_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.idle_finding (
+    run_id bigint NOT NULL,
+    zone_code text NOT NULL,
+    parcel_id bigint NOT NULL,
+    rule text NOT NULL,
+    clock_from date NOT NULL,
+    idle_days integer NOT NULL,
+    exempt_days integer NOT NULL,
+    fee_wan numeric(14,2),
+    reclaimable boolean NOT NULL,
+    CONSTRAINT idle_finding_rule CHECK ((rule = ANY (ARRAY['not_started'::text, 'stalled'::text])))
+);
+
+CREATE TABLE public.job_run (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    zone_code text NOT NULL,
+    year integer,
+    as_of date,
+    status text DEFAULT 'queued'::text NOT NULL,
+    phase text,
+    progress numeric(4,3) DEFAULT 0 NOT NULL,
+    counts jsonb DEFAULT '{}'::jsonb NOT NULL,
+    error text,
+    requested_by text NOT NULL,
+    node text,
+    attempts integer DEFAULT 0 NOT NULL,
+    lease uuid,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL,
+    started_at timestamp with time zone,
+    heartbeat_at timestamp with time zone,
+    finished_at timestamp with time zone,
+    CONSTRAINT job_run_kind CHECK ((kind = ANY (ARRAY['evaluation'::text, 'idle_land'::text]))),
+    CONSTRAINT job_run_status CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text])))
+);
+
+ALTER TABLE public.job_run ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.job_run_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.land_generation (
+    zone_code text NOT NULL,
+    generation bigint DEFAULT 0 NOT NULL
+);
+
+CREATE TABLE public.land_use (
+    code text NOT NULL,
+    parent text,
+    name_zh text NOT NULL,
+    name_en text NOT NULL,
+    CONSTRAINT land_use_code_format CHECK ((code ~ '^[0-9]{2}([0-9]{2}([0-9]{2})?)?$'::text))
+);
+
+CREATE TABLE public.land_use_legacy (
+    scheme text NOT NULL,
+    code text NOT NULL,
+    name_zh text NOT NULL,
+    use_code text NOT NULL,
+    CONSTRAINT land_use_legacy_scheme CHECK ((scheme = ANY (ARRAY['gbt21010'::text, 'gb50137'::text])))
+);
+
+CREATE TABLE public.parcel (
+    id bigint NOT NULL,
+    zone_code text NOT NULL,
+    code text NOT NULL,
+    park_code text,
+    name text,
+    planned_use text,
+    actual_use text,
+    status text NOT NULL,
+    geom public.geometry(MultiPolygon,4326) NOT NULL,
+    area_m2 double precision NOT NULL,
+    registered_area_m2 numeric(14,2),
+    supply_id bigint,
+    clean_checklist jsonb,
+    construction_started_on date,
+    parent_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    retired_at timestamp with time zone,
+    created_by text NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT parcel_code_format CHECK (((code ~ '^\S(.*\S)?$'::text) AND (length(code) <= 64))),
+    CONSTRAINT parcel_name_length CHECK ((length(name) <= 200)),
+    CONSTRAINT parcel_registered_area_positive CHECK ((registered_area_m2 > (0)::numeric)),
+    CONSTRAINT parcel_status_code CHECK ((status = ANY (ARRAY['raw_land'::text, 'clean_land'::text, 'supplied'::text, 'under_construction'::text, 'in_use'::text, 'low_efficiency'::text, 'idle'::text, 'revitalizing'::text, 'revitalized'::text])))
+)
+WITH (fillfactor='85');
+
+CREATE TABLE public.parcel_history (
+    parcel_id bigint NOT NULL,
+    version bigint NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    actor text NOT NULL,
+    reason text,
+    details jsonb DEFAULT '{}'::jsonb NOT NULL,
+    zone_code text NOT NULL,
+    code text NOT NULL,
+    park_code text,
+    name text,
+    planned_use text,
+    actual_use text,
+    status text NOT NULL,
+    geom public.geometry(MultiPolygon,4326),
+    area_m2 double precision NOT NULL,
+    registered_area_m2 numeric(14,2),
+    supply_id bigint,
+    clean_checklist jsonb,
+    construction_started_on date,
+    parent_ids bigint[] NOT NULL,
+    created_at timestamp with time zone NOT NULL,
+    retired_at timestamp with time zone,
+    created_by text NOT NULL
+);
+
+ALTER TABLE public.parcel ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.parcel_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.parcel_supply (
+    id bigint NOT NULL,
+    parcel_id bigint NOT NULL,
+    method text NOT NULL,
+    listed_on date,
+    dealt_on date NOT NULL,
+    recipient_name text NOT NULL,
+    recipient_credit_code text NOT NULL,
+    price_wan numeric(14,2),
+    construction_start_by date NOT NULL,
+    completion_by date NOT NULL,
+    investment_intensity_wan_per_mu numeric(12,2),
+    tax_per_mu_wan numeric(12,2),
+    sales_per_mu_wan numeric(12,2),
+    min_plot_ratio numeric(6,2),
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT parcel_supply_credit_code CHECK ((recipient_credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
+    CONSTRAINT parcel_supply_dates CHECK ((completion_by >= construction_start_by)),
+    CONSTRAINT parcel_supply_intensity CHECK ((investment_intensity_wan_per_mu >= (0)::numeric)),
+    CONSTRAINT parcel_supply_method CHECK ((method = ANY (ARRAY['transfer'::text, 'allocation'::text]))),
+    CONSTRAINT parcel_supply_plot_ratio CHECK ((min_plot_ratio >= (0)::numeric)),
+    CONSTRAINT parcel_supply_price CHECK ((price_wan >= (0)::numeric)),
+    CONSTRAINT parcel_supply_recipient CHECK (((length(btrim(recipient_name)) >= 1) AND (length(btrim(recipient_name)) <= 200))),
+    CONSTRAINT parcel_supply_sales CHECK ((sales_per_mu_wan >= (0)::numeric)),
+    CONSTRAINT parcel_supply_tax CHECK ((tax_per_mu_wan >= (0)::numeric))
+);
+
+ALTER TABLE public.parcel_supply ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.parcel_supply_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.park (
+    id bigint NOT NULL,
+    code text NOT NULL,
+    zone_code text NOT NULL,
+    name text NOT NULL,
+    boundary public.geometry(MultiPolygon,4326),
+    leading_industries text[] DEFAULT '{}'::text[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT park_boundary_valid CHECK ((public.st_isvalid(boundary) AND (NOT public.st_isempty(boundary)))),
+    CONSTRAINT park_code_format CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$'::text)),
+    CONSTRAINT park_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+ALTER TABLE public.park ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.park_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.premises (
+    id bigint NOT NULL,
+    zone_code text NOT NULL,
+    code text NOT NULL,
+    parcel_id bigint NOT NULL,
+    name text,
+    owner_name text,
+    owner_kind text,
+    owner_credit_code text,
+    floor_area_m2 numeric(12,2) NOT NULL,
+    floors integer,
+    built_year integer,
+    condition text,
+    vacancy text NOT NULL,
+    vacant_floor_area_m2 numeric(12,2) DEFAULT 0 NOT NULL,
+    vacant_since date,
+    footprint public.geometry(MultiPolygon,4326) NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    retired_at timestamp with time zone,
+    created_by text NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT premises_built_year CHECK (((built_year >= 1900) AND (built_year <= 2100))),
+    CONSTRAINT premises_code_format CHECK (((code ~ '^\S(.*\S)?$'::text) AND (length(code) <= 64))),
+    CONSTRAINT premises_condition CHECK ((condition = ANY (ARRAY['good'::text, 'fair'::text, 'poor'::text, 'dilapidated'::text]))),
+    CONSTRAINT premises_floor_area CHECK ((floor_area_m2 > (0)::numeric)),
+    CONSTRAINT premises_floors CHECK (((floors >= 1) AND (floors <= 200))),
+    CONSTRAINT premises_footprint_valid CHECK ((public.st_isvalid(footprint) AND (NOT public.st_isempty(footprint)))),
+    CONSTRAINT premises_name_length CHECK ((length(name) <= 200)),
+    CONSTRAINT premises_owner_code CHECK ((owner_credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
+    CONSTRAINT premises_owner_kind CHECK ((owner_kind = ANY (ARRAY['platform_company'::text, 'enterprise'::text, 'government'::text, 'other'::text]))),
+    CONSTRAINT premises_owner_length CHECK ((length(owner_name) <= 200)),
+    CONSTRAINT premises_vacancy CHECK ((vacancy = ANY (ARRAY['vacant'::text, 'partly_leased'::text, 'leased'::text, 'self_used'::text]))),
+    CONSTRAINT premises_vacant_area CHECK (((vacant_floor_area_m2 >= (0)::numeric) AND (vacant_floor_area_m2 <= floor_area_m2)))
+);
+
+CREATE TABLE public.premises_history (
+    premises_id bigint NOT NULL,
+    version bigint NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    actor text NOT NULL,
+    reason text,
+    zone_code text NOT NULL,
+    state jsonb NOT NULL,
+    footprint public.geometry(MultiPolygon,4326)
+);
+
+ALTER TABLE public.premises ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.premises_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.reserve_block (
+    zone_code text NOT NULL,
+    land_uses text NOT NULL,
+    gap_m numeric(8,2) NOT NULL,
+    block_id text NOT NULL,
+    content text NOT NULL,
+    parcel_count integer NOT NULL,
+    area_m2 double precision NOT NULL,
+    parcel_ids bigint[] NOT NULL,
+    parcel_codes text[] NOT NULL,
+    park_codes text[] NOT NULL,
+    land_use_codes text[] NOT NULL,
+    geom public.geometry(MultiPolygon,4326) NOT NULL,
+    geog public.geography
+);
+
+CREATE TABLE public.reserve_set (
+    zone_code text NOT NULL,
+    land_uses text NOT NULL,
+    gap_m numeric(8,2) NOT NULL,
+    generation bigint NOT NULL,
+    computed_at timestamp with time zone DEFAULT now() NOT NULL,
+    seconds double precision NOT NULL
+);
+
+CREATE TABLE public.reserve_target (
+    zone_code text NOT NULL,
+    year integer NOT NULL,
+    min_blocks integer NOT NULL,
+    min_area_mu numeric(10,2) NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT reserve_target_area CHECK ((min_area_mu > (0)::numeric)),
+    CONSTRAINT reserve_target_blocks CHECK (((min_blocks >= 0) AND (min_blocks <= 1000))),
+    CONSTRAINT reserve_target_year CHECK (((year >= 2000) AND (year <= 2100)))
+);
+
+CREATE TABLE public.zone (
+    code text NOT NULL,
+    name text NOT NULL,
+    gk_epsg integer NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT zone_code_format CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$'::text)),
+    CONSTRAINT zone_gk_epsg_range CHECK (((gk_epsg >= 4513) AND (gk_epsg <= 4554))),
+    CONSTRAINT zone_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+);
+
+ALTER TABLE ONLY public.api_key
+    ADD CONSTRAINT api_key_name_unique UNIQUE (name);
+
+ALTER TABLE ONLY public.api_key
+    ADD CONSTRAINT api_key_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.api_key
+    ADD CONSTRAINT api_key_public_id_unique UNIQUE (public_id);
+
+ALTER TABLE ONLY public.construction_progress
+    ADD CONSTRAINT construction_progress_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.enterprise_indicator
+    ADD CONSTRAINT enterprise_indicator_pkey PRIMARY KEY (credit_code, year);
+
+ALTER TABLE ONLY public.enterprise
+    ADD CONSTRAINT enterprise_pkey PRIMARY KEY (credit_code);
+
+ALTER TABLE ONLY public.enterprise_tenancy
+    ADD CONSTRAINT enterprise_tenancy_pkey PRIMARY KEY (credit_code, parcel_id);
+
+ALTER TABLE ONLY public.evaluation_current
+    ADD CONSTRAINT evaluation_current_pkey PRIMARY KEY (zone_code, year);
+
+ALTER TABLE ONLY public.evaluation_result
+    ADD CONSTRAINT evaluation_result_pkey PRIMARY KEY (run_id, credit_code);
+
+ALTER TABLE ONLY public.evaluation_scheme
+    ADD CONSTRAINT evaluation_scheme_pkey PRIMARY KEY (zone_code, year, version);
+
+ALTER TABLE ONLY public.idle_current
+    ADD CONSTRAINT idle_current_pkey PRIMARY KEY (zone_code);
+
+ALTER TABLE ONLY public.idle_exemption
+    ADD CONSTRAINT idle_exemption_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.idle_finding
+    ADD CONSTRAINT idle_finding_pkey PRIMARY KEY (run_id, parcel_id);
+
+ALTER TABLE ONLY public.job_run
+    ADD CONSTRAINT job_run_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.land_generation
+    ADD CONSTRAINT land_generation_pkey PRIMARY KEY (zone_code);
+
+ALTER TABLE ONLY public.land_use_legacy
+    ADD CONSTRAINT land_use_legacy_pkey PRIMARY KEY (scheme, code);
+
+ALTER TABLE ONLY public.land_use
+    ADD CONSTRAINT land_use_pkey PRIMARY KEY (code);
+
+ALTER TABLE ONLY public.parcel_history
+    ADD CONSTRAINT parcel_history_pkey PRIMARY KEY (parcel_id, version);
+
+ALTER TABLE ONLY public.parcel
+    ADD CONSTRAINT parcel_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.parcel_supply
+    ADD CONSTRAINT parcel_supply_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.park
+    ADD CONSTRAINT park_id_unique UNIQUE (id);
+
+ALTER TABLE ONLY public.park
+    ADD CONSTRAINT park_pkey PRIMARY KEY (code);
+
+ALTER TABLE ONLY public.park
+    ADD CONSTRAINT park_zone_code_unique UNIQUE (zone_code, code);
+
+ALTER TABLE ONLY public.premises_history
+    ADD CONSTRAINT premises_history_pkey PRIMARY KEY (premises_id, version);
+
+ALTER TABLE ONLY public.premises
+    ADD CONSTRAINT premises_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.reserve_block
+    ADD CONSTRAINT reserve_block_pkey PRIMARY KEY (zone_code, land_uses, gap_m, block_id) DEFERRABLE;
+
+ALTER TABLE ONLY public.reserve_set
+    ADD CONSTRAINT reserve_set_pkey PRIMARY KEY (zone_code, land_uses, gap_m);
+
+ALTER TABLE ONLY public.reserve_target
+    ADD CONSTRAINT reserve_target_pkey PRIMARY KEY (zone_code, year);
+
+ALTER TABLE ONLY public.zone
+    ADD CONSTRAINT zone_pkey PRIMARY KEY (code);
+
+CREATE INDEX construction_progress_parcel ON public.construction_progress USING btree (parcel_id, reported_on DESC, id DESC);
+
+CREATE INDEX enterprise_indicator_year ON public.enterprise_indicator USING btree (year);
+
+CREATE INDEX enterprise_tenancy_parcel ON public.enterprise_tenancy USING btree (parcel_id);
+
+CREATE INDEX enterprise_zone ON public.enterprise USING btree (zone_code);
+
+CREATE INDEX idle_exemption_parcel ON public.idle_exemption USING btree (parcel_id);
+
+CREATE INDEX job_run_active ON public.job_run USING btree (status) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
+
+CREATE INDEX job_run_recent ON public.job_run USING btree (kind, queued_at DESC);
+
+CREATE INDEX parcel_area ON public.parcel USING btree (area_m2) WHERE (retired_at IS NULL);
+
+CREATE INDEX parcel_clean ON public.parcel USING btree (zone_code, area_m2) WHERE ((status = 'clean_land'::text) AND (retired_at IS NULL));
+
+CREATE INDEX parcel_clean_geog ON public.parcel USING gist (((geom)::public.geography)) WHERE ((status = 'clean_land'::text) AND (retired_at IS NULL));
+
+CREATE UNIQUE INDEX parcel_code_unique ON public.parcel USING btree (zone_code, code);
+
+CREATE INDEX parcel_geom_gist ON public.parcel USING gist (geom);
+
+CREATE INDEX parcel_parents ON public.parcel USING gin (parent_ids) WHERE (parent_ids <> '{}'::bigint[]);
+
+CREATE INDEX parcel_park ON public.parcel USING btree (park_code) WHERE (retired_at IS NULL);
+
+CREATE INDEX parcel_planned_use ON public.parcel USING btree (planned_use text_pattern_ops) WHERE (retired_at IS NULL);
+
+CREATE INDEX parcel_supplied ON public.parcel USING btree (zone_code, supply_id) WHERE ((supply_id IS NOT NULL) AND (retired_at IS NULL));
+
+CREATE INDEX parcel_supply_parcel ON public.parcel_supply USING btree (parcel_id);
+
+CREATE INDEX parcel_supply_recipient ON public.parcel_supply USING btree (recipient_credit_code);
+
+CREATE INDEX park_boundary_gist ON public.park USING gist (boundary);
+
+CREATE UNIQUE INDEX premises_code_unique ON public.premises USING btree (zone_code, code);
+
+CREATE INDEX premises_footprint ON public.premises USING gist (footprint);
+
+CREATE INDEX premises_parcel ON public.premises USING btree (parcel_id);
+
+CREATE INDEX premises_vacant ON public.premises USING btree (zone_code, vacant_floor_area_m2) WHERE ((retired_at IS NULL) AND (vacant_floor_area_m2 > (0)::numeric));
+
+CREATE INDEX reserve_block_geog ON public.reserve_block USING gist (geog) WHERE (geog IS NOT NULL);
+
+CREATE INDEX reserve_block_geom ON public.reserve_block USING gist (geom);
+
+CREATE TRIGGER clean_land_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.clean_land_inserted();
+
+CREATE TRIGGER clean_land_updated AFTER UPDATE ON public.parcel FOR EACH ROW WHEN (((old.status = 'clean_land'::text) OR (new.status = 'clean_land'::text))) EXECUTE FUNCTION public.clean_land_updated();
+
+CREATE TRIGGER parcel_before_write BEFORE INSERT OR UPDATE ON public.parcel FOR EACH ROW EXECUTE FUNCTION public.parcel_before_write();
+
+CREATE TRIGGER parcel_history_append_only BEFORE DELETE OR UPDATE ON public.parcel_history FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER parcel_history_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_history_inserted();
+
+CREATE TRIGGER parcel_history_updated AFTER UPDATE ON public.parcel FOR EACH ROW EXECUTE FUNCTION public.parcel_history_updated();
+
+CREATE TRIGGER parcel_never_deleted BEFORE DELETE ON public.parcel FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER parcel_supply_append_only BEFORE DELETE OR UPDATE ON public.parcel_supply FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER premises_before_write BEFORE INSERT OR UPDATE ON public.premises FOR EACH ROW EXECUTE FUNCTION public.premises_before_write();
+
+CREATE TRIGGER premises_history_append_only BEFORE DELETE OR UPDATE ON public.premises_history FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER premises_history_written AFTER INSERT OR UPDATE ON public.premises FOR EACH ROW EXECUTE FUNCTION public.premises_history_written();
+
+CREATE TRIGGER premises_never_deleted BEFORE DELETE ON public.premises FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+ALTER TABLE ONLY public.construction_progress
+    ADD CONSTRAINT construction_progress_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
+
+ALTER TABLE ONLY public.enterprise_indicator
+    ADD CONSTRAINT enterprise_indicator_enterprise_fk FOREIGN KEY (credit_code) REFERENCES public.enterprise(credit_code);
+
+ALTER TABLE ONLY public.enterprise_tenancy
+    ADD CONSTRAINT enterprise_tenancy_enterprise_fk FOREIGN KEY (credit_code) REFERENCES public.enterprise(credit_code);
+
+ALTER TABLE ONLY public.enterprise_tenancy
+    ADD CONSTRAINT enterprise_tenancy_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
+
+ALTER TABLE ONLY public.enterprise
+    ADD CONSTRAINT enterprise_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.evaluation_current
+    ADD CONSTRAINT evaluation_current_run_fk FOREIGN KEY (run_id) REFERENCES public.job_run(id);
+
+ALTER TABLE ONLY public.evaluation_scheme
+    ADD CONSTRAINT evaluation_scheme_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.idle_current
+    ADD CONSTRAINT idle_current_run_fk FOREIGN KEY (run_id) REFERENCES public.job_run(id);
+
+ALTER TABLE ONLY public.idle_exemption
+    ADD CONSTRAINT idle_exemption_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
+
+ALTER TABLE ONLY public.job_run
+    ADD CONSTRAINT job_run_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.land_generation
+    ADD CONSTRAINT land_generation_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.land_use_legacy
+    ADD CONSTRAINT land_use_legacy_use_fk FOREIGN KEY (use_code) REFERENCES public.land_use(code);
+
+ALTER TABLE ONLY public.land_use
+    ADD CONSTRAINT land_use_parent_fk FOREIGN KEY (parent) REFERENCES public.land_use(code);
+
+ALTER TABLE ONLY public.parcel
+    ADD CONSTRAINT parcel_actual_use_fk FOREIGN KEY (actual_use) REFERENCES public.land_use(code);
+
+ALTER TABLE ONLY public.parcel
+    ADD CONSTRAINT parcel_park_fk FOREIGN KEY (zone_code, park_code) REFERENCES public.park(zone_code, code);
+
+ALTER TABLE ONLY public.parcel
+    ADD CONSTRAINT parcel_planned_use_fk FOREIGN KEY (planned_use) REFERENCES public.land_use(code);
+
+ALTER TABLE ONLY public.parcel
+    ADD CONSTRAINT parcel_supply_fk FOREIGN KEY (supply_id) REFERENCES public.parcel_supply(id);
+
+ALTER TABLE ONLY public.parcel_supply
+    ADD CONSTRAINT parcel_supply_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
+
+ALTER TABLE ONLY public.parcel
+    ADD CONSTRAINT parcel_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.park
+    ADD CONSTRAINT park_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.premises
+    ADD CONSTRAINT premises_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
+
+ALTER TABLE ONLY public.premises
+    ADD CONSTRAINT premises_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.reserve_target
+    ADD CONSTRAINT reserve_target_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
