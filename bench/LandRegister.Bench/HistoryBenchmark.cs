@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Text;
 using Dapper;
 
@@ -83,7 +82,7 @@ static class HistoryBenchmark
     {
         await using var conn = await db.Source.OpenConnectionAsync();
         var clock = Stopwatch.StartNew();
-        await using var tx = await new LandRegister.Api.Lifecycle.ParcelChange("updated").BeginAsync(conn);
+        await using var tx = await new LandRegister.Api.Infrastructure.RecordedChange("updated").BeginAsync(conn);
         await conn.ExecuteAsync("UPDATE parcel SET name = @name, updated_by = 'bench' WHERE id = @id", new { id, name }, tx);
         await tx.CommitAsync();
         return clock.Elapsed.TotalMilliseconds;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Dapper;
 using LandRegister.Api.Parcels;
-using Npgsql;
 
 namespace LandRegister.Bench;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
+using System.Text.Json.Serialization.Metadata;
 using System.Threading.RateLimiting;
-using LandRegister.Api.Infrastructure;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -22,6 +22,11 @@ public static class AccessSetup
 {
     public static IServiceCollection AddRegisterAccess(this IServiceCollection services, IConfiguration config)
     {
+        // Every JSON response is written through the audience filter, which drops what the caller's role may not see.
+        services.AddHttpContextAccessor();
+        services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IHttpContextAccessor>((o, http) =>
+            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
+                .WithAddedModifier(AudienceFilter.Modifier(http)));
         services.AddSingleton<ApiKeyStore>();
         services.AddAuthentication(ApiKeyAuthentication.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);

@@ -1,6 +1,5 @@
 using Dapper;
 using LandRegister.Api.Infrastructure;
-using LandRegister.Api.Zones;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
+using LandRegister.Api.Zones;
 using LandRegister.Api.Jobs;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -52,10 +53,10 @@ public static class EvaluationApi
 
     public static async Task<IResult> StartEvaluation(EvaluationRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs)
     {
-        var zone = Schemes.ZoneOf(request.Zone, caller);
+        var zone = ZoneScope.Of(request.Zone, caller);
         var year = request.Year ?? RegisterClock.Today.Year - 1;
         if (year < 2000 || year > RegisterClock.Today.Year) throw Problems.Invalid("year", $"between 2000 and {RegisterClock.Today.Year}");
-        await using (var conn = await db.OpenConnectionAsync()) await Schemes.RequireZoneAsync(conn, zone, caller);
+        await using (var conn = await db.OpenConnectionAsync()) await ZoneScope.RequireAsync(conn, zone, caller);
         var run = await runs.StartAsync(EvaluationRun.Evaluation, zone, year, null, caller.Name);
         return TypedResults.Accepted(EvaluationRun.Evaluation.Location(run.Id), run.ToContract());
     }
@@ -106,7 +107,7 @@ public static class EvaluationApi
         [Description("Page size, 1-1000 (default 100).")] int? limit = null,
         [Description("The nextCursor of the previous page.")] string? cursor = null)
     {
-        var code = Schemes.ZoneOf(zone, caller);
+        var code = ZoneScope.Of(zone, caller);
         if (@class is not null && @class is not ("A" or "B" or "C" or "D" or "T"))
         {
             var errors = new FieldErrors();
@@ -123,7 +124,7 @@ public static class EvaluationApi
             afterCode = parts[1];
         }
         await using var conn = await db.OpenConnectionAsync();
-        await Schemes.RequireZoneAsync(conn, code, caller);
+        await ZoneScope.RequireAsync(conn, code, caller);
         var run = await CurrentRunAsync(conn, code, year);
         var take = limit ?? 100;
         var args = new { run, @class, park, lowEfficiency, cursor, afterRank, afterCode, take = take + 1 };
@@ -152,9 +153,9 @@ public static class EvaluationApi
         Caller caller, NpgsqlDataSource db, [Description("The year evaluated.")] int year,
         [Description("The zone (optional for a key of one zone).")] string? zone = null)
     {
-        var code = Schemes.ZoneOf(zone, caller);
+        var code = ZoneScope.Of(zone, caller);
         await using var conn = await db.OpenConnectionAsync();
-        await Schemes.RequireZoneAsync(conn, code, caller);
+        await ZoneScope.RequireAsync(conn, code, caller);
         var run = await CurrentRunAsync(conn, code, year);
         var classes = (await conn.QueryAsync<SummaryRow>("""
             SELECT park_code, class, count(*)::int AS count, count(*) FILTER (WHERE low_efficiency)::int AS low

@@ -1,4 +1,5 @@
 using Dapper;
+using LandRegister.Api.Spatial;
 using Npgsql;
 
 namespace LandRegister.Api.Evaluation;
@@ -46,7 +47,7 @@ static class EvaluationData
     /// <summary>A tenant's land: its share of the parcel, or its floor area's share of the floor rented out on it.</summary>
     const string Tenancies = """
         SELECT t.credit_code, t.parcel_id,
-               p.area_m2 * 0.0015 * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
+               mu(p.area_m2) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
                p.park_code
         FROM enterprise_tenancy t JOIN parcel p ON p.id = t.parcel_id
         WHERE p.zone_code = @zone AND p.retired_at IS NULL
@@ -99,7 +100,7 @@ static class EvaluationData
             var (mu, park, largest) = (0d, (string?)null, -1d);
             foreach (var h in held.GetValueOrDefault(f.CreditCode) ?? [])
             {
-                var m = h.AreaM2 * 0.0015;
+                var m = h.AreaM2 * Area.MuPerSquareMetre;
                 mu += m;
                 if (m > largest) (largest, park) = (m, h.ParkCode);
             }

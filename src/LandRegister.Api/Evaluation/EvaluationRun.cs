@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Dapper;
+using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Jobs;
-using LandRegister.Api.Lifecycle;
 using LandRegister.Api.Parcels;
 using Npgsql;
 using NpgsqlTypes;
@@ -23,12 +23,6 @@ public sealed class EvaluationRun : IRun
         COPY evaluation_result (run_id, zone_code, year, credit_code, holder_code, land_mu, tax_wan, sales_wan, energy_tce,
                                 tax_per_mu, sales_per_mu, indicators, score, rank, ranked, class, low_efficiency, note, park_code)
         FROM STDIN (FORMAT BINARY)
-        """;
-
-    const string Mark = """
-        UPDATE parcel p SET status = @to, updated_by = @actor
-        FROM unnest(@ids) AS v (id)
-        WHERE p.id = v.id AND p.status = ANY(@from) AND p.retired_at IS NULL
         """;
 
     public async Task<object> RunAsync(RunWork work, CancellationToken ct)
@@ -54,16 +48,12 @@ public sealed class EvaluationRun : IRun
         var clearedParcels = holdings.Where(h => graded.Contains(h.CreditCode) && !low.Contains(h.CreditCode) && h.Status == ParcelStatus.LowEfficiency)
             .Select(h => h.ParcelId).ToArray();
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["year"] = year };
-        await new ParcelChange("evaluation", $"{year} evaluation: the holder is low-efficiency", details).DescribeAsync(conn, tx);
-        var marked = await conn.ExecuteAsync(new CommandDefinition(Mark, new
-        {
-            ids = lowParcels, to = ParcelStatus.LowEfficiency, from = new[] { ParcelStatus.InUse, ParcelStatus.Revitalized }, actor = run.Actor,
-        }, tx, 0, cancellationToken: ct));
-        await new ParcelChange("evaluation", $"{year} evaluation: the holder is no longer low-efficiency", details).DescribeAsync(conn, tx);
-        var cleared = await conn.ExecuteAsync(new CommandDefinition(Mark, new
-        {
-            ids = clearedParcels, to = ParcelStatus.InUse, from = new[] { ParcelStatus.LowEfficiency }, actor = run.Actor,
-        }, tx, 0, cancellationToken: ct));
+        await new RecordedChange("evaluation", $"{year} evaluation: the holder is low-efficiency", details).DescribeAsync(conn, tx);
+        var marked = await ParcelWrites.MoveStatusesAsync(conn, tx, lowParcels, Array.ConvertAll(lowParcels, _ => ParcelStatus.LowEfficiency),
+            [ParcelStatus.InUse, ParcelStatus.Revitalized], run.Actor, ct);
+        await new RecordedChange("evaluation", $"{year} evaluation: the holder is no longer low-efficiency", details).DescribeAsync(conn, tx);
+        var cleared = await ParcelWrites.MoveStatusesAsync(conn, tx, clearedParcels, Array.ConvertAll(clearedParcels, _ => ParcelStatus.InUse),
+            [ParcelStatus.LowEfficiency], run.Actor, ct);
 
         await conn.ExecuteAsync(new CommandDefinition("""
             INSERT INTO evaluation_current (zone_code, year, run_id) VALUES (@zone, @year, @id)

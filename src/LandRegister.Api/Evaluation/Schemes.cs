@@ -3,6 +3,7 @@ using System.Text.Json;
 using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Infrastructure;
+using LandRegister.Api.Zones;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 
@@ -43,15 +44,12 @@ public static class Schemes
         return evaluation;
     }
 
-    internal static string ZoneOf(string? zone, Caller caller) =>
-        zone ?? (caller.Zones is [var only] ? only : throw Problems.Invalid("zone", "required: the zone (optional only for a key of one zone)"));
-
     public static async Task<Ok<StoredScheme>> GetScheme(
         int year, Caller caller, NpgsqlDataSource db, HttpResponse response, [Description("The zone (optional for a key of one zone).")] string? zone = null)
     {
-        var code = ZoneOf(zone, caller);
+        var code = ZoneScope.Of(zone, caller);
         await using var conn = await db.OpenConnectionAsync();
-        await RequireZoneAsync(conn, code, caller);
+        await ZoneScope.RequireAsync(conn, code, caller);
         var stored = await StoredAsync(conn, code, year);
         ETags.Set(response, stored.Version);
         return TypedResults.Ok(stored);
@@ -64,9 +62,9 @@ public static class Schemes
         var expected = ETags.RequiredVersion(http.Request);
         if (year is < 2000 or > 2100) throw Problems.Invalid("year", "between 2000 and 2100");
         scheme.Validate();
-        var code = ZoneOf(zone, caller);
+        var code = ZoneScope.Of(zone, caller);
         await using var conn = await db.OpenConnectionAsync();
-        await RequireZoneAsync(conn, code, caller);
+        await ZoneScope.RequireAsync(conn, code, caller);
         var version = await conn.QuerySingleOrDefaultAsync<long?>("""
             INSERT INTO evaluation_scheme (zone_code, year, version, scheme, created_by)
             SELECT @code, @year, current.version + 1, @json::jsonb, @by
@@ -79,11 +77,5 @@ public static class Schemes
         var stored = await StoredAsync(conn, code, year);
         ETags.Set(http.Response, stored.Version);
         return TypedResults.Ok(stored);
-    }
-
-    internal static async Task RequireZoneAsync(NpgsqlConnection conn, string zone, Caller caller)
-    {
-        if (!caller.CanActIn(zone) || !await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM zone WHERE code = @zone)", new { zone }))
-            throw Problems.NotFound($"No zone has the code '{zone}'.");
     }
 }

@@ -1,10 +1,10 @@
 using System.ComponentModel;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Evaluation;
 using LandRegister.Api.Infrastructure;
+using LandRegister.Api.Zones;
 using LandRegister.Api.Jobs;
-using LandRegister.Api.Lifecycle;
+using LandRegister.Api.Parcels;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
@@ -65,9 +65,9 @@ public static class IdleLandApi
 
     public static async Task<IResult> StartIdleLandRun(IdleLandRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs)
     {
-        var zone = Schemes.ZoneOf(request.Zone, caller);
+        var zone = ZoneScope.Of(request.Zone, caller);
         if (request.AsOf > RegisterClock.Today) throw Problems.Invalid("asOf", "must not be in the future");
-        await using (var conn = await db.OpenConnectionAsync()) await Schemes.RequireZoneAsync(conn, zone, caller);
+        await using (var conn = await db.OpenConnectionAsync()) await ZoneScope.RequireAsync(conn, zone, caller);
         var run = await runs.StartAsync(IdleLandRun.IdleLand, zone, null, request.AsOf ?? RegisterClock.Today, caller.Name);
         return TypedResults.Accepted(IdleLandRun.IdleLand.Location(run.Id), run.ToContract());
     }
@@ -93,10 +93,10 @@ public static class IdleLandApi
         [Description("Page size, 1-1000 (default 100).")] int? limit = null,
         [Description("The nextCursor of the previous page.")] long? cursor = null)
     {
-        var code = Schemes.ZoneOf(zone, caller);
+        var code = ZoneScope.Of(zone, caller);
         if (limit is < 1 or > 1000) throw Problems.Invalid("limit", "between 1 and 1000");
         await using var conn = await db.OpenConnectionAsync();
-        await Schemes.RequireZoneAsync(conn, code, caller);
+        await ZoneScope.RequireAsync(conn, code, caller);
         var current = await conn.QuerySingleOrDefaultAsync<(long RunId, DateOnly? AsOf)?>(
             "SELECT c.run_id, r.as_of FROM idle_current c JOIN job_run r ON r.id = c.run_id WHERE c.zone_code = @code", new { code })
             ?? throw Problems.NotFound($"Zone {code} has no idle-land findings yet: start a run (POST /api/idle-land/runs).");
@@ -136,17 +136,14 @@ public static class IdleLandApi
         errors.ThrowIfAny();
         await using var conn = await db.OpenConnectionAsync();
         await RequireSuppliedParcelAsync(conn, id, caller);
-        var change = new ParcelChange("construction_report", $"construction report of {report.ReportedOn:yyyy-MM-dd}: started on {report.StartedOn:yyyy-MM-dd}");
+        var change = new RecordedChange("construction_report", $"construction report of {report.ReportedOn:yyyy-MM-dd}: started on {report.StartedOn:yyyy-MM-dd}");
         await using var tx = await change.BeginAsync(conn);
         await conn.ExecuteAsync("""
             INSERT INTO construction_progress (parcel_id, reported_on, started_on, developed_share, invested_share, stopped_since, created_by)
             VALUES (@id, @ReportedOn, @StartedOn, @DevelopedShare, @InvestedShare, @StoppedSince, @by)
             """, new { id, report.ReportedOn, report.StartedOn, report.DevelopedShare, report.InvestedShare, report.StoppedSince, by = caller.Name }, tx);
         // The earliest reported start is the parcel's (a history entry records it).
-        await conn.ExecuteAsync("""
-            UPDATE parcel SET construction_started_on = @StartedOn, updated_by = @by
-            WHERE id = @id AND @StartedOn::date IS NOT NULL AND (construction_started_on IS NULL OR construction_started_on > @StartedOn)
-            """, new { id, report.StartedOn, by = caller.Name }, tx);
+        await ParcelWrites.SetConstructionStartAsync(conn, tx, id, report.StartedOn, caller.Name);
         await tx.CommitAsync();
         return TypedResults.Created($"/api/parcels/{id}/construction-reports", report);
     }

@@ -1,6 +1,6 @@
 using Dapper;
+using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Jobs;
-using LandRegister.Api.Lifecycle;
 using LandRegister.Api.Parcels;
 using Npgsql;
 using NpgsqlTypes;
@@ -57,12 +57,6 @@ public sealed class IdleLandRun : IRun
         FROM STDIN (FORMAT BINARY)
         """;
 
-    const string Move = """
-        UPDATE parcel p SET status = v.status, updated_by = @actor
-        FROM unnest(@ids, @statuses) AS v (id, status)
-        WHERE p.id = v.id AND p.status = ANY(@from) AND p.retired_at IS NULL
-        """;
-
     public async Task<object> RunAsync(RunWork work, CancellationToken ct)
     {
         var (run, conn, tx, phases) = work;
@@ -90,18 +84,12 @@ public sealed class IdleLandRun : IRun
 
         await phases.EnterAsync("moving parcels", 0.8);
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["asOf"] = asOf };
-        await new ParcelChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: idle under MLR Order 53", details).DescribeAsync(conn, tx);
-        var moved = await conn.ExecuteAsync(new CommandDefinition(Move, new
-        {
-            ids = idle.ToArray(), statuses = idle.Select(_ => ParcelStatus.Idle).ToArray(),
-            from = new[] { ParcelStatus.Supplied, ParcelStatus.UnderConstruction }, actor = run.Actor,
-        }, tx, 0, cancellationToken: ct));
-        await new ParcelChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: no longer idle", details).DescribeAsync(conn, tx);
-        var restored = await conn.ExecuteAsync(new CommandDefinition(Move, new
-        {
-            ids = notIdle.Select(n => n.Id).ToArray(), statuses = notIdle.Select(n => n.Status).ToArray(),
-            from = new[] { ParcelStatus.Idle }, actor = run.Actor,
-        }, tx, 0, cancellationToken: ct));
+        await new RecordedChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: idle under MLR Order 53", details).DescribeAsync(conn, tx);
+        var moved = await ParcelWrites.MoveStatusesAsync(conn, tx, idle.ToArray(), idle.Select(_ => ParcelStatus.Idle).ToArray(),
+            [ParcelStatus.Supplied, ParcelStatus.UnderConstruction], run.Actor, ct);
+        await new RecordedChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: no longer idle", details).DescribeAsync(conn, tx);
+        var restored = await ParcelWrites.MoveStatusesAsync(conn, tx, notIdle.Select(n => n.Id).ToArray(), notIdle.Select(n => n.Status).ToArray(),
+            [ParcelStatus.Idle], run.Actor, ct);
         await conn.ExecuteAsync(new CommandDefinition("""
             INSERT INTO idle_current (zone_code, run_id) VALUES (@zone, @id) ON CONFLICT (zone_code) DO UPDATE SET run_id = excluded.run_id
             """, new { zone = run.ZoneCode, id = run.Id }, tx, cancellationToken: ct));

@@ -12,6 +12,9 @@ public sealed record FeatureCollection<TFeature>(
     public const string MediaType = "application/geo+json";
 }
 
+// A list of resources that are not features (zones, parks, keys…).
+public sealed record ItemList<T>(IReadOnlyList<T> Items);
+
 /// <summary>A web link (RFC 8288). <c>method</c> and <c>body</c> describe a link that must be followed with a POST.</summary>
 public sealed record Link(
     string Href, string Rel, string Type,

@@ -1,23 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Text.Json.Serialization.Metadata;
 
 namespace LandRegister.Api.Infrastructure;
 
 public static class Json
 {
-    /// <summary>The HTTP JSON options, with the audience filter that drops what the caller's role may not see.</summary>
-    public static IServiceCollection AddRegisterJson(this IServiceCollection services)
-    {
-        services.AddHttpContextAccessor();
-        services.AddOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>().Configure<IHttpContextAccessor>((o, http) =>
-        {
-            Configure(o.SerializerOptions);
-            o.SerializerOptions.TypeInfoResolver = (o.SerializerOptions.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver())
-                .WithAddedModifier(Access.AudienceFilter.Modifier(http));
-        });
-        return services;
-    }
+    /// <summary>The HTTP JSON options (the audience filter is added by Access).</summary>
+    public static IServiceCollection AddRegisterJson(this IServiceCollection services) =>
+        services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
 
     /// <summary>camelCase out; strict in: unknown members and numbers-as-strings are refused, not guessed at.</summary>
     public static void Configure(JsonSerializerOptions options)

@@ -8,14 +8,6 @@ namespace LandRegister.Api.Lifecycle;
 
 public static class HistoryApi
 {
-    public static RouteGroupBuilder MapHistory(this RouteGroupBuilder parcels)
-    {
-        parcels.MapGet("/{id:long}/history", GetHistory).WithName(nameof(GetHistory)).RequireAuthorization(Permission.ReadHistory)
-            .WithSummary("Every version of a parcel, with who changed what, when and why");
-        parcels.MapGet("/{id:long}/lineage", GetLineage).WithName(nameof(GetLineage)).RequireAuthorization(Permission.ReadHistory)
-            .WithSummary("The parcels a parcel was split or merged from, and those made from it");
-        return parcels;
-    }
 
     public static async Task<Ok<ParcelHistory>> GetHistory(long id, Caller caller, NpgsqlDataSource db)
     {

@@ -14,17 +14,6 @@ public static class LineageApi
 {
     const string GeoJson = FeatureCollection<ParcelFeature>.MediaType;
 
-    public static RouteGroupBuilder MapLineage(this RouteGroupBuilder parcels)
-    {
-        parcels.MapPost("/{id:long}/split", SplitParcel).WithName(nameof(SplitParcel)).RequireAuthorization(Permission.EditRegister)
-            .Produces<FeatureCollection<ParcelFeature>>(201, GeoJson)
-            .WithSummary("Split a parcel into parts that cover it exactly (If-Match required)");
-        parcels.MapPost("/merge", MergeParcels).WithName(nameof(MergeParcels)).RequireAuthorization(Permission.EditRegister)
-            .Produces<ParcelFeature>(201, GeoJson)
-            .WithSummary("Merge adjacent parcels of the same zone, park, status and planned use (each parent's ETag in the body)");
-        return parcels;
-    }
-
     sealed class Fault
     {
         public string Kind { get; init; } = "";
@@ -57,11 +46,11 @@ public static class LineageApi
 
         var codes = input.Parts!.Select(p => p.Code!.Trim()).ToArray();
         var names = input.Parts!.Select(p => p.Name).ToArray();
-        await using var tx = await new ParcelChange("split_from", input.Reason, new Dictionary<string, object?> { ["parent"] = id }).BeginAsync(conn);
-        var children = (await conn.QueryAsync<ParcelRow>(SplitSql.InsertChildren, new { id, codes, names, parts, by = caller.Name }, tx)).ToList();
-        await new ParcelChange("split", input.Reason, new Dictionary<string, object?> { ["children"] = children.Select(c => c.Id).ToArray() })
+        await using var tx = await new RecordedChange("split_from", input.Reason, new Dictionary<string, object?> { ["parent"] = id }).BeginAsync(conn);
+        var children = await ParcelWrites.InsertSplitPartsAsync(conn, tx, id, codes, names, parts, caller.Name);
+        await new RecordedChange("split", input.Reason, new Dictionary<string, object?> { ["children"] = children.Select(c => c.Id).ToArray() })
             .DescribeAsync(conn, tx);
-        if (await conn.QuerySingleOrDefaultAsync<long?>(ParcelSql.Retire, new { id, version, by = caller.Name, scope = caller.Scope }, tx) is null)
+        if (await conn.QuerySingleOrDefaultAsync<long?>(ParcelWrites.Retire, new { id, version, by = caller.Name, scope = caller.Scope }, tx) is null)
             throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         await tx.CommitAsync();
 
@@ -118,24 +107,10 @@ public static class LineageApi
         if (pieces != 1)
             throw Problems.Invalid("parents", $"the parcels are not adjacent: together they form {pieces} separate pieces; merge only parcels that share boundaries");
 
-        await using var tx = await new ParcelChange("merged_from", input.Reason, new Dictionary<string, object?> { ["parents"] = ids }).BeginAsync(conn);
-        var child = await conn.QuerySingleAsync<ParcelRow>($"""
-            INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, geom, supply_id, clean_checklist,
-                                parent_ids, created_by, updated_by)
-            SELECT (array_agg(zone_code))[1], btrim(@Code), (array_agg(park_code))[1], @Name, (array_agg(planned_use))[1],
-                   CASE WHEN count(DISTINCT actual_use) = 1 THEN min(actual_use) END, (array_agg(status))[1],
-                   ST_ForcePolygonCCW(ST_Multi(ST_Union(geom))),
-                   CASE WHEN count(DISTINCT supply_id) = 1 AND count(supply_id) = count(*) THEN min(supply_id) END,
-                   (array_agg(clean_checklist))[1], @ids, @by, @by
-            FROM parcel WHERE id = ANY(@ids)
-            RETURNING {ParcelRow.Columns}
-            """, new { input.Code, input.Name, ids, by = caller.Name }, tx);
-        await new ParcelChange("merged", input.Reason, new Dictionary<string, object?> { ["into"] = child.Id }).DescribeAsync(conn, tx);
-        var retired = await conn.ExecuteAsync("""
-            UPDATE parcel p SET retired_at = now(), updated_by = @by
-            FROM unnest(@ids, @versions) AS v (id, version)
-            WHERE p.id = v.id AND p.version = v.version AND p.retired_at IS NULL
-            """, new { ids, versions, by = caller.Name }, tx);
+        await using var tx = await new RecordedChange("merged_from", input.Reason, new Dictionary<string, object?> { ["parents"] = ids }).BeginAsync(conn);
+        var child = await ParcelWrites.InsertMergedAsync(conn, tx, ids, input.Code!, input.Name, caller.Name);
+        await new RecordedChange("merged", input.Reason, new Dictionary<string, object?> { ["into"] = child.Id }).DescribeAsync(conn, tx);
+        var retired = await ParcelWrites.RetireAtVersionsAsync(conn, tx, ids, versions, caller.Name);
         if (retired != ids.Length)
         {
             var now = await conn.QueryAsync<(long Id, long Version)>("SELECT id, version FROM parcel WHERE id = ANY(@ids)", new { ids });

@@ -72,15 +72,4 @@ static class SplitSql
               FROM pieces WHERE NOT ST_IsEmpty(g)) measured
         ORDER BY 3 DESC
         """;
-
-    public const string InsertChildren = $"""
-        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, geom, supply_id,
-                            clean_checklist, parent_ids, created_by, updated_by)
-        SELECT p.zone_code, btrim(c.code), p.park_code, coalesce(c.name, p.name), p.planned_use, p.actual_use, p.status,
-               register_geometry(c.part), p.supply_id, p.clean_checklist, ARRAY[p.id], @by, @by
-        FROM parcel p, unnest(@codes::text[], @names::text[], @parts::geometry[]) WITH ORDINALITY AS c (code, name, part, ord)
-        WHERE p.id = @id
-        ORDER BY c.ord
-        RETURNING {Parcels.ParcelRow.Columns}
-        """;
 }

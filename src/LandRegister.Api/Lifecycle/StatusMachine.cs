@@ -1,4 +1,3 @@
-using LandRegister.Api.Parcels;
 using static LandRegister.Api.Parcels.ParcelStatus;
 
 namespace LandRegister.Api.Lifecycle;

@@ -12,19 +12,6 @@ public static class TransitionsApi
 {
     const string GeoJson = FeatureCollection<ParcelFeature>.MediaType;
 
-    public static RouteGroupBuilder MapTransitions(this RouteGroupBuilder parcels)
-    {
-        parcels.MapPost("/{id:long}/transitions", TransitionParcel).WithName(nameof(TransitionParcel))
-            .RequireAuthorization(Permission.EditRegister).Produces<ParcelFeature>(200, GeoJson)
-            .WithSummary("Change a parcel's status by the rules of its lifecycle (If-Match required)");
-        parcels.MapGet("/{id:long}/supply", GetSupply).WithName(nameof(GetSupply))
-            .RequireAuthorization(Permission.ReadRegister).WithSummary("The parcel's current supply record");
-        parcels.MapPost("/{id:long}/supply-corrections", CorrectSupply).WithName(nameof(CorrectSupply))
-            .RequireAuthorization(Permission.EditRegister)
-            .WithSummary("Correct the supply record: a new record replaces it, the old one is kept (If-Match: the parcel's ETag)");
-        return parcels;
-    }
-
     sealed record Current(string Status, long Version, DateTime? RetiredAt, long? SupplyId);
 
     static async Task<Current> CurrentAsync(NpgsqlConnection conn, long id, Caller caller, long? version)
@@ -47,7 +34,7 @@ public static class TransitionsApi
         if (!StatusMachine.TryManual(current.Status, input.To!, out var needs)) throw Illegal(current.Status, input.To!);
         input.CheckNeeds(needs, today);
 
-        var change = new ParcelChange("transition", input.Reason, new Dictionary<string, object?>
+        var change = new RecordedChange("transition", input.Reason, new Dictionary<string, object?>
         {
             ["from"] = current.Status, ["to"] = input.To, ["method"] = input.Method,
             ["effectiveDate"] = input.EffectiveDate ?? today, ["approvalRef"] = input.ApprovalRef,
@@ -56,21 +43,9 @@ public static class TransitionsApi
         long? supplyId = input.Supply is null
             ? null
             : await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, input.Supply, caller.Name), tx);
-        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>($"""
-            UPDATE parcel
-            SET status = @to, supply_id = coalesce(@supplyId, supply_id),
-                clean_checklist = CASE WHEN @to = 'clean_land' THEN @checklist::jsonb ELSE clean_checklist END,
-                construction_started_on = CASE WHEN @to = 'under_construction' THEN coalesce(construction_started_on, @effective)
-                                               ELSE construction_started_on END,
-                updated_by = @by
-            WHERE {ParcelSql.Changeable} AND status = @from
-            RETURNING {ParcelRow.Columns}
-            """, new
-            {
-                id, version, from = current.Status, to = input.To, supplyId, by = caller.Name, scope = caller.Scope,
-                effective = input.EffectiveDate ?? today,
-                checklist = input.Checklist is null ? null : System.Text.Json.JsonSerializer.Serialize(input.Checklist, ChecklistJson),
-            }, tx);
+        var row = await ParcelWrites.TransitionAsync(conn, tx, new ParcelWrites.Transition(id, version, current.Status, input.To!, supplyId,
+            input.Checklist is null ? null : System.Text.Json.JsonSerializer.Serialize(input.Checklist, ChecklistJson),
+            input.EffectiveDate ?? today, caller.Name, caller.Scope));
         if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         await tx.CommitAsync();
         ETags.Set(http.Response, row.Version);
@@ -132,11 +107,9 @@ public static class TransitionsApi
         if (current.SupplyId is not { } previous)
             throw Problems.Conflict("id", $"parcel {id} has no supply record to correct; supply it with a transition to {ParcelStatus.Supplied}");
 
-        await using var tx = await new ParcelChange("supply", correction.Reason, new Dictionary<string, object?> { ["replaces"] = previous }).BeginAsync(conn);
+        await using var tx = await new RecordedChange("supply", correction.Reason, new Dictionary<string, object?> { ["replaces"] = previous }).BeginAsync(conn);
         var supplyId = await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, correction.Supply!, caller.Name), tx);
-        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(
-            $"UPDATE parcel SET supply_id = @supplyId, updated_by = @by WHERE {ParcelSql.Changeable} RETURNING version",
-            new { id, version, supplyId, by = caller.Name, scope = caller.Scope }, tx);
+        var newVersion = await ParcelWrites.SetSupplyAsync(conn, tx, id, version, supplyId, caller.Name, caller.Scope);
         if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         var record = await conn.QuerySingleAsync<SupplyRow>($"SELECT {SupplyRow.Columns} FROM parcel_supply WHERE id = @supplyId", new { supplyId }, tx);
         await tx.CommitAsync();

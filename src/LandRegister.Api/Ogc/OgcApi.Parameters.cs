@@ -21,7 +21,7 @@ public static partial class OgcApi
     /// <c>datetime</c>: an instant reads the register as it was then (from the history); an interval
     /// (<c>start/end</c>, either end <c>..</c> or empty) keeps the parcels that existed during it, as they were at its end.
     /// </summary>
-    static (DateTimeOffset? AsOf, DateTimeOffset? From, DateTimeOffset? To) DateTimeFilter(string? value)
+    internal static (DateTimeOffset? AsOf, DateTimeOffset? From, DateTimeOffset? To) DateTimeFilter(string? value)
     {
         if (string.IsNullOrEmpty(value)) return (null, null, null);
         var parts = value.Split('/');
@@ -42,10 +42,10 @@ public static partial class OgcApi
     static int? Integer(string? text, string field) =>
         text is null ? null : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw Problems.BadRequest(field, "must be an integer");
 
-    static double? Number(string? text, string field) =>
+    internal static double? Number(string? text, string field) =>
         text is null ? null : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n)
             ? n : throw Problems.BadRequest(field, "must be a number");
 
-    static bool? Boolean(string? text, string field) =>
+    internal static bool? Boolean(string? text, string field) =>
         text is null ? null : bool.TryParse(text, out var b) ? b : throw Problems.BadRequest(field, "must be true or false");
 }

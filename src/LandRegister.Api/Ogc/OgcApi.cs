@@ -1,8 +1,9 @@
 using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
-using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
+using LandRegister.Api.Reserves;
 using Microsoft.Extensions.Caching.Memory;
 using Npgsql;
 
@@ -37,7 +38,7 @@ public sealed record OgcFeature<TProperties>(object Id, GeoJsonText? Geometry, T
 public static partial class OgcApi
 {
     const string Json = "application/json";
-    const string GeoJson = FeatureCollection<ParcelFeature>.MediaType;
+    internal const string GeoJson = FeatureCollection<ParcelFeature>.MediaType;
     const string Crs84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
 
     static readonly string[] ConformanceClasses =
@@ -45,15 +46,6 @@ public static partial class OgcApi
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-    ];
-
-    sealed record CollectionInfo(string Id, string Title, string Description);
-
-    static readonly CollectionInfo[] Collections =
-    [
-        new("parcels", "Parcels (宗地)", "The register's parcels: code, zone, park, planned and actual use, status, areas. Filters beyond bbox and datetime: status, plannedUse, park, zone, minAreaMu, maxAreaMu, includeRetired, useMismatch."),
-        new("parks", "Parks (园区)", "The parks of the development zones and their boundaries. Filter: zone."),
-        new("reserves", "Reserve blocks (集中连片净地)", "Contiguous clean land of the configured uses and gap, each block the union of its parcels. Filters: zone, minAreaMu (default 0)."),
     ];
 
     public static RouteGroupBuilder MapOgc(this IEndpointRouteBuilder app)
@@ -96,30 +88,49 @@ public static partial class OgcApi
         return TypedResults.Json(new OgcConformance(ConformanceClasses));
     }
 
-    public static async Task<IResult> ListCollections(Caller caller, NpgsqlDataSource db, IMemoryCache cache, HttpRequest request)
+    public static async Task<IResult> ListCollections(Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves,
+        IMemoryCache cache, HttpContext http)
     {
-        OnlyKnown(request, "f");
+        OnlyKnown(http.Request, "f");
+        var request = new OgcRequest(http, caller, db, uses, reserves, cache);
         var collections = new List<OgcCollection>();
-        foreach (var info in Collections) collections.Add(await CollectionAsync(info, caller, db, cache, request));
-        return TypedResults.Json(new OgcCollections([new($"{Root(request)}/ogc/collections", "self", Json)], collections));
+        foreach (var source in OgcSource.All) collections.Add(await CollectionAsync(source, request));
+        return TypedResults.Json(new OgcCollections([new($"{Root(http.Request)}/ogc/collections", "self", Json)], collections));
     }
 
-    public static async Task<IResult> GetCollection(string collectionId, Caller caller, NpgsqlDataSource db, IMemoryCache cache, HttpRequest request)
+    public static async Task<IResult> GetCollection(string collectionId, Caller caller, NpgsqlDataSource db, LandUseCodes uses,
+        ReserveSettings reserves, IMemoryCache cache, HttpContext http)
     {
-        OnlyKnown(request, "f");
-        return TypedResults.Json(await CollectionAsync(Find(collectionId), caller, db, cache, request));
+        OnlyKnown(http.Request, "f");
+        return TypedResults.Json(await CollectionAsync(OgcSource.Find(collectionId), new OgcRequest(http, caller, db, uses, reserves, cache)));
     }
 
-    static CollectionInfo Find(string id) =>
-        Collections.FirstOrDefault(c => c.Id == id)
-        ?? throw Problems.NotFound($"No collection is called '{id}'; the collections are {string.Join(", ", Collections.Select(c => c.Id))}.");
-
-    static async Task<OgcCollection> CollectionAsync(CollectionInfo info, Caller caller, NpgsqlDataSource db, IMemoryCache cache, HttpRequest request)
+    static async Task<OgcCollection> CollectionAsync(OgcSource source, OgcRequest request)
     {
-        var href = $"{Root(request)}/ogc/collections/{info.Id}";
-        var bbox = info.Id == "parks" ? await Extents.ParksAsync(caller, db, cache) : await Extents.ParcelsAsync(caller, db, cache);
-        return new OgcCollection(info.Id, info.Title, info.Description,
+        var href = $"{Root(request.Http.Request)}/ogc/collections/{source.Id}";
+        var bbox = await source.ExtentAsync(request);
+        return new OgcCollection(source.Id, source.Title, source.Description,
             [new(href, "self", Json), new($"{href}/items", "items", GeoJson, "The features")],
             new OgcExtent(new OgcSpatialExtent([bbox], Crs84)), "feature", [Crs84]);
+    }
+
+    public static async Task<IResult> GetItems(
+        string collectionId, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves, IMemoryCache cache, HttpContext http)
+    {
+        var source = OgcSource.Find(collectionId);
+        OnlyKnown(http.Request, source.Parameters);
+        var limit = http.Request.Query.ContainsKey("limit") ? Integer(http.Request.Query["limit"], "limit") : null;
+        return await source.ItemsAsync(new OgcRequest(http, caller, db, uses, reserves, cache), limit);
+    }
+
+    public static async Task<IResult> GetItem(
+        string collectionId, string featureId, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves, IMemoryCache cache,
+        HttpContext http)
+    {
+        var source = OgcSource.Find(collectionId);
+        OnlyKnown(http.Request, "f");
+        var collection = $"{Root(http.Request)}/ogc/collections/{source.Id}";
+        var links = new List<Link> { new($"{collection}/items/{Uri.EscapeDataString(featureId)}", "self", GeoJson), new(collection, "collection", Json) };
+        return await source.ItemAsync(new OgcRequest(http, caller, db, uses, reserves, cache), featureId, links);
     }
 }

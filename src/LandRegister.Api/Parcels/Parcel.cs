@@ -3,7 +3,6 @@ using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
-using LandRegister.Api.Lifecycle;
 using Mapster;
 
 namespace LandRegister.Api.Parcels;

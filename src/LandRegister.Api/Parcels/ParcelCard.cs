@@ -37,10 +37,6 @@ public sealed record ParcelHolder(string Name, string CreditCode, int? Year, dec
 
 public static class ParcelCardApi
 {
-    public static RouteHandlerBuilder MapParcelCard(this RouteGroupBuilder parcels) =>
-        parcels.MapGet("/{id:long}/card", GetParcelCard).WithName(nameof(GetParcelCard)).RequireAuthorization(Permission.ReadRegister)
-            .WithSummary("A parcel's details for a map panel: code, status, uses, park, area; holder and per-mu tax for roles allowed");
-
     internal sealed class CardRow
     {
         public long Id { get; init; }

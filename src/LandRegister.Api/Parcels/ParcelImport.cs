@@ -65,6 +65,11 @@ public static class ParcelImport
         ORDER BY idx
         """;
 
+    public static RouteHandlerBuilder MapParcelImport(this IEndpointRouteBuilder app) =>
+        app.MapGroup("/api/parcels").WithTags("Parcels")
+            .MapPost("/import", ImportParcels).WithName(nameof(ImportParcels)).RequireAuthorization(Permission.EditRegister)
+            .WithSummary("Import a GeoJSON FeatureCollection of parcels, all or nothing by default");
+
     public static async Task<IResult> ImportParcels(
         HttpContext http, Caller caller, NpgsqlDataSource db, LandUseCodes uses, RegisterLimits limits,
         [Description("Zone of features that do not name one in properties.zoneCode.")] string? zone = null,
@@ -105,7 +110,7 @@ public static class ParcelImport
         }
 
         await using var conn = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await new Lifecycle.ParcelChange("imported").BeginAsync(conn, http.RequestAborted);
+        await using var tx = await new RecordedChange("imported").BeginAsync(conn, http.RequestAborted);
         await conn.ExecuteAsync(Stage, transaction: tx);
         await CopyAsync(conn, drafts, http.RequestAborted);
         var atomicImport = atomic ?? true;

@@ -3,7 +3,6 @@ using Dapper;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
-using LandRegister.Api.Lifecycle;
 using NetTopologySuite.Geometries;
 
 namespace LandRegister.Api.Parcels;
@@ -126,7 +125,7 @@ public sealed class ParcelPatch
     }
 
     /// <summary>What the history records of this change.</summary>
-    public ParcelChange Change => new("updated", reason, approvalRef is null ? null : new Dictionary<string, object?> { ["approvalRef"] = approvalRef });
+    public RecordedChange Change => new("updated", reason, approvalRef is null ? null : new Dictionary<string, object?> { ["approvalRef"] = approvalRef });
 
     /// <summary>
     /// The rules that depend on the parcel as it is: a status is changed only by a transition, and a change of

@@ -5,28 +5,11 @@ using Npgsql;
 
 namespace LandRegister.Api.Parcels;
 
-/// <summary>The parcel register's SQL, in one place.</summary>
+/// <summary>The parcel register's reads, in one place (its writes: <see cref="ParcelWrites"/>).</summary>
 static class ParcelSql
 {
     /// <summary>A parcel by id, if it is in the caller's zones (<c>@scope</c>).</summary>
     public static readonly string ById = $"SELECT {ParcelRow.Columns} FROM parcel WHERE id = @id AND {Caller.InScope()}";
-
-    public const string Insert = $"""
-        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom, created_by, updated_by)
-        VALUES (@ZoneCode, @Code, @ParkCode, @Name, @PlannedUse, @ActualUse, @Status, @RegisteredAreaM2,
-                register_geometry(@Geometry), @by, @by)
-        RETURNING {ParcelRow.Columns}
-        """;
-
-    /// <summary>The condition of every change to an existing parcel: the version read, still active, in scope.</summary>
-    public static readonly string Changeable =
-        $"id = @id AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL AND {Caller.InScope()}";
-
-    public static readonly string Retire = $"""
-        UPDATE parcel SET retired_at = now(), updated_by = @by
-        WHERE {Changeable}
-        RETURNING version
-        """;
 
     /// <summary>
     /// The parcels as they were at <c>@asOf</c>, from their history, shaped like the <c>parcel</c> table so that

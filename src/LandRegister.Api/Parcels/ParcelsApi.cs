@@ -5,7 +5,6 @@ using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
-using LandRegister.Api.Lifecycle;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
@@ -31,12 +30,9 @@ public static class ParcelsApi
             .WithSummary("Change a parcel with a JSON merge patch (If-Match required)").Produces<ParcelFeature>(200, GeoJson);
         group.MapDelete("/{id:long}", RetireParcel).WithName(nameof(RetireParcel)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Retire a parcel: kept, hidden from lists (If-Match required)").Produces(204);
-        group.MapParcelCard();
-        group.MapTransitions();
-        group.MapHistory();
-        group.MapLineage();
-        group.MapPost("/import", ParcelImport.ImportParcels).WithName(nameof(ParcelImport.ImportParcels)).RequireAuthorization(Permission.EditRegister)
-            .WithSummary("Import a GeoJSON FeatureCollection of parcels, all or nothing by default");
+        group.MapGet("/{id:long}/card", ParcelCardApi.GetParcelCard).WithName(nameof(ParcelCardApi.GetParcelCard))
+            .RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("A parcel's details for a map panel: code, status, uses, park, area; holder and per-mu tax for roles allowed");
         return group;
     }
 
@@ -98,8 +94,8 @@ public static class ParcelsApi
         GeometryValidity.EnsureValid(draft.Geometry, "geometry");
         var args = new DynamicParameters(draft);
         args.Add("by", caller.Name);
-        await using var tx = await new ParcelChange("created").BeginAsync(conn);
-        var row = await conn.QuerySingleAsync<ParcelRow>(ParcelSql.Insert, args, tx);
+        await using var tx = await new RecordedChange("created").BeginAsync(conn);
+        var row = await conn.QuerySingleAsync<ParcelRow>(ParcelWrites.Insert, args, tx);
         await tx.CommitAsync();
         ETags.Set(http.Response, row.Version);
         http.Response.Headers.Location = $"/api/parcels/{row.Id}";
@@ -123,12 +119,8 @@ public static class ParcelsApi
         plan.Args.AddDynamicParams(new { id, version, by = caller.Name, scope = caller.Scope });
         await using var tx = await plan.Change.BeginAsync(conn);
         var row = plan.IsEmpty
-            ? await conn.QuerySingleOrDefaultAsync<ParcelRow>($"SELECT {ParcelRow.Columns} FROM parcel WHERE {ParcelSql.Changeable}", plan.Args, tx)
-            : await conn.QuerySingleOrDefaultAsync<ParcelRow>($"""
-                UPDATE parcel SET {plan.SetClause}, updated_by = @by
-                WHERE {ParcelSql.Changeable}
-                RETURNING {ParcelRow.Columns}
-                """, plan.Args, tx);
+            ? await conn.QuerySingleOrDefaultAsync<ParcelRow>($"SELECT {ParcelRow.Columns} FROM parcel WHERE {ParcelWrites.Changeable}", plan.Args, tx)
+            : await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelWrites.Update(plan.SetClause), plan.Args, tx);
         if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         await tx.CommitAsync();
         ETags.Set(http.Response, row.Version);
@@ -142,8 +134,8 @@ public static class ParcelsApi
         var version = ETags.RequiredVersion(http.Request);
         if (reason is not null && !Text.IsPlain(reason)) throw Problems.BadRequest("reason", Text.ControlCharacters);
         await using var conn = await db.OpenConnectionAsync();
-        await using var tx = await new ParcelChange("retired", reason).BeginAsync(conn);
-        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelSql.Retire, new { id, version, by = caller.Name, scope = caller.Scope }, tx);
+        await using var tx = await new RecordedChange("retired", reason).BeginAsync(conn);
+        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelWrites.Retire, new { id, version, by = caller.Name, scope = caller.Scope }, tx);
         if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         await tx.CommitAsync();
         ETags.Set(http.Response, newVersion.Value);

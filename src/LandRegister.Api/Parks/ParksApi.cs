@@ -3,7 +3,6 @@ using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
-using LandRegister.Api.Zones;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 

@@ -5,7 +5,6 @@ using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
-using LandRegister.Api.Lifecycle;
 using Microsoft.AspNetCore.Mvc;
 using Npgsql;
 
@@ -96,7 +95,7 @@ public static class PremisesApi
         var draft = PremisesReader.ReadFeature(feature, Crs.Parse(crs));
         await using var conn = await db.OpenConnectionAsync();
         var zone = await CheckPlaceAsync(conn, draft, null, caller);
-        await using var tx = await new ParcelChange("created").BeginAsync(conn);
+        await using var tx = await new RecordedChange("created").BeginAsync(conn);
         var id = await conn.ExecuteScalarAsync<long>("""
             INSERT INTO premises (zone_code, code, parcel_id, name, owner_name, owner_kind, owner_credit_code, floor_area_m2, floors, built_year,
                                   condition, vacancy, vacant_floor_area_m2, vacant_since, footprint, created_by, updated_by)
@@ -124,7 +123,7 @@ public static class PremisesApi
         var zone = await CheckPlaceAsync(conn, draft, id, caller);
         if (zone != current.ZoneCode) throw Problems.Invalid("properties.parcelId", "a premises cannot move to another zone's parcel");
         var reason = patch.TryGetProperty("reason", out var r) ? r.GetString() : null;
-        await using var tx = await new ParcelChange("updated", reason).BeginAsync(conn);
+        await using var tx = await new RecordedChange("updated", reason).BeginAsync(conn);
         var written = await conn.ExecuteScalarAsync<long?>($"""
             UPDATE premises SET code = @Code, parcel_id = @ParcelId, name = @Name, owner_name = @OwnerName, owner_kind = @OwnerKind,
                 owner_credit_code = @OwnerCreditCode, floor_area_m2 = @FloorAreaM2, floors = @Floors, built_year = @BuiltYear,
@@ -146,7 +145,7 @@ public static class PremisesApi
         var version = ETags.RequiredVersion(http.Request);
         if (reason is not null && !Text.IsPlain(reason)) throw Problems.BadRequest("reason", Text.ControlCharacters);
         await using var conn = await db.OpenConnectionAsync();
-        await using var tx = await new ParcelChange("retired", reason).BeginAsync(conn);
+        await using var tx = await new RecordedChange("retired", reason).BeginAsync(conn);
         var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(
             $"UPDATE premises SET retired_at = now(), updated_by = @by WHERE {Changeable} RETURNING version",
             new { id, version, by = caller.Name, scope = caller.Scope }, tx);

@@ -157,16 +157,14 @@ public static class AvailableLandApi
         if (maxFloorAreaM2 < minFloorAreaM2) errors.Add("maxFloorAreaM2", "must not be below minFloorAreaM2");
         if (limit is < 1 or > 500) errors.Add("limit", "between 1 and 500");
         errors.ThrowIfAny();
-        var (patterns, gap) = await ReservesApi.RuleAsync(landUse, gapM, settings, uses);
+        var rule = await ReserveRule.FromAsync(landUse, gapM, settings, uses);
+        var current = await ReserveBlocks.ForCallerAsync(db, caller, rule, zone);
 
         await using var conn = await db.OpenConnectionAsync();
-        var zones = await ReservesApi.ZonesAsync(conn, zone, caller);
-        var usesKey = new BlockRule("", patterns, gap).UsesKey;
-        foreach (var code in zones) await ReserveBlocks.EnsureAsync(db, new BlockRule(code, patterns, gap));
 
         var args = new DynamicParameters(new
         {
-            zones, uses = usesKey, gap, patterns, landUse, park, limit, take = limit + 20,
+            zones = current.Zones, uses = rule.UsesKey, gap = rule.GapM, patterns = rule.UsePatterns, landUse, park, limit, take = limit + 20,
             near = point is not null, lon = point?.Lon ?? 0, lat = point?.Lat ?? 0, radius = radiusKm * 1000,
             min = Area.SquareMetres(minAreaMu ?? 0), max = maxAreaMu is { } m ? Area.SquareMetres(m) : (double?)null,
             minFloor = minFloorAreaM2 ?? 0, maxFloor = maxFloorAreaM2,

@@ -1,16 +1,39 @@
 using System.Data;
 using System.Diagnostics;
 using Dapper;
+using LandRegister.Api.Access;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
 using Npgsql;
 
 namespace LandRegister.Api.Reserves;
 
 /// <summary>How blocks are formed: the clean land of these uses, joined across gaps up to this width.</summary>
 /// <param name="UsePatterns">Land-use prefixes as LIKE patterns (1001 and its sub-codes: <c>1001%</c>).</param>
-public sealed record BlockRule(string ZoneCode, string[] UsePatterns, double GapM)
+public sealed record ReserveRule(string[] UsePatterns, double GapM)
 {
-    /// <summary>The cache key of the land uses.</summary>
+    /// <summary>The key of the land uses in <c>reserve_block</c> and <c>reserve_set</c>.</summary>
     public string UsesKey => string.Join(",", UsePatterns.Order(StringComparer.Ordinal));
+
+    /// <summary>The rule of a request's land uses and gap, or the configured ones; 400 naming a bad value.</summary>
+    public static async Task<ReserveRule> FromAsync(string? landUse, double? gapM, ReserveSettings settings, LandUseCodes uses)
+    {
+        await uses.CatalogueAsync();
+        var errors = new FieldErrors();
+        var codes = landUse?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? settings.LandUses;
+        if (codes.Length == 0) errors.Add("landUse", "at least one land-use code");
+        var patterns = codes.Select(c => uses.Resolve(c, null, "landUse", errors) + "%").Distinct().ToArray();
+        if (gapM is < 0 or > 1000) errors.Add("gapM", "between 0 and 1000 metres");
+        errors.ThrowIfAny();
+        return new ReserveRule(patterns, gapM ?? settings.GapM);
+    }
+}
+
+/// <summary>The blocks a caller reads: the rule and the caller's zones, each zone's blocks current.</summary>
+public sealed record CurrentBlocks(ReserveRule Rule, string[] Zones)
+{
+    /// <summary>The parameters <c>@zones</c>, <c>@uses</c> and <c>@gap</c> that select these blocks in <c>reserve_block</c>.</summary>
+    public object Args => new { zones = Zones, uses = Rule.UsesKey, gap = Rule.GapM };
 }
 
 /// <summary>
@@ -80,13 +103,29 @@ public static class ReserveBlocks
         SELECT block_id, area_m2, parcel_codes, park_codes FROM clusters ORDER BY area_m2 DESC
         """;
 
-    public static object Args(BlockRule rule) => new { zone = rule.ZoneCode, patterns = rule.UsePatterns, uses = rule.UsesKey, gap = rule.GapM };
+    public static object Args(string zone, ReserveRule rule) => new { zone, patterns = rule.UsePatterns, uses = rule.UsesKey, gap = rule.GapM };
+
+    /// <summary>
+    /// The one way to read blocks: the caller's zones (or the one named, 404 outside them), each zone's blocks for the
+    /// rule made current first.
+    /// </summary>
+    public static async Task<CurrentBlocks> ForCallerAsync(NpgsqlDataSource db, Caller caller, ReserveRule rule, string? zone = null, CancellationToken ct = default)
+    {
+        string[] zones;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+            zones = (await conn.QueryAsync<string>(
+                $"SELECT code FROM zone WHERE (@zone::text IS NULL OR code = @zone) AND {Caller.InScope("code")} ORDER BY code",
+                new { zone, scope = caller.Scope })).ToArray();
+        if (zone is not null && zones.Length == 0) throw Problems.NotFound($"No zone has the code '{zone}'.");
+        foreach (var code in zones) await EnsureAsync(db, code, rule, ct);
+        return new CurrentBlocks(rule, zones);
+    }
 
     /// <summary>Makes the zone's blocks for the rule current; returns the seconds spent computing (0 when they were).</summary>
-    public static async Task<double> EnsureAsync(NpgsqlDataSource db, BlockRule rule, CancellationToken ct = default)
+    public static async Task<double> EnsureAsync(NpgsqlDataSource db, string zone, ReserveRule rule, CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        var args = Args(rule);
+        var args = Args(zone, rule);
         if (await IsCurrentAsync(conn, args, null)) return 0;
         var clock = Stopwatch.StartNew();
         // One computation at a time per rule (the lock is taken before the snapshot, so a computation finished
@@ -95,7 +134,7 @@ public static class ReserveBlocks
         await conn.ExecuteAsync(new CommandDefinition($"SELECT pg_advisory_lock({Lock})", args, commandTimeout: 0, cancellationToken: ct));
         try
         {
-            return await ComputeAsync(conn, rule, args, clock, ct);
+            return await ComputeAsync(conn, zone, rule, args, clock, ct);
         }
         finally
         {
@@ -111,17 +150,17 @@ public static class ReserveBlocks
     {
         var db = app.Services.GetRequiredService<NpgsqlDataSource>();
         var settings = app.Services.GetRequiredService<ReserveSettings>();
-        var uses = app.Services.GetRequiredService<LandUses.LandUseCodes>();
+        var uses = app.Services.GetRequiredService<LandUseCodes>();
         var stopping = app.Lifetime.ApplicationStopping;
         app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
         {
             try
             {
-                var (patterns, gap) = await ReservesApi.RuleAsync(null, null, settings, uses);
+                var rule = await ReserveRule.FromAsync(null, null, settings, uses);
                 await using var conn = await db.OpenConnectionAsync(stopping);
                 foreach (var zone in await conn.QueryAsync<string>("SELECT code FROM zone ORDER BY code"))
                 {
-                    var seconds = await EnsureAsync(db, new BlockRule(zone, patterns, gap), stopping);
+                    var seconds = await EnsureAsync(db, zone, rule, stopping);
                     if (seconds > 0) app.Logger.LogInformation("Reserve blocks of zone {Zone} computed in {Seconds:0.00} s", zone, seconds);
                 }
             }
@@ -136,7 +175,7 @@ public static class ReserveBlocks
         }, stopping));
     }
 
-    static async Task<double> ComputeAsync(NpgsqlConnection conn, BlockRule rule, object args, Stopwatch clock, CancellationToken ct)
+    static async Task<double> ComputeAsync(NpgsqlConnection conn, string zone, ReserveRule rule, object args, Stopwatch clock, CancellationToken ct)
     {
         await using var tx = await conn.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
         if (await IsCurrentAsync(conn, args, tx)) return 0;
@@ -146,7 +185,7 @@ public static class ReserveBlocks
             INSERT INTO reserve_set (zone_code, land_uses, gap_m, generation, seconds)
             VALUES (@zone, @uses, @gap, (SELECT coalesce((SELECT generation FROM land_generation WHERE zone_code = @zone), 0)), @seconds)
             ON CONFLICT (zone_code, land_uses, gap_m) DO UPDATE SET generation = excluded.generation, computed_at = now(), seconds = excluded.seconds
-            """, new { zone = rule.ZoneCode, uses = rule.UsesKey, gap = rule.GapM, seconds }, tx);
+            """, new { zone, uses = rule.UsesKey, gap = rule.GapM, seconds }, tx);
         await tx.CommitAsync(ct);
         return seconds;
     }

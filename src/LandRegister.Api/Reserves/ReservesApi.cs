@@ -3,6 +3,7 @@ using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
+using LandRegister.Api.Zones;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,28 +28,6 @@ public static class ReservesApi
         return group;
     }
 
-    /// <summary>The rule of blocks from the request's land uses and gap, or the configured ones.</summary>
-    internal static async Task<(string[] Patterns, double Gap)> RuleAsync(string? landUse, double? gapM, ReserveSettings settings, LandUseCodes uses)
-    {
-        await uses.CatalogueAsync();
-        var errors = new FieldErrors();
-        var codes = landUse?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? settings.LandUses;
-        if (codes.Length == 0) errors.Add("landUse", "at least one land-use code");
-        var patterns = codes.Select(c => uses.Resolve(c, null, "landUse", errors) + "%").Distinct().ToArray();
-        if (gapM is < 0 or > 1000) errors.Add("gapM", "between 0 and 1000 metres");
-        errors.ThrowIfAny();
-        return (patterns, gapM ?? settings.GapM);
-    }
-
-    internal static async Task<string[]> ZonesAsync(NpgsqlConnection conn, string? zone, Caller caller)
-    {
-        var zones = (await conn.QueryAsync<string>(
-            $"SELECT code FROM zone WHERE (@zone::text IS NULL OR code = @zone) AND {Caller.InScope("code")} ORDER BY code",
-            new { zone, scope = caller.Scope })).ToArray();
-        if (zone is not null && zones.Length == 0) throw Problems.NotFound($"No zone has the code '{zone}'.");
-        return zones;
-    }
-
     public static async Task<IResult> ListReserves(
         Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings settings, HttpRequest request,
         [Description("Only this zone's blocks.")] string? zone = null,
@@ -56,21 +35,17 @@ public static class ReservesApi
         [Description("Parcels this close, in metres, belong to one block (default 0: touching; e.g. 30 across a road).")] double? gapM = null,
         [Description("Land-use codes of reserve land, comma-separated; each with its sub-codes (default 1001, industrial).")] string? landUse = null)
     {
-        var (patterns, gap) = await RuleAsync(landUse, gapM, settings, uses);
+        var rule = await ReserveRule.FromAsync(landUse, gapM, settings, uses);
         if (minAreaMu is < 0) throw Problems.Invalid("minAreaMu", "must not be negative");
-        var min = Area.SquareMetres(minAreaMu ?? settings.TargetAreaMu);
+        var current = await ReserveBlocks.ForCallerAsync(db, caller, rule, zone);
+        var args = new DynamicParameters(current.Args);
+        args.Add("min", Area.SquareMetres(minAreaMu ?? settings.TargetAreaMu));
         await using var conn = await db.OpenConnectionAsync();
-        var blocks = new List<ReserveBlockFeature>();
-        foreach (var code in await ZonesAsync(conn, zone, caller))
-        {
-            var rule = new BlockRule(code, patterns, gap);
-            await ReserveBlocks.EnsureAsync(db, rule);
-            blocks.AddRange((await conn.QueryAsync<ReserveBlockRow>($"""
-                SELECT {ReserveBlockRow.Columns} FROM reserve_block
-                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap AND area_m2 >= @min
-                ORDER BY area_m2 DESC, block_id
-                """, new { zone = code, uses = rule.UsesKey, gap, min })).Select(r => r.ToFeature()));
-        }
+        var blocks = (await conn.QueryAsync<ReserveBlockRow>($"""
+            SELECT {ReserveBlockRow.Columns} FROM reserve_block
+            WHERE zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND area_m2 >= @min
+            ORDER BY area_m2 DESC, zone_code, block_id
+            """, args)).Select(r => r.ToFeature()).ToList();
         var links = new List<Link> { new(Links.Self(request), "self", GeoJson) };
         return TypedResults.Json(new FeatureCollection<ReserveBlockFeature>(blocks.Count, blocks.Count, DateTimeOffset.UtcNow, links, blocks),
             contentType: GeoJson);
@@ -91,18 +66,17 @@ public static class ReservesApi
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
         [Description("The year (default this year): a past year is answered as the register stood at its end.")] int? year = null)
     {
-        var code = Evaluation.Schemes.ZoneOf(zone, caller);
+        var code = ZoneScope.Of(zone, caller);
         var today = RegisterClock.Today;
         var y = year ?? today.Year;
         if (y < 2000 || y > today.Year) throw Problems.Invalid("year", $"between 2000 and {today.Year}");
-        var (patterns, gap) = await RuleAsync(null, null, settings, uses);
+        var rule = await ReserveRule.FromAsync(null, null, settings, uses);
         await using var conn = await db.OpenConnectionAsync();
-        await Evaluation.Schemes.RequireZoneAsync(conn, code, caller);
+        await ZoneScope.RequireAsync(conn, code, caller);
         var stored = await conn.QuerySingleOrDefaultAsync<TargetRow>(
             "SELECT min_blocks, min_area_mu, version FROM reserve_target WHERE zone_code = @code AND year = @y", new { code, y });
         var target = stored is null ? new ReserveTarget(settings.TargetBlocks, settings.TargetAreaMu) : new ReserveTarget(stored.MinBlocks, (double)stored.MinAreaMu);
-        var rule = new BlockRule(code, patterns, gap);
-        var args = new DynamicParameters(ReserveBlocks.Args(rule));
+        var args = new DynamicParameters(ReserveBlocks.Args(code, rule));
         List<BlockRow> blocks;
         DateTimeOffset? asOf = null;
         if (y < today.Year)
@@ -113,7 +87,7 @@ public static class ReservesApi
         }
         else
         {
-            await ReserveBlocks.EnsureAsync(db, rule);
+            await ReserveBlocks.EnsureAsync(db, code, rule);
             blocks = (await conn.QueryAsync<BlockRow>("""
                 SELECT block_id, area_m2, parcel_codes, park_codes FROM reserve_block
                 WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap ORDER BY area_m2 DESC
@@ -131,9 +105,9 @@ public static class ReservesApi
     {
         var target = input.Validate();
         if (year is < 2000 or > 2100) throw Problems.Invalid("year", "between 2000 and 2100");
-        var code = Evaluation.Schemes.ZoneOf(zone, caller);
+        var code = ZoneScope.Of(zone, caller);
         await using var conn = await db.OpenConnectionAsync();
-        await Evaluation.Schemes.RequireZoneAsync(conn, code, caller);
+        await ZoneScope.RequireAsync(conn, code, caller);
         var current = await conn.QuerySingleOrDefaultAsync<long?>("SELECT version FROM reserve_target WHERE zone_code = @code AND year = @year", new { code, year });
         long? version;
         if (current is null)

@@ -3,7 +3,6 @@ using System.Text;
 using System.Text.Json.Serialization;
 using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Spatial;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Reserves;
@@ -68,10 +67,9 @@ public static class TilesApi
         {
             z, x, y, scope = caller.Scope, tolerance = tile.Tolerance, minArea = settings.MinPixelArea * tile.PixelAreaM2,
         });
-        if (tileLayer == TileLayer.Reserves) await AddReserveArgsAsync(args, caller, db, reserves, uses);
-
         http.Response.Headers.CacheControl = "private, no-cache";
         if (z < tileLayer.MinZoom) return Empty(http, $"\"below-{tileLayer.Name}-{tileLayer.MinZoom}\"");
+        await tileLayer.PrepareAsync(args, new TileRequest(caller, db, reserves, uses, cache));
 
         await using var conn = await db.OpenConnectionAsync();
         var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql, args);
@@ -117,32 +115,22 @@ public static class TilesApi
         return TypedResults.NoContent();
     }
 
-    static async Task AddReserveArgsAsync(DynamicParameters args, Caller caller, NpgsqlDataSource db, ReserveSettings settings, LandUseCodes uses)
-    {
-        var (patterns, gap) = await ReservesApi.RuleAsync(null, null, settings, uses);
-        string[] zones;
-        await using (var conn = await db.OpenConnectionAsync())
-            zones = await ReservesApi.ZonesAsync(conn, null, caller);
-        foreach (var zone in zones) await ReserveBlocks.EnsureAsync(db, new BlockRule(zone, patterns, gap));
-        args.AddDynamicParams(new { zones, uses = new BlockRule("", patterns, gap).UsesKey, gap, targetArea = Area.SquareMetres(settings.TargetAreaMu) });
-    }
-
     static string ETagOf(string key) => $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24]}\"";
 
     public static async Task<IResult> GetTileJson(
-        string layer, Caller caller, NpgsqlDataSource db, IMemoryCache cache, HttpRequest request, HttpResponse response)
+        string layer, Caller caller, NpgsqlDataSource db, ReserveSettings reserves, LandUseCodes uses, IMemoryCache cache, HttpRequest request,
+        HttpResponse response)
     {
         var tileLayer = LayerOf(layer);
-        var bounds = await (tileLayer == TileLayer.Parks ? Extents.ParksAsync(caller, db, cache) : Extents.ParcelsAsync(caller, db, cache));
+        var bounds = await tileLayer.BoundsAsync(new TileRequest(caller, db, reserves, uses, cache));
         var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
         var fields = Caller.AudienceOf(request.HttpContext) >= Audience.Internal
             ? tileLayer.Fields.Concat(tileLayer.InternalFields).ToDictionary()
             : tileLayer.Fields.ToDictionary();
-        const int DataMaxZoom = 16;
         response.Headers.CacheControl = "private, max-age=60";
         return TypedResults.Json(new TileJson("3.0.0", $"LandRegister {tileLayer.Name}", tileLayer.Description, "xyz",
-            [$"{origin}/tiles/{tileLayer.Name}/{{z}}/{{x}}/{{y}}.mvt"], tileLayer.MinZoom, DataMaxZoom, bounds,
+            [$"{origin}/tiles/{tileLayer.Name}/{{z}}/{{x}}/{{y}}.mvt"], tileLayer.MinZoom, tileLayer.MaxZoom, bounds,
             [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, Math.Max(tileLayer.MinZoom, 12)],
-            [new VectorLayer(tileLayer.Name, tileLayer.Description, tileLayer.MinZoom, DataMaxZoom, fields)]));
+            [new VectorLayer(tileLayer.Name, tileLayer.Description, tileLayer.MinZoom, tileLayer.MaxZoom, fields)]));
     }
 }

@@ -39,5 +39,3 @@ sealed class ZoneMapping : IRegister
 {
     public void Register(TypeAdapterConfig config) => config.NewConfig<ZoneRow, Zone>();
 }
-
-public sealed record ItemList<T>(IReadOnlyList<T> Items);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json.Nodes;
 using LandRegister.Tests.Support;
 using static LandRegister.Tests.Support.Arrange;
 

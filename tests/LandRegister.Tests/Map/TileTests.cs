@@ -140,7 +140,7 @@ public sealed class TileTests(RegisterApp app) : IClassFixture<RegisterApp>
         Assert.Equal("clean_land", was.Fields["status"]);
         Assert.Equal("supplied", now.Fields["status"]);
         var areaMu = (double)(await (await app.Client.GetAsync($"/api/parcels/{id}")).JsonAsync())["properties"]!["areaMu"]!;
-        Assert.Equal(Math.Round(areaMu, 2), double.Parse(now.Fields["areaMu"], CultureInfo.InvariantCulture), 2);
+        Assert.Equal(areaMu, double.Parse(now.Fields["areaMu"], CultureInfo.InvariantCulture)); // one rounding rule for mu everywhere
         Assert.NotEqual(was.Fields["areaMu"], now.Fields["areaMu"]);
         Assert.NotEqual(was.Wkt, now.Wkt); // the tile draws the new geometry, not a stale copy
         // The other parcels of the tile are unchanged.
@@ -166,6 +166,19 @@ public sealed class TileTests(RegisterApp app) : IClassFixture<RegisterApp>
     }
 
     [Fact]
+    public async Task A_reserves_tile_below_its_minimum_zoom_answers_204_without_computing_blocks()
+    {
+        var zone = await app.ZoneAsync();
+        await app.CreateParcelAsync(Feature(Rectangle(121.5001, 31.3002, 200, 200), zone));
+        var key = await app.ClientForAsync("viewer", zone);
+        var response = await key.GetAsync(Tile.At(121.5001, 31.3002, 6).Path("reserves"));
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM reserve_set WHERE zone_code = @zone", new { zone }));
+        Assert.Equal(HttpStatusCode.NoContent, (await key.GetAsync(Tile.At(121.5001, 31.3002, 12).Path("reserves"))).StatusCode);
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM reserve_set WHERE zone_code = @zone", new { zone }));
+    }
+
+    [Fact]
     public async Task Reserve_and_park_tiles_show_the_blocks_and_boundaries()
     {
         var zone = await app.ZoneAsync();
@@ -186,8 +199,8 @@ public sealed class TileTests(RegisterApp app) : IClassFixture<RegisterApp>
         var block = Assert.Single(blocks);
         Assert.Equal("2", block.Fields["parcelCount"]);
         Assert.Equal(park, block.Fields["parkCodes"]);
-        var expectedMu = await app.ScalarAsync<double>("SELECT round((sum(area_m2) * 0.0015)::numeric, 1)::float8 FROM parcel WHERE id = ANY(@ids)", new { ids });
-        Assert.Equal(expectedMu, double.Parse(block.Fields["areaMu"], CultureInfo.InvariantCulture), 1);
+        var expectedMu = await app.ScalarAsync<double>("SELECT round_mu(sum(area_m2))::float8 FROM parcel WHERE id = ANY(@ids)", new { ids });
+        Assert.Equal(expectedMu, double.Parse(block.Fields["areaMu"], CultureInfo.InvariantCulture), 4);
         Assert.Equal(park, Assert.Single(parks).Fields["code"]);
     }
 
@@ -264,7 +277,8 @@ public sealed class TileJsonTests(RegisterApp app) : IClassFixture<RegisterApp>
         Assert.Equal(new Uri(app.BaseAddress, "/tiles/parcels/{z}/{x}/{y}.mvt").ToString().Replace("%7B", "{").Replace("%7D", "}"), url);
         Assert.True(Uri.IsWellFormedUriString(url.Replace("{", "").Replace("}", ""), UriKind.Absolute));
         Assert.Equal(10, (int)doc["minzoom"]!);
-        Assert.Equal(16, (int)doc["maxzoom"]!);
+        Assert.Equal(22, (int)doc["maxzoom"]!); // the zoom tiles are built up to (the layer's MaxZoom), not a constant
+        Assert.Equal(22, (int)doc["vector_layers"]![0]!["maxzoom"]!);
         var bounds = doc["bounds"]!.AsArray().Select(b => (double)b!).ToArray();
         Assert.Equal(118.2, bounds[0], 0.01);
         Assert.Equal(32.1, bounds[1], 0.01);

@@ -64,12 +64,4 @@ public sealed class GeoJsonGeometryTests
         Assert.Equal(field, actualField);
         Assert.Contains(reason, actualReason);
     }
-
-    [Fact]
-    public void Area_units_follow_the_mu()
-    {
-        Assert.Equal(1, Area.Mu(10000d / 15), 10);
-        Assert.Equal(15, Area.Mu(10_000), 10);
-        Assert.Equal(666.6667, Area.SquareMetres(1), 3);
-    }
 }

@@ -2,9 +2,9 @@ using LandRegister.Api.Access;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.OpenApi;
 
-namespace LandRegister.Api.Infrastructure;
+namespace LandRegister.Api.Docs;
 
-public static class Docs
+public static class ApiDocs
 {
     /// <summary>
     /// Two documents in OpenAPI 3.0, the version the OGC API's <c>oas30</c> conformance class names: <c>v1</c>, the

@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Text.Json.Serialization;
+using Dapper;
+using LandRegister.Api.Access;
+using LandRegister.Api.Infrastructure;
+using LandRegister.Api.LandUses;
+using LandRegister.Api.Parcels;
+using LandRegister.Api.Reserves;
+using LandRegister.Api.Spatial;
+using Microsoft.Extensions.Caching.Memory;
+using Npgsql;
+
+namespace LandRegister.Api.Ogc;
+
+/// <summary>What a collection needs to answer: who asks, the request, and the register's services.</summary>
+public sealed record OgcRequest(HttpContext Http, Caller Caller, NpgsqlDataSource Db, LandUseCodes Uses, ReserveSettings Reserves, IMemoryCache Cache)
+{
+    public IQueryCollection Query => Http.Request.Query;
+}
+
+/// <summary>
+/// A collection of the OGC API, carrying its own description, query parameters, extent, pages and features: the API's
+/// routes ask the collection, never switch on its name.
+/// </summary>
+public abstract class OgcSource
+{
+    public abstract string Id { get; }
+    public abstract string Title { get; }
+    public abstract string Description { get; }
+
+    /// <summary>The query parameters <c>items</c> takes; any other is refused.</summary>
+    public abstract string[] Parameters { get; }
+
+    public virtual Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParcelsAsync(r.Caller, r.Db, r.Cache);
+
+    public abstract Task<IResult> ItemsAsync(OgcRequest r, int? limit);
+
+    public abstract Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links);
+
+    public static IReadOnlyList<OgcSource> All { get; } = [new ParcelSource(), new ParkSource(), new ReserveSource()];
+
+    public static OgcSource Find(string id) =>
+        All.FirstOrDefault(c => c.Id == id)
+        ?? throw Problems.NotFound($"No collection is called '{id}'; the collections are {string.Join(", ", All.Select(c => c.Id))}.");
+}
+
+/// <summary>The register's parcels, with its own filters; a page is the parcel list's page.</summary>
+sealed class ParcelSource : OgcSource
+{
+    public override string Id => "parcels";
+    public override string Title => "Parcels (宗地)";
+    public override string Description =>
+        "The register's parcels: code, zone, park, planned and actual use, status, areas. Filters beyond bbox and datetime: " +
+        "status, plannedUse, park, zone, minAreaMu, maxAreaMu, includeRetired, useMismatch.";
+
+    public override string[] Parameters { get; } =
+        ["f", "limit", "bbox", "datetime", "cursor", "status", "plannedUse", "park", "zone", "minAreaMu", "maxAreaMu", "includeRetired", "useMismatch"];
+
+    public override async Task<IResult> ItemsAsync(OgcRequest r, int? limit)
+    {
+        var q = r.Query;
+        await r.Uses.CatalogueAsync();
+        var (asOf, from, to) = OgcApi.DateTimeFilter(q["datetime"]);
+        var parameters = new ParcelListParameters
+        {
+            Status = q["status"], PlannedUse = q["plannedUse"], Park = q["park"], Zone = q["zone"],
+            MinAreaMu = OgcApi.Number(q["minAreaMu"], "minAreaMu"), MaxAreaMu = OgcApi.Number(q["maxAreaMu"], "maxAreaMu"),
+            Bbox = q.ContainsKey("bbox") ? q["bbox"].ToString() : null,
+            IncludeRetired = OgcApi.Boolean(q["includeRetired"], "includeRetired"), UseMismatch = OgcApi.Boolean(q["useMismatch"], "useMismatch"),
+            AsOf = asOf, Limit = limit ?? 10, Cursor = q.ContainsKey("cursor") ? q["cursor"].ToString() : null,
+        };
+        var query = ParcelQuery.From(parameters, r.Caller, r.Uses);
+        if (from is not null || to is not null) query.During(from, to);
+        return await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));
+    }
+
+    public override async Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links)
+    {
+        if (!long.TryParse(featureId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) throw Problems.NotFound($"No parcel has the id '{featureId}'.");
+        await using var conn = await r.Db.OpenConnectionAsync();
+        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id, scope = r.Caller.Scope })
+            ?? throw Problems.NotFound($"No parcel has the id {id}.");
+        ETags.Set(r.Http.Response, row.Version);
+        var feature = row.ToFeature();
+        return TypedResults.Json(new OgcFeature<ParcelProperties>(feature.Id, feature.Geometry, feature.Properties, links), contentType: OgcApi.GeoJson);
+    }
+}
+
+/// <summary>
+/// A small collection paged by its key (parks, reserve blocks), whose properties PostgreSQL builds: they hold no field a
+/// reader of the register may not see.
+/// </summary>
+abstract class KeysetSource : OgcSource
+{
+    /// <summary><c>FROM … WHERE …</c> of the items (with <c>@scope</c>, <c>@zone</c> and the box when one is given); may add parameters.</summary>
+    protected abstract Task<string> FromAsync(OgcRequest r, bool box, DynamicParameters args);
+
+    /// <summary>The select list: <c>id</c>, <c>geometry</c> (GeoJSON text) and <c>properties</c> (a JSON object's text).</summary>
+    protected abstract string Select { get; }
+
+    /// <summary>The key column the pages follow.</summary>
+    protected abstract string Key { get; }
+
+    sealed class ItemRow
+    {
+        public string Id { get; init; } = "";
+        public string? Geometry { get; init; }
+        public string Properties { get; init; } = "{}";
+    }
+
+    public sealed record Item(string Id, GeoJsonText? Geometry, GeoJsonText Properties)
+    {
+        [JsonPropertyOrder(-1)]
+        public string Type => "Feature";
+    }
+
+    public override async Task<IResult> ItemsAsync(OgcRequest r, int? limit)
+    {
+        var q = r.Query;
+        var errors = new FieldErrors();
+        var take = limit ?? 10;
+        if (take is < 1 or > ParcelQuery.MaxLimit) errors.Add("limit", $"must be between 1 and {ParcelQuery.MaxLimit}");
+        var box = q.ContainsKey("bbox") ? BoundingBox.Parse(q["bbox"].ToString(), errors) : null;
+        if (box is not null && !BoundingBox.Check(box, errors)) box = null;
+        errors.ThrowIfAny();
+        var args = new DynamicParameters(new { scope = r.Caller.Scope, zone = q["zone"].FirstOrDefault(), take = take + 1, after = q["cursor"].FirstOrDefault() });
+        if (box is not null) args.AddDynamicParams(new { minX = box[0], minY = box[1], maxX = box[2], maxY = box[3] });
+        var from = await FromAsync(r, box is not null, args);
+        await using var conn = await r.Db.OpenConnectionAsync();
+        var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) {from}", args);
+        var rows = (await conn.QueryAsync<ItemRow>(
+            $"SELECT {Select} {from} AND (@after::text IS NULL OR {Key} > @after) ORDER BY {Key} LIMIT @take", args)).AsList();
+        var links = new List<Link> { new(Links.Self(r.Http.Request), "self", OgcApi.GeoJson) };
+        if (rows.Count > take)
+        {
+            rows.RemoveAt(take);
+            links.Add(new Link(Links.WithCursor(r.Http.Request, rows[^1].Id), "next", OgcApi.GeoJson));
+        }
+        Links.SetHeader(r.Http.Response, links);
+        var features = rows.ConvertAll(row => new Item(row.Id, row.Geometry is null ? null : new GeoJsonText(row.Geometry), new GeoJsonText(row.Properties)));
+        return TypedResults.Json(new FeatureCollection<Item>(matched, features.Count, DateTimeOffset.UtcNow, links, features), contentType: OgcApi.GeoJson);
+    }
+
+    public override async Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links)
+    {
+        var args = new DynamicParameters(new { scope = r.Caller.Scope, zone = (string?)null, featureId });
+        var from = await FromAsync(r, false, args);
+        await using var conn = await r.Db.OpenConnectionAsync();
+        var item = await conn.QuerySingleOrDefaultAsync<ItemRow>($"SELECT {Select} {from} AND {Key} = @featureId LIMIT 1", args)
+            ?? throw Problems.NotFound($"No feature of {Id} has the id '{featureId}'.");
+        return TypedResults.Json(new OgcFeature<GeoJsonText>(item.Id, item.Geometry is null ? null : new GeoJsonText(item.Geometry),
+            new GeoJsonText(item.Properties), links), contentType: OgcApi.GeoJson);
+    }
+}
+
+sealed class ParkSource : KeysetSource
+{
+    public override string Id => "parks";
+    public override string Title => "Parks (园区)";
+    public override string Description => "The parks of the development zones and their boundaries. Filter: zone.";
+    public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone"];
+
+    public override Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParksAsync(r.Caller, r.Db, r.Cache);
+
+    protected override string Key => "code";
+
+    protected override string Select => """
+        code AS id, ST_AsGeoJSON(boundary, 6) AS geometry,
+        json_build_object('code', code, 'zoneCode', zone_code, 'name', name, 'leadingIndustries', leading_industries,
+                          'areaMu', round_mu(ST_Area(boundary::geography)))::text AS properties
+        """;
+
+    protected override Task<string> FromAsync(OgcRequest r, bool box, DynamicParameters args) => Task.FromResult($"""
+        FROM park WHERE {Caller.InScope()} AND boundary IS NOT NULL AND (@zone::text IS NULL OR zone_code = @zone)
+          {(box ? "AND ST_Intersects(boundary, ST_MakeEnvelope(@minX, @minY, @maxX, @maxY, 4326))" : "")}
+        """);
+}
+
+sealed class ReserveSource : KeysetSource
+{
+    public override string Id => "reserves";
+    public override string Title => "Reserve blocks (集中连片净地)";
+    public override string Description =>
+        "Contiguous clean land of the configured uses and gap, each block the union of its parcels. Filters: zone, minAreaMu (default 0).";
+    public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone", "minAreaMu"];
+
+    protected override string Key => "block_id";
+
+    protected override string Select => """
+        block_id AS id, ST_AsGeoJSON(geom, 6) AS geometry,
+        json_build_object('blockId', block_id, 'zoneCode', zone_code, 'areaMu', round_mu(area_m2), 'areaM2', round_m2(area_m2),
+                          'parcelCount', parcel_count, 'parcelIds', parcel_ids, 'parcelCodes', parcel_codes, 'parkCodes', park_codes,
+                          'landUses', land_use_codes, 'gapM', gap_m)::text AS properties
+        """;
+
+    /// <summary>The caller's blocks of the configured rule (in the zone asked for), made current first.</summary>
+    protected override async Task<string> FromAsync(OgcRequest r, bool box, DynamicParameters args)
+    {
+        var rule = await ReserveRule.FromAsync(null, null, r.Reserves, r.Uses);
+        var current = await ReserveBlocks.ForCallerAsync(r.Db, r.Caller, rule, r.Query["zone"].FirstOrDefault());
+        args.AddDynamicParams(current.Args);
+        args.Add("min", Area.SquareMetres(OgcApi.Number(r.Query["minAreaMu"], "minAreaMu") ?? 0));
+        return $"""
+            FROM reserve_block WHERE zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND area_m2 >= @min
+              {(box ? "AND ST_Intersects(geom, ST_MakeEnvelope(@minX, @minY, @maxX, @maxY, 4326))" : "")}
+            """;
+    }
+}
