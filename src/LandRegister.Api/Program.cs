@@ -6,7 +6,6 @@ using LandRegister.Api.Jobs;
 using LandRegister.Api.Demo;
 using LandRegister.Api.Docs;
 using LandRegister.Api.Health;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Lifecycle;
 using LandRegister.Api.Map;
@@ -17,7 +16,6 @@ using LandRegister.Api.Premises;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Tiles;
 using LandRegister.Api.Zones;
-using Npgsql;
 
 // The build-time OpenAPI generator runs this program without a database.
 var generatingDocument = System.Reflection.Assembly.GetEntryAssembly()?.GetName().Name == "GetDocument.Insider";

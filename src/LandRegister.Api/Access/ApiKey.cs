@@ -1,4 +1,3 @@
-using LandRegister.Api.Infrastructure;
 using Mapster;
 
 namespace LandRegister.Api.Access;

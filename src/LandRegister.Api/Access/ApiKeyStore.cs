@@ -1,5 +1,3 @@
-using Dapper;
-using Npgsql;
 
 namespace LandRegister.Api.Access;
 

@@ -1,7 +1,4 @@
-using Dapper;
-using LandRegister.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LandRegister.Api.Access;
 

@@ -1,7 +1,4 @@
-using Dapper;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Jobs;
-using Npgsql;
 
 namespace LandRegister.Api.Demo;
 

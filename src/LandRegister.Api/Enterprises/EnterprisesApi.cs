@@ -1,11 +1,8 @@
 using System.ComponentModel;
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LandRegister.Api.Enterprises;
 

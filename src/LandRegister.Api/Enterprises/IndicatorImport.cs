@@ -1,10 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.Features;
-using Npgsql;
 
 namespace LandRegister.Api.Enterprises;
 

@@ -1,9 +1,6 @@
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LandRegister.Api.Enterprises;
 

@@ -1,14 +1,11 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Zones;
 using LandRegister.Api.Jobs;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LandRegister.Api.Evaluation;
 

@@ -1,6 +1,4 @@
-using Dapper;
 using LandRegister.Api.Spatial;
-using Npgsql;
 
 namespace LandRegister.Api.Evaluation;
 

@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Dapper;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Jobs;
 using LandRegister.Api.Parcels;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace LandRegister.Api.Evaluation;

@@ -1,11 +1,8 @@
 using System.ComponentModel;
 using System.Text.Json;
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Zones;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LandRegister.Api.Evaluation;
 

@@ -1,13 +1,10 @@
 using System.ComponentModel;
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Zones;
 using LandRegister.Api.Jobs;
 using LandRegister.Api.Parcels;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LandRegister.Api.IdleLand;
 

@@ -1,8 +1,5 @@
-using Dapper;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Jobs;
 using LandRegister.Api.Parcels;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace LandRegister.Api.IdleLand;

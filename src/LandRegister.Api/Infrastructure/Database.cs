@@ -1,8 +1,6 @@
 using System.Data;
 using System.Net.Sockets;
-using Dapper;
 using NetTopologySuite.Geometries;
-using Npgsql;
 
 namespace LandRegister.Api.Infrastructure;
 

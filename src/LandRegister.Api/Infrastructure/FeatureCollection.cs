@@ -2,6 +2,13 @@ using System.Text.Json.Serialization;
 
 namespace LandRegister.Api.Infrastructure;
 
+/// <summary>A GeoJSON Feature (RFC 7946); each kind of feature declares its id, geometry and properties.</summary>
+public abstract record GeoJsonFeature
+{
+    [JsonPropertyOrder(-1)]
+    public string Type => "Feature";
+}
+
 /// <summary>A page of features (RFC 7946, with the OGC API – Features paging members).</summary>
 public sealed record FeatureCollection<TFeature>(
     long? NumberMatched, int NumberReturned, DateTimeOffset TimeStamp, IReadOnlyList<Link> Links, IReadOnlyList<TFeature> Features)

@@ -1,8 +1,6 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
-using Dapper;
-using Npgsql;
 
 namespace LandRegister.Api.Infrastructure;
 

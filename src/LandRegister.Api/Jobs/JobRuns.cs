@@ -1,9 +1,6 @@
 using System.Text.Json;
-using Dapper;
 using Hangfire;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
-using Npgsql;
 
 namespace LandRegister.Api.Jobs;
 

@@ -3,7 +3,6 @@ using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Jobs;
 

@@ -1,7 +1,4 @@
-using Dapper;
 using Hangfire;
-using LandRegister.Api.Infrastructure;
-using Npgsql;
 
 namespace LandRegister.Api.Jobs;
 

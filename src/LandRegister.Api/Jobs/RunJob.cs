@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using Hangfire;
-using LandRegister.Api.Infrastructure;
-using Npgsql;
 
 namespace LandRegister.Api.Jobs;
 

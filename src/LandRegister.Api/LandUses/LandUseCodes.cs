@@ -1,6 +1,3 @@
-using Dapper;
-using LandRegister.Api.Infrastructure;
-using Npgsql;
 
 namespace LandRegister.Api.LandUses;
 
@@ -57,7 +54,4 @@ public sealed class LandUseCodes(NpgsqlDataSource db)
                 primary.Order(StringComparer.Ordinal));
         return resolved;
     }
-
-    /// <summary>Whether <paramref name="code"/> is a national code (for filters, which match it and its sub-codes).</summary>
-    public bool IsPrimary(string code) => primary.Contains(code);
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using LandRegister.Api.Access;
+using LandRegister.Api.Parcels;
 using LandRegister.Api.Spatial;
 
 namespace LandRegister.Api.Lifecycle;
@@ -20,7 +21,7 @@ public sealed record ValueChange(JsonNode? Before, JsonNode? After);
 
 public sealed record ParcelHistory(long ParcelId, IReadOnlyList<HistoryEntry> Entries);
 
-sealed class HistoryRow
+sealed class HistoryRow : ParcelState
 {
     public const string Columns = """
         version, recorded_at, kind, actor, reason, details::text AS details, zone_code, code, park_code, name, planned_use,
@@ -34,20 +35,7 @@ sealed class HistoryRow
     public string Actor { get; init; } = "";
     public string? Reason { get; init; }
     public string Details { get; init; } = "{}";
-    public string ZoneCode { get; init; } = "";
-    public string Code { get; init; } = "";
-    public string? ParkCode { get; init; }
-    public string? Name { get; init; }
-    public string? PlannedUse { get; init; }
-    public string? ActualUse { get; init; }
-    public string Status { get; init; } = "";
-    public decimal? RegisteredAreaM2 { get; init; }
-    public double AreaM2 { get; init; }
     public long? SupplyId { get; init; }
-    public string? CleanChecklist { get; init; }
-    public DateOnly? ConstructionStartedOn { get; init; }
-    public long[] ParentIds { get; init; } = [];
-    public DateTime? RetiredAt { get; init; }
     public bool GeometryChanged { get; init; }
 
     /// <summary>The properties the history compares, as the API names them.</summary>

@@ -1,5 +1,4 @@
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Parcels;
 
 namespace LandRegister.Api.Lifecycle;

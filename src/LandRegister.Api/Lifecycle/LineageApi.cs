@@ -1,11 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Parcels;
-using Npgsql;
 
 namespace LandRegister.Api.Lifecycle;
 

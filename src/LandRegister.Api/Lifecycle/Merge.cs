@@ -1,4 +1,3 @@
-using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Lifecycle;
 

@@ -1,6 +1,5 @@
 using LandRegister.Api.Access;
 using LandRegister.Api.Enterprises;
-using LandRegister.Api.Infrastructure;
 using Mapster;
 
 namespace LandRegister.Api.Lifecycle;

@@ -1,4 +1,3 @@
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.Parcels;
 
 namespace LandRegister.Api.Lifecycle;

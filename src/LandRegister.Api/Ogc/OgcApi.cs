@@ -1,11 +1,8 @@
-using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
 using LandRegister.Api.Reserves;
 using Microsoft.Extensions.Caching.Memory;
-using Npgsql;
 
 namespace LandRegister.Api.Ogc;
 
@@ -23,11 +20,7 @@ public sealed record OgcCollection(string Id, string Title, string Description, 
 public sealed record OgcCollections(IReadOnlyList<Link> Links, IReadOnlyList<OgcCollection> Collections);
 
 /// <summary>A feature of an OGC API collection, with the links Part 1 asks of a single feature.</summary>
-public sealed record OgcFeature<TProperties>(object Id, GeoJsonText? Geometry, TProperties Properties, IReadOnlyList<Link> Links)
-{
-    [JsonPropertyOrder(-1)]
-    public string Type => "Feature";
-}
+public sealed record OgcFeature<TProperties>(object Id, GeoJsonText? Geometry, TProperties Properties, IReadOnlyList<Link> Links) : GeoJsonFeature;
 
 /// <summary>
 /// OGC API – Features Part 1 (core, geojson, oas30) under <c>/ogc</c>, for GDAL, QGIS and other clients we did not

@@ -1,14 +1,10 @@
 using System.Globalization;
-using System.Text.Json.Serialization;
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Spatial;
 using Microsoft.Extensions.Caching.Memory;
-using Npgsql;
 
 namespace LandRegister.Api.Ogc;
 
@@ -108,11 +104,7 @@ abstract class KeysetSource : OgcSource
         public string Properties { get; init; } = "{}";
     }
 
-    public sealed record Item(string Id, GeoJsonText? Geometry, GeoJsonText Properties)
-    {
-        [JsonPropertyOrder(-1)]
-        public string Type => "Feature";
-    }
+    public sealed record Item(string Id, GeoJsonText? Geometry, GeoJsonText Properties) : GeoJsonFeature;
 
     public override async Task<IResult> ItemsAsync(OgcRequest r, int? limit)
     {

@@ -1,18 +1,12 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using Mapster;
 
 namespace LandRegister.Api.Parcels;
 
 /// <summary>A parcel (宗地) as a GeoJSON Feature; <c>id</c> is the register's 64-bit parcel id.</summary>
-public sealed record ParcelFeature(long Id, GeoJsonText Geometry, ParcelProperties Properties)
-{
-    [JsonPropertyOrder(-1)]
-    public string Type => "Feature";
-}
+public sealed record ParcelFeature(long Id, GeoJsonText Geometry, ParcelProperties Properties) : GeoJsonFeature;
 
 /// <summary>A parcel's attributes. <c>areaM2</c> and <c>areaMu</c> are computed from the geometry on the spheroid.</summary>
 /// <param name="Code">The business parcel number (宗地编号), unique within the zone.</param>
@@ -41,19 +35,10 @@ public sealed record ParcelProperties(
     CleanLandChecklist? CleanLandChecklist, DateOnly? ConstructionStartedOn, long[] ParentIds,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? RetiredAt, string CreatedBy, string UpdatedBy);
 
-/// <summary>A parcel as read from the database (a class: Dapper maps arrays only onto properties).</summary>
-sealed class ParcelRow
+/// <summary>A parcel's attributes as stored, in <c>parcel</c> and in each version of <c>parcel_history</c>.</summary>
+/// <remarks>Classes, not records: Dapper maps arrays only onto properties.</remarks>
+abstract class ParcelState
 {
-    /// <summary>The select list that fills a row, from <c>parcel</c> or from the as-of relation of the same shape.</summary>
-    public const string Columns = """
-        id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, area_m2,
-        clean_checklist::text AS clean_checklist, construction_started_on, parent_ids, created_at, updated_at, retired_at, created_by, updated_by,
-        version, ST_AsGeoJSON(geom, 6) AS geometry
-        """;
-
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
-    public long Id { get; init; }
     public string ZoneCode { get; init; } = "";
     public string Code { get; init; } = "";
     public string? ParkCode { get; init; }
@@ -66,9 +51,24 @@ sealed class ParcelRow
     public string? CleanChecklist { get; init; }
     public DateOnly? ConstructionStartedOn { get; init; }
     public long[] ParentIds { get; init; } = [];
+    public DateTime? RetiredAt { get; init; }
+}
+
+/// <summary>A parcel as read from the database.</summary>
+sealed class ParcelRow : ParcelState
+{
+    /// <summary>The select list that fills a row, from <c>parcel</c> or from the as-of relation of the same shape.</summary>
+    public const string Columns = """
+        id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, area_m2,
+        clean_checklist::text AS clean_checklist, construction_started_on, parent_ids, created_at, updated_at, retired_at, created_by, updated_by,
+        version, ST_AsGeoJSON(geom, 6) AS geometry
+        """;
+
+    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public long Id { get; init; }
     public DateTime CreatedAt { get; init; }
     public DateTime UpdatedAt { get; init; }
-    public DateTime? RetiredAt { get; init; }
     public string CreatedBy { get; init; } = "";
     public string UpdatedBy { get; init; } = "";
     public long Version { get; init; }

@@ -1,9 +1,6 @@
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using Mapster;
-using Npgsql;
 
 namespace LandRegister.Api.Parcels;
 

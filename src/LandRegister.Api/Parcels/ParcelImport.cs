@@ -1,13 +1,10 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using Microsoft.AspNetCore.Http.Features;
-using Npgsql;
 using NpgsqlTypes;
 
 namespace LandRegister.Api.Parcels;

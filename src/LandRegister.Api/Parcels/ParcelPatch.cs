@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Dapper;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using NetTopologySuite.Geometries;
 

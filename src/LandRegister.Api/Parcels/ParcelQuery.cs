@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using NetTopologySuite.Geometries;
 

@@ -1,7 +1,5 @@
-using Dapper;
 using LandRegister.Api.Access;
 using NetTopologySuite.Geometries;
-using Npgsql;
 
 namespace LandRegister.Api.Parcels;
 

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Parcels;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using Mapster;
 
 namespace LandRegister.Api.Parks;

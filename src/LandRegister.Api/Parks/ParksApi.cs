@@ -1,10 +1,7 @@
 using System.ComponentModel;
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 
 namespace LandRegister.Api.Parks;
 

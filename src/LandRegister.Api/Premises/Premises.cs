@@ -1,17 +1,11 @@
-using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using Mapster;
 
 namespace LandRegister.Api.Premises;
 
 /// <summary>A building or factory floor (厂房) as a GeoJSON Feature of its footprint; <c>id</c> is the register's id.</summary>
-public sealed record PremisesFeature(long Id, GeoJsonText Geometry, PremisesProperties Properties)
-{
-    [JsonPropertyOrder(-1)]
-    public string Type => "Feature";
-}
+public sealed record PremisesFeature(long Id, GeoJsonText Geometry, PremisesProperties Properties) : GeoJsonFeature;
 
 /// <summary>A premises' attributes.</summary>
 /// <param name="Code">The building number, unique within the zone.</param>

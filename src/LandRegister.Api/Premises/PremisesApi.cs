@@ -1,12 +1,9 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using Microsoft.AspNetCore.Mvc;
-using Npgsql;
 
 namespace LandRegister.Api.Premises;
 

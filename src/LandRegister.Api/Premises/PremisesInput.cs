@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LandRegister.Api.Enterprises;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using NetTopologySuite.Geometries;
 
 namespace LandRegister.Api.Premises;

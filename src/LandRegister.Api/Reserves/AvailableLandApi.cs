@@ -1,22 +1,15 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Serialization;
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using Mapster;
-using Npgsql;
 
 namespace LandRegister.Api.Reserves;
 
 /// <summary>Land or premises a project could use, as a GeoJSON Feature.</summary>
-public sealed record AvailableFeature(string Id, GeoJsonText Geometry, AvailableProperties Properties)
-{
-    [JsonPropertyOrder(-1)]
-    public string Type => "Feature";
-}
+public sealed record AvailableFeature(string Id, GeoJsonText Geometry, AvailableProperties Properties) : GeoJsonFeature;
 
 /// <summary>One result of the available-land search.</summary>
 /// <param name="Kind">parcel (one clean-land parcel), block (contiguous clean parcels, together larger than any one) or premises (vacant floor space).</param>

@@ -1,10 +1,7 @@
 using System.Data;
 using System.Diagnostics;
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
-using Npgsql;
 
 namespace LandRegister.Api.Reserves;
 

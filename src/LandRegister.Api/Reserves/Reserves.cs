@@ -1,5 +1,4 @@
 using LandRegister.Api.Spatial;
-using LandRegister.Api.Infrastructure;
 using Mapster;
 
 namespace LandRegister.Api.Reserves;
@@ -32,11 +31,7 @@ public sealed class ReserveSettings
 }
 
 /// <summary>A contiguous block of clean land as a GeoJSON Feature: its merged geometry and its parcels.</summary>
-public sealed record ReserveBlockFeature(string Id, GeoJsonText Geometry, ReserveBlockProperties Properties)
-{
-    [System.Text.Json.Serialization.JsonPropertyOrder(-1)]
-    public string Type => "Feature";
-}
+public sealed record ReserveBlockFeature(string Id, GeoJsonText Geometry, ReserveBlockProperties Properties) : GeoJsonFeature;
 
 /// <param name="AreaMu">The sum of its parcels' areas, in mu.</param>
 /// <param name="GapM">The gap (metres) across which its parcels were joined.</param>

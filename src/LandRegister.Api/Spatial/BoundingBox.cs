@@ -1,5 +1,4 @@
 using System.Globalization;
-using LandRegister.Api.Infrastructure;
 
 namespace LandRegister.Api.Spatial;
 

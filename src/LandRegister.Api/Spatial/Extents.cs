@@ -1,7 +1,5 @@
-using Dapper;
 using LandRegister.Api.Access;
 using Microsoft.Extensions.Caching.Memory;
-using Npgsql;
 
 namespace LandRegister.Api.Spatial;
 

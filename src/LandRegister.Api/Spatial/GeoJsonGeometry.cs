@@ -1,5 +1,4 @@
 using System.Text.Json;
-using LandRegister.Api.Infrastructure;
 using NetTopologySuite;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Geometries.Implementation;

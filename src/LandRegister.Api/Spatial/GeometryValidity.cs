@@ -1,5 +1,4 @@
 using System.Globalization;
-using LandRegister.Api.Infrastructure;
 using NetTopologySuite.Geometries;
 using NetTopologySuite.Operation.Valid;
 

@@ -1,10 +1,8 @@
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Spatial;
 using Microsoft.Extensions.Caching.Memory;
-using Npgsql;
 
 namespace LandRegister.Api.Tiles;
 

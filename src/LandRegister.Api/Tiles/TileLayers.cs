@@ -1,4 +1,3 @@
-using Dapper;
 using LandRegister.Api.Access;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Spatial;

@@ -1,13 +1,10 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Reserves;
 using Microsoft.Extensions.Caching.Memory;
-using Npgsql;
 
 namespace LandRegister.Api.Tiles;
 

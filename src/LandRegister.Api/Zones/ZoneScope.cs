@@ -1,7 +1,4 @@
-using Dapper;
 using LandRegister.Api.Access;
-using LandRegister.Api.Infrastructure;
-using Npgsql;
 
 namespace LandRegister.Api.Zones;
 
