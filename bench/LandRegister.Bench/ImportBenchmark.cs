@@ -13,7 +13,7 @@ static class ImportBenchmark
     public static async Task RunAsync(BenchOptions options, Report report)
     {
         await using var db = await BenchDatabase.OpenAsync(options, "lr_bench_import", fresh: true);
-        await using var api = await ApiProcess.StartAsync(db.ConnectionString, options, options.ApiPort + 1);
+        await using var api = await BenchApi.StartAsync(db.ConnectionString, options, options.ApiPort + 1);
         var file = Path.Combine(options.SharedData, "cadastre-75118-parcelles.json");
         var body = await File.ReadAllBytesAsync(file);
         await db.ExecuteAsync("""

@@ -6,7 +6,7 @@ var options = BenchOptions.Parse(args);
 var report = new Report(options.Out);
 if (options.Runs("import")) await ImportBenchmark.RunAsync(options, report);
 await using (var bench = await BenchDatabase.OpenAsync(options))
-await using (var api = await ApiProcess.StartAsync(bench.ConnectionString, options, options.ApiPort))
+await using (var api = await BenchApi.StartAsync(bench.ConnectionString, options, options.ApiPort))
 {
     if (options.Runs("listing")) await ListingBenchmark.RunAsync(bench, api, options, report);
     if (options.Runs("history")) await HistoryBenchmark.RunAsync(bench, api, options, report);

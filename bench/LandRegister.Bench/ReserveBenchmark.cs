@@ -23,7 +23,7 @@ static class ReserveBenchmark
     public static async Task RunAsync(BenchOptions options, Report report)
     {
         await using var db = await BenchDatabase.OpenAsync(options, "lr_bench_reserves");
-        await using var api = await ApiProcess.StartAsync(db.ConnectionString, options, options.ApiPort + 1);
+        await using var api = await BenchApi.StartAsync(db.ConnectionString, options, options.ApiPort + 1);
         await EnsureParcelsAsync(db);
         var clean = await db.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'RSV' AND status = 'clean_land'");
         var total = await db.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'RSV'");

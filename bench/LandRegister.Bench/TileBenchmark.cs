@@ -44,9 +44,9 @@ static class TileBenchmark
                 found++;
             }
 
-        await using var cold = await ApiProcess.StartAsync(db.ConnectionString, options, options.ApiPort + 1,
+        await using var cold = await BenchApi.StartAsync(db.ConnectionString, options, options.ApiPort + 1,
             new Dictionary<string, string> { ["Tiles__CacheMegabytes"] = "0" });
-        await using var cached = await ApiProcess.StartAsync(db.ConnectionString, options, options.ApiPort + 2);
+        await using var cached = await BenchApi.StartAsync(db.ConnectionString, options, options.ApiPort + 2);
         await using var mapserver = await MapServerPeer.StartAsync(db.ConnectionString, options.ApiPort + 3, extent);
 
         var apiTimes = tiles.ToDictionary(t => t.Tile, _ => new List<double>());
@@ -90,7 +90,7 @@ static class TileBenchmark
         // The worst case for size: the pixel rule off, so every z10 tile is full (the largest 8,000 parcels, halved
         // until the tile fits Tiles:MaxTileBytes).
         (long Bytes, int Tiles, double Ms) unfiltered;
-        await using (var everything = await ApiProcess.StartAsync(db.ConnectionString, options, options.ApiPort + 4,
+        await using (var everything = await BenchApi.StartAsync(db.ConnectionString, options, options.ApiPort + 4,
                          new Dictionary<string, string> { ["Tiles__CacheMegabytes"] = "0", ["Tiles__MinPixelArea"] = "0" }))
             unfiltered = await LargestZ10Async(everything, extent);
         var items = await ItemsAsync(cold, mapserver);

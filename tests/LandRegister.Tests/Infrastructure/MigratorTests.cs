@@ -1,4 +1,3 @@
-using System.Net;
 using Dapper;
 using LandRegister.Api.Infrastructure;
 using LandRegister.Tests.Support;
@@ -78,42 +77,12 @@ public sealed class MigratorTests
         {
             await using (var conn = new NpgsqlConnection(cs))
                 await conn.ExecuteAsync("UPDATE schema_journal SET sha256 = repeat('0', 64) WHERE script = '0001_register.sql'");
-            var start = await Assert.ThrowsAsync<InvalidOperationException>(() => ApiProcess.StartAsync(cs, new Dictionary<string, string>()));
+            var start = await Assert.ThrowsAsync<InvalidOperationException>(() => TestApi.StartAsync(cs, new Dictionary<string, string>()));
             Assert.Contains("Migration 0001_register.sql has changed since it was applied", start.Message);
         }
         finally
         {
             await TestDatabase.DropAsync(cs);
-        }
-    }
-}
-
-public sealed class HealthTests(RegisterApp app) : IClassFixture<RegisterApp>
-{
-    [Fact]
-    public async Task Healthz_and_readyz_answer_200_when_the_schema_is_current()
-    {
-        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/healthz")).StatusCode);
-        var ready = await app.Client.GetAsync("/readyz");
-        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal("ready", (string)(await ready.JsonAsync())["status"]!);
-    }
-
-    [Fact]
-    public async Task Readyz_answers_503_while_a_migration_is_pending()
-    {
-        var last = Migrator.Embedded[^1];
-        await using var conn = await app.OpenAsync();
-        await conn.ExecuteAsync("DELETE FROM schema_journal WHERE script = @Name", last);
-        try
-        {
-            var ready = await app.Client.GetAsync("/readyz");
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-            Assert.Contains(last.Name, (await ready.JsonAsync())["pendingMigrations"]!.AsArray().Select(p => (string)p!));
-        }
-        finally
-        {
-            await conn.ExecuteAsync("INSERT INTO schema_journal (script, sha256) VALUES (@Name, @Sha256)", last);
         }
     }
 }

@@ -67,8 +67,8 @@ public sealed class ClusterTests : IAsyncLifetime
     public async Task On_two_nodes_each_of_eight_runs_executes_exactly_once_and_both_nodes_work()
     {
         // Each run holds its worker a second before committing, so one node alone could not take them all at once.
-        await using var first = await ApiProcess.StartAsync(connectionString, Node(pauseMs: 1000));
-        await using var second = await ApiProcess.StartAsync(connectionString, Node(pauseMs: 1000));
+        await using var first = await TestApi.StartAsync(connectionString, Node(pauseMs: 1000));
+        await using var second = await TestApi.StartAsync(connectionString, Node(pauseMs: 1000));
         var locations = new List<string>();
         foreach (var (zone, i) in Zones.Select((z, i) => (z, i)))
             foreach (var year in new[] { 2023, 2024 })
@@ -100,11 +100,11 @@ public sealed class ClusterTests : IAsyncLifetime
             SELECT 1
             """, new { previous });
 
-        var doomed = await ApiProcess.StartAsync(connectionString, Node(pauseMs: 120_000));
+        var doomed = await TestApi.StartAsync(connectionString, Node(pauseMs: 120_000));
         var location = await StartAsync(doomed.Client, "KZ", 2024);
         var paused = await WaitForPhaseAsync(doomed.Client, location, "paused");
         var runId = (long)paused["id"]!;
-        await using var survivor = await ApiProcess.StartAsync(connectionString, Node());
+        await using var survivor = await TestApi.StartAsync(connectionString, Node());
         var clock = Stopwatch.StartNew();
         doomed.Kill();
         await doomed.DisposeAsync();
@@ -126,7 +126,7 @@ public sealed class ClusterTests : IAsyncLifetime
     [Fact]
     public async Task A_run_cut_off_by_a_database_restart_is_tried_again_and_the_next_run_can_start()
     {
-        await using var node = await ApiProcess.StartAsync(connectionString, Node(pauseMs: 4000));
+        await using var node = await TestApi.StartAsync(connectionString, Node(pauseMs: 4000));
         var location = await StartAsync(node.Client, "KY", 2024);
         await WaitForPhaseAsync(node.Client, location, "paused");
         await Cluster.RestartAsync();

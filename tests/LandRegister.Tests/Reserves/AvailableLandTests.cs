@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Dapper;
 using LandRegister.Tests.Support;
-using static LandRegister.Tests.Reserves.Drawing;
+using static LandRegister.Tests.Support.Drawing;
 
 namespace LandRegister.Tests.Reserves;
 

@@ -5,7 +5,7 @@ using LandRegister.Tests.Support;
 using static LandRegister.Tests.Support.Arrange;
 using static LandRegister.Tests.Support.Lifecycle;
 
-namespace LandRegister.Tests.Map;
+namespace LandRegister.Tests.Parcels;
 
 /// <summary>The details the map's panel shows of a parcel, and who sees the holder and its per-mu tax.</summary>
 public sealed class ParcelCardTests(RegisterApp app) : IClassFixture<RegisterApp>

@@ -6,7 +6,7 @@ using DocumentFormat.OpenXml.Spreadsheet;
 using LandRegister.Tests.Support;
 using static LandRegister.Tests.Support.Arrange;
 
-namespace LandRegister.Tests.Evaluation;
+namespace LandRegister.Tests.Enterprises;
 
 public sealed class EnterpriseTests(RegisterApp app) : IClassFixture<RegisterApp>
 {

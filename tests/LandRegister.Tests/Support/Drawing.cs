@@ -1,11 +1,10 @@
 using System.Text.Json.Nodes;
-using LandRegister.Tests.Support;
 using static LandRegister.Tests.Support.Arrange;
 
-namespace LandRegister.Tests.Reserves;
+namespace LandRegister.Tests.Support;
 
 /// <summary>Hand-drawn clean-land parcels in Gauss-Krüger metres (EPSG:4549, as the test zones), near Lianshui.</summary>
-static class Drawing
+public static class Drawing
 {
     public const double X0 = 434000;
     public const double Y0 = 3742000;

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using LandRegister.Tests.Support;
-using static LandRegister.Tests.Reserves.Drawing;
+using static LandRegister.Tests.Support.Drawing;
 
-namespace LandRegister.Tests.Reserves;
+namespace LandRegister.Tests.Premises;
 
 public sealed class PremisesTests(RegisterApp app) : IClassFixture<RegisterApp>
 {

@@ -4,7 +4,7 @@ using Dapper;
 using LandRegister.Tests.Support;
 using static LandRegister.Tests.Support.Arrange;
 
-namespace LandRegister.Tests.Map;
+namespace LandRegister.Tests.Ogc;
 
 /// <summary>OGC API – Features as GDAL reads it, and the parts of the standard GDAL does not exercise.</summary>
 public sealed class OgcTests(RegisterApp app) : IClassFixture<RegisterApp>

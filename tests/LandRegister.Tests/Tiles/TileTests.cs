@@ -6,7 +6,7 @@ using Dapper;
 using LandRegister.Tests.Support;
 using static LandRegister.Tests.Support.Arrange;
 
-namespace LandRegister.Tests.Map;
+namespace LandRegister.Tests.Tiles;
 
 /// <summary>A slippy-map tile address and its bounds in degrees.</summary>
 public readonly record struct Tile(int Z, int X, int Y)

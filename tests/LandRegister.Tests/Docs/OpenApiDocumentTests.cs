@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LandRegister.Tests.Support;
 
-namespace LandRegister.Tests.Infrastructure;
+namespace LandRegister.Tests.Docs;
 
 /// <summary>The OpenAPI document in openapi/ is the one the API serves, and it is committed as built.</summary>
 public sealed class OpenApiDocumentTests(RegisterApp app) : IClassFixture<RegisterApp>
