@@ -36,7 +36,7 @@ start() {
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     as_owner "$(bin initdb)" -D "$dir/data" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
   fi
-  # Parallel query slows the register's small spatial queries on a 2-core machine (GIS.md).
+  # Parallel query slows the register's small spatial queries on a 2-core machine (docs/architecture.md, performance).
   as_owner "$(bin pg_ctl)" -w -D "$dir/data" -l "$dir/server.log" \
     -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_parallel_workers_per_gather=0 -c shared_buffers=512MB -c max_connections=300 -c fsync=${LANDREGISTER_DB_FSYNC:-on}" start >/dev/null
   echo started

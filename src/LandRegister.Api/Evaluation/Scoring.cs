@@ -11,7 +11,7 @@ public sealed record EvaluationUnit(
     string CreditCode, double LandMu, Figures ThisYear, Figures LastYear, bool AboveScale, bool Utility, int? YearsProducing,
     string? Veto, string? ParkCode, IReadOnlyList<string> PreviousClasses, IReadOnlyList<MergedTenant> Tenants);
 
-/// <summary>A tenant without land of its own, graded with the holder of the parcel it rents (DOMAIN.md).</summary>
+/// <summary>A tenant without land of its own, graded with the holder of the parcel it rents (docs/domain.md).</summary>
 public sealed record MergedTenant(string CreditCode, double LandMu, string? ParkCode);
 
 /// <summary>One indicator of one unit: its value, the benchmark, and the points it earned (weight × value ÷ benchmark).</summary>

@@ -1,6 +1,6 @@
 namespace LandRegister.Api.Lifecycle;
 
-/// <summary>How idle or low-efficiency land is brought back into use (DOMAIN.md, from the two reports).</summary>
+/// <summary>How idle or low-efficiency land is brought back into use (docs/domain.md, from the two reports).</summary>
 public static class RevitalizationMethod
 {
     public static IReadOnlyDictionary<string, string> All { get; } = new Dictionary<string, string>

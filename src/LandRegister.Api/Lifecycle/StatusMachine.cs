@@ -18,7 +18,7 @@ public enum TransitionNeeds
 }
 
 /// <summary>
-/// The life of a parcel (DOMAIN.md): which status may follow which, and what each step needs. Statuses
+/// The life of a parcel (docs/domain.md): which status may follow which, and what each step needs. Statuses
 /// low_efficiency and idle are set only by the evaluation and idle-land runs, never by hand.
 /// </summary>
 public static class StatusMachine
@@ -65,7 +65,7 @@ public static class StatusMachine
     /// <summary>Whether a run may make this change.</summary>
     public static bool IsAutomatic(string from, string to) => Automatic.Contains((from, to));
 
-    /// <summary>Every transition, for the README and tests.</summary>
+    /// <summary>Every transition, for docs/api.md (a test holds the table to it) and tests.</summary>
     public static IEnumerable<(string From, string To, TransitionNeeds Needs, bool ByRunOnly)> Table =>
         Manual.Select(m => (m.Key.From, m.Key.To, m.Value, false))
             .Concat(Automatic.Select(a => (a.From, a.To, TransitionNeeds.Nothing, true)));

@@ -1,6 +1,6 @@
 namespace LandRegister.Api.Parcels;
 
-/// <summary>The life of a plot (DOMAIN.md). Codes are the API's enum values and the database's.</summary>
+/// <summary>The life of a plot (docs/domain.md). Codes are the API's enum values and the database's.</summary>
 public static class ParcelStatus
 {
     public const string RawLand = "raw_land";                    // 毛地
