@@ -53,11 +53,13 @@ CREATE FUNCTION public.parcel_history_inserted() RETURNS trigger
 DECLARE
     change jsonb := recorded_change();
 BEGIN
-    INSERT INTO parcel_history (parcel_id, version, recorded_at, kind, actor, reason, details, zone_code, code, park_code,
-        name, planned_use, actual_use, status, geom, area_m2, registered_area_m2, supply_id, clean_checklist,
+    INSERT INTO parcel_history (parcel_id, version, recorded_at, valid_from, kind, actor, reason, details, changed, zone_code, code,
+        park_code, name, planned_use, actual_use, status, status_source, geom, area_m2, registered_area_m2, supply_id, clean_checklist,
         construction_started_on, parent_ids, created_at, retired_at, created_by)
-    SELECT n.id, n.version, n.updated_at, coalesce(change ->> 'kind', 'created'), n.updated_by, change ->> 'reason', change,
-           n.zone_code, n.code, n.park_code, n.name, n.planned_use, n.actual_use, n.status, n.geom, n.area_m2,
+    SELECT n.id, n.version, n.updated_at, n.existed_from, coalesce(change ->> 'kind', 'created'), n.updated_by, change ->> 'reason', change,
+           ARRAY['zone_code', 'code', 'park_code', 'name', 'planned_use', 'actual_use', 'status', 'geom', 'registered_area_m2',
+                 'supply_id', 'clean_checklist', 'construction_started_on', 'parent_ids', 'retired_at', 'status_source'],
+           n.zone_code, n.code, n.park_code, n.name, n.planned_use, n.actual_use, n.status, n.status_source, n.geom, n.area_m2,
            n.registered_area_m2, n.supply_id, n.clean_checklist, n.construction_started_on, n.parent_ids, n.created_at,
            n.retired_at, n.created_by
     FROM inserted n;
@@ -69,16 +71,47 @@ CREATE FUNCTION public.parcel_history_updated() RETURNS trigger
     AS $$
 DECLARE
     change jsonb := recorded_change();
+    v jsonb := coalesce(change -> 'values', '{}');
 BEGIN
-    INSERT INTO parcel_history (parcel_id, version, recorded_at, kind, actor, reason, details, zone_code, code, park_code,
-        name, planned_use, actual_use, status, geom, area_m2, registered_area_m2, supply_id, clean_checklist,
+    INSERT INTO parcel_history (parcel_id, version, recorded_at, valid_from, kind, actor, reason, details, changed, zone_code, code,
+        park_code, name, planned_use, actual_use, status, status_source, geom, area_m2, registered_area_m2, supply_id, clean_checklist,
         construction_started_on, parent_ids, created_at, retired_at, created_by)
-    VALUES (NEW.id, NEW.version, NEW.updated_at,
+    VALUES (NEW.id, NEW.version, NEW.updated_at, coalesce((change ->> 'validFrom')::timestamptz, NEW.updated_at),
             coalesce(change ->> 'kind', CASE WHEN NEW.retired_at IS NOT NULL AND OLD.retired_at IS NULL THEN 'retired' ELSE 'updated' END),
-            NEW.updated_by, change ->> 'reason', change, NEW.zone_code, NEW.code, NEW.park_code, NEW.name, NEW.planned_use,
-            NEW.actual_use, NEW.status, CASE WHEN NEW.geom IS DISTINCT FROM OLD.geom THEN NEW.geom END, NEW.area_m2,
-            NEW.registered_area_m2, NEW.supply_id, NEW.clean_checklist, NEW.construction_started_on, NEW.parent_ids,
-            NEW.created_at, NEW.retired_at, NEW.created_by);
+            NEW.updated_by, change ->> 'reason', change,
+            array_remove(ARRAY[
+                CASE WHEN NEW.code IS DISTINCT FROM OLD.code OR v ? 'code' THEN 'code' END,
+                CASE WHEN NEW.park_code IS DISTINCT FROM OLD.park_code OR v ? 'park_code' THEN 'park_code' END,
+                CASE WHEN NEW.name IS DISTINCT FROM OLD.name OR v ? 'name' THEN 'name' END,
+                CASE WHEN NEW.planned_use IS DISTINCT FROM OLD.planned_use OR v ? 'planned_use' THEN 'planned_use' END,
+                CASE WHEN NEW.actual_use IS DISTINCT FROM OLD.actual_use OR v ? 'actual_use' THEN 'actual_use' END,
+                CASE WHEN NEW.status IS DISTINCT FROM OLD.status OR v ? 'status' THEN 'status' END,
+                CASE WHEN NEW.status_source IS DISTINCT FROM OLD.status_source OR v ? 'status_source' THEN 'status_source' END,
+                CASE WHEN NEW.geom IS DISTINCT FROM OLD.geom THEN 'geom' END,
+                CASE WHEN NEW.registered_area_m2 IS DISTINCT FROM OLD.registered_area_m2 OR v ? 'registered_area_m2' THEN 'registered_area_m2' END,
+                CASE WHEN NEW.supply_id IS DISTINCT FROM OLD.supply_id OR v ? 'supply_id' THEN 'supply_id' END,
+                CASE WHEN NEW.clean_checklist IS DISTINCT FROM OLD.clean_checklist OR v ? 'clean_checklist' THEN 'clean_checklist' END,
+                CASE WHEN NEW.construction_started_on IS DISTINCT FROM OLD.construction_started_on OR v ? 'construction_started_on'
+                     THEN 'construction_started_on' END,
+                CASE WHEN NEW.parent_ids IS DISTINCT FROM OLD.parent_ids OR v ? 'parent_ids' THEN 'parent_ids' END,
+                CASE WHEN NEW.retired_at IS DISTINCT FROM OLD.retired_at OR v ? 'retired_at' THEN 'retired_at' END], NULL),
+            NEW.zone_code,
+            CASE WHEN v ? 'code' THEN v ->> 'code' ELSE NEW.code END,
+            CASE WHEN v ? 'park_code' THEN v ->> 'park_code' ELSE NEW.park_code END,
+            CASE WHEN v ? 'name' THEN v ->> 'name' ELSE NEW.name END,
+            CASE WHEN v ? 'planned_use' THEN v ->> 'planned_use' ELSE NEW.planned_use END,
+            CASE WHEN v ? 'actual_use' THEN v ->> 'actual_use' ELSE NEW.actual_use END,
+            CASE WHEN v ? 'status' THEN v ->> 'status' ELSE NEW.status END,
+            CASE WHEN v ? 'status_source' THEN v ->> 'status_source' ELSE NEW.status_source END,
+            CASE WHEN NEW.geom IS DISTINCT FROM OLD.geom THEN NEW.geom END, NEW.area_m2,
+            CASE WHEN v ? 'registered_area_m2' THEN (v ->> 'registered_area_m2')::numeric ELSE NEW.registered_area_m2 END,
+            CASE WHEN v ? 'supply_id' THEN (v ->> 'supply_id')::bigint ELSE NEW.supply_id END,
+            CASE WHEN v ? 'clean_checklist' THEN v -> 'clean_checklist' ELSE NEW.clean_checklist END,
+            CASE WHEN v ? 'construction_started_on' THEN (v ->> 'construction_started_on')::date ELSE NEW.construction_started_on END,
+            CASE WHEN v ? 'parent_ids' THEN ARRAY(SELECT jsonb_array_elements_text(v -> 'parent_ids')::bigint) ELSE NEW.parent_ids END,
+            NEW.created_at,
+            CASE WHEN v ? 'retired_at' THEN (v ->> 'retired_at')::timestamptz ELSE NEW.retired_at END,
+            NEW.created_by);
     RETURN NULL;
 END $$;
 
@@ -99,8 +132,8 @@ CREATE FUNCTION public.premises_history_written() RETURNS trigger
 DECLARE
     change jsonb := recorded_change();
 BEGIN
-    INSERT INTO premises_history (premises_id, version, recorded_at, kind, actor, reason, zone_code, state, footprint)
-    VALUES (NEW.id, NEW.version, NEW.updated_at,
+    INSERT INTO premises_history (premises_id, version, recorded_at, valid_from, kind, actor, reason, zone_code, state, footprint)
+    VALUES (NEW.id, NEW.version, NEW.updated_at, coalesce((change ->> 'validFrom')::timestamptz, NEW.updated_at),
             coalesce(change ->> 'kind', CASE WHEN TG_OP = 'INSERT' THEN 'created'
                                             WHEN NEW.retired_at IS NOT NULL AND OLD.retired_at IS NULL THEN 'retired' ELSE 'updated' END),
             NEW.updated_by, change ->> 'reason', NEW.zone_code, to_jsonb(NEW) - 'footprint',
@@ -267,6 +300,7 @@ CREATE TABLE public.evaluation_result (
     low_efficiency boolean DEFAULT false NOT NULL,
     note text,
     park_code text,
+    land_basis text,
     CONSTRAINT evaluation_result_class CHECK ((class = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text, 'T'::text])))
 );
 
@@ -394,10 +428,13 @@ CREATE TABLE public.parcel (
     created_by text NOT NULL,
     updated_by text NOT NULL,
     version bigint DEFAULT 1 NOT NULL,
+    existed_from timestamp with time zone DEFAULT now() NOT NULL,
+    status_source text DEFAULT 'manual'::text NOT NULL,
     CONSTRAINT parcel_code_format CHECK (((code ~ '^\S(.*\S)?$'::text) AND (length(code) <= 64))),
     CONSTRAINT parcel_name_length CHECK ((length(name) <= 200)),
     CONSTRAINT parcel_registered_area_positive CHECK ((registered_area_m2 > (0)::numeric)),
-    CONSTRAINT parcel_status_code CHECK ((status = ANY (ARRAY['raw_land'::text, 'clean_land'::text, 'supplied'::text, 'under_construction'::text, 'in_use'::text, 'low_efficiency'::text, 'idle'::text, 'revitalizing'::text, 'revitalized'::text])))
+    CONSTRAINT parcel_status_code CHECK ((status = ANY (ARRAY['raw_land'::text, 'clean_land'::text, 'supplied'::text, 'under_construction'::text, 'in_use'::text, 'low_efficiency'::text, 'idle'::text, 'revitalizing'::text, 'revitalized'::text]))),
+    CONSTRAINT parcel_status_source CHECK ((status_source = ANY (ARRAY['manual'::text, 'evaluation'::text, 'idle_land'::text])))
 )
 WITH (fillfactor='85');
 
@@ -425,7 +462,10 @@ CREATE TABLE public.parcel_history (
     parent_ids bigint[] NOT NULL,
     created_at timestamp with time zone NOT NULL,
     retired_at timestamp with time zone,
-    created_by text NOT NULL
+    created_by text NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    changed text[] NOT NULL,
+    status_source text NOT NULL
 );
 
 ALTER TABLE public.parcel ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -454,6 +494,7 @@ CREATE TABLE public.parcel_supply (
     min_plot_ratio numeric(6,2),
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by text NOT NULL,
+    valid_from date NOT NULL,
     CONSTRAINT parcel_supply_credit_code CHECK ((recipient_credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
     CONSTRAINT parcel_supply_dates CHECK ((completion_by >= construction_start_by)),
     CONSTRAINT parcel_supply_intensity CHECK ((investment_intensity_wan_per_mu >= (0)::numeric)),
@@ -546,7 +587,8 @@ CREATE TABLE public.premises_history (
     reason text,
     zone_code text NOT NULL,
     state jsonb NOT NULL,
-    footprint public.geometry(MultiPolygon,4326)
+    footprint public.geometry(MultiPolygon,4326),
+    valid_from timestamp with time zone NOT NULL
 );
 
 ALTER TABLE public.premises ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -605,9 +647,11 @@ CREATE TABLE public.zone (
     created_by text NOT NULL,
     updated_by text NOT NULL,
     version bigint DEFAULT 1 NOT NULL,
+    per_mu_area_basis text DEFAULT 'registered'::text NOT NULL,
     CONSTRAINT zone_code_format CHECK ((code ~ '^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$'::text)),
     CONSTRAINT zone_gk_epsg_range CHECK (((gk_epsg >= 4513) AND (gk_epsg <= 4554))),
-    CONSTRAINT zone_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200)))
+    CONSTRAINT zone_name_length CHECK (((length(btrim(name)) >= 1) AND (length(btrim(name)) <= 200))),
+    CONSTRAINT zone_per_mu_area_basis CHECK ((per_mu_area_basis = ANY (ARRAY['registered'::text, 'drawn'::text])))
 );
 
 ALTER TABLE ONLY public.api_key
@@ -721,6 +765,10 @@ CREATE UNIQUE INDEX parcel_code_unique ON public.parcel USING btree (zone_code, 
 
 CREATE INDEX parcel_geom_gist ON public.parcel USING gist (geom);
 
+CREATE INDEX parcel_history_valid ON public.parcel_history USING btree (parcel_id, valid_from);
+
+CREATE INDEX parcel_history_zone ON public.parcel_history USING btree (zone_code, parcel_id);
+
 CREATE INDEX parcel_parents ON public.parcel USING gin (parent_ids) WHERE (parent_ids <> '{}'::bigint[]);
 
 CREATE INDEX parcel_park ON public.parcel USING btree (park_code) WHERE (retired_at IS NULL);
@@ -820,10 +868,10 @@ ALTER TABLE ONLY public.parcel
     ADD CONSTRAINT parcel_planned_use_fk FOREIGN KEY (planned_use) REFERENCES public.land_use(code);
 
 ALTER TABLE ONLY public.parcel
-    ADD CONSTRAINT parcel_supply_fk FOREIGN KEY (supply_id) REFERENCES public.parcel_supply(id);
+    ADD CONSTRAINT parcel_supply_fk FOREIGN KEY (supply_id) REFERENCES public.parcel_supply(id) DEFERRABLE;
 
 ALTER TABLE ONLY public.parcel_supply
-    ADD CONSTRAINT parcel_supply_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
+    ADD CONSTRAINT parcel_supply_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id) DEFERRABLE;
 
 ALTER TABLE ONLY public.parcel
     ADD CONSTRAINT parcel_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);

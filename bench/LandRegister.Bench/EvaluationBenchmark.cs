@@ -120,9 +120,10 @@ static class EvaluationBenchmark
         await conn.ExecuteAsync(new CommandDefinition($"""
             WITH e AS (SELECT credit_code, name, row_number() OVER (ORDER BY credit_code) - 1 AS n FROM enterprise WHERE zone_code = 'SYN' AND name LIKE '企业%'),
                  p AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM parcel WHERE zone_code = 'SYN' ORDER BY id LIMIT {Enterprises * ParcelsEach})
-            INSERT INTO parcel_supply (parcel_id, method, dealt_on, recipient_name, recipient_credit_code, price_wan, construction_start_by, completion_by, created_by)
+            INSERT INTO parcel_supply (parcel_id, method, dealt_on, recipient_name, recipient_credit_code, price_wan, construction_start_by, completion_by,
+                                       valid_from, created_by)
             SELECT p.id, 'transfer', '2018-01-01', e.name, e.credit_code, 100 + p.n % 900,
-                   date '2019-01-01' + (p.n % 2000)::int, date '2024-06-01' + (p.n % 400)::int, 'bench'
+                   date '2019-01-01' + (p.n % 2000)::int, date '2024-06-01' + (p.n % 400)::int, '2018-01-01', 'bench'
             FROM p JOIN e ON e.n = p.n % {Enterprises}
             """, commandTimeout: 0));
         await conn.ExecuteAsync(new CommandDefinition("UPDATE parcel p SET supply_id = s.id FROM parcel_supply s WHERE s.parcel_id = p.id AND p.zone_code = 'SYN'", commandTimeout: 0));

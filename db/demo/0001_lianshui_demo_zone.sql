@@ -156,7 +156,10 @@ FROM demo_park p JOIN demo_plot d ON d.park_code = p.code
 GROUP BY p.code, p.name, p.industries, p.ox, p.oy, p.angle
 ORDER BY p.code;
 
-INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, geom, registered_area_m2, created_by, updated_by)
+-- The zone's land as it has stood since 2018 (valid time), whenever the demo is loaded: past years' reserve targets
+-- and evaluations read it from then.
+INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, geom, registered_area_m2, existed_from,
+                    created_by, updated_by)
 SELECT 'LSKFQ',
        format('320826%s%s', p.tag, lpad((row_number() OVER (PARTITION BY d.park_code ORDER BY d.n))::text, 4, '0')),
        d.park_code,
@@ -165,7 +168,7 @@ SELECT 'LSKFQ',
        d.planned_use, d.actual_use, d.status,
        ST_ForcePolygonCCW(pg_temp.demo_place(d.geom, p.angle, p.ox, p.oy)),
        CASE WHEN d.status NOT IN ('raw_land', 'clean_land') THEN round((ST_Area(d.geom) * d.title_factor)::numeric, 1) END,
-       'demo', 'demo'
+       TIMESTAMPTZ '2018-01-01 00:00+08', 'demo', 'demo'
 FROM demo_plot d JOIN demo_park p ON p.code = d.park_code
 ORDER BY d.n;
 

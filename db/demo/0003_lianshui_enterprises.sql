@@ -41,15 +41,15 @@ FROM demo_holder h;
 -- Supply records: transferred (出让) between 2014 and 2023, with the commitments of the contract.
 INSERT INTO parcel_supply (parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan,
                            construction_start_by, completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan,
-                           sales_per_mu_wan, min_plot_ratio, created_by)
+                           sales_per_mu_wan, min_plot_ratio, valid_from, created_by)
 SELECT h.parcel_id, 'transfer', d.dealt - 45, d.dealt, e.name, h.credit_code, round((h.mu * (18 + h.k % 7))::numeric, 2),
-       d.dealt + 180, d.dealt + 900, 300 + h.k % 4 * 50, 15 + h.k % 4 * 5, 300 + h.k % 5 * 50, 1.0 + h.k % 3 * 0.1, 'demo'
+       d.dealt + 180, d.dealt + 900, 300 + h.k % 4 * 50, 15 + h.k % 4 * 5, 300 + h.k % 5 * 50, 1.0 + h.k % 3 * 0.1, d.dealt, 'demo'
 FROM demo_holder h
 JOIN enterprise e ON e.credit_code = h.credit_code
 CROSS JOIN LATERAL (SELECT CASE WHEN h.status IN ('supplied', 'under_construction') THEN DATE '2023-01-10' + (h.k * 37 % 600)
                                 ELSE DATE '2014-02-01' + (h.k * 71 % 2400) END AS dealt) d;
 
-SELECT set_config('landregister.change', '{"kind": "supply", "reason": "演示数据：供地记录"}', true);
+SELECT set_config('landregister.change', '{"kind": "supply", "reason": "演示数据：供地记录", "validFrom": "2018-01-01T00:00:00+08:00"}', true);
 UPDATE parcel p SET supply_id = s.id, updated_by = 'demo'
 FROM parcel_supply s JOIN demo_holder h ON h.parcel_id = s.parcel_id
 WHERE p.id = s.parcel_id;

@@ -29,6 +29,7 @@ builder.Services.AddSingleton(limits);
 builder.Services.AddRegisterDatabase(builder.Configuration);
 builder.Services.AddSingleton<LandUseCodes>();
 builder.Services.AddSingleton(ReserveSettings.From(builder.Configuration));
+builder.Services.AddSingleton(ParcelOverlaps.From(builder.Configuration));
 var tiles = TileSettings.From(builder.Configuration);
 builder.Services.AddSingleton(tiles);
 builder.Services.AddMemoryCache(o => o.SizeLimit = tiles.CacheMegabytes * 1024L * 1024);

@@ -15,21 +15,32 @@ public sealed record EvaluationRequest(string? Zone, int? Year);
 /// <summary>An enterprise's grade for the year, from the results the year's latest run made current.</summary>
 /// <param name="HolderCode">For a tenant graded with its parcel's holder: the holder.</param>
 /// <param name="Indicators">Per indicator: its value, the benchmark and the points earned.</param>
+/// <param name="LandMu">The land its per-mu figures divide by, in mu, measured as <c>landBasis</c> says.</param>
 /// <param name="Rank">Its rank among the <c>ranked</c> enterprises; none for classes T, vetoed D and tenants.</param>
+/// <param name="LandBasis">How its land was measured: registered (title areas), drawn (the geometry's), or mixed; none without land.</param>
 [Audience(Audience.Confidential)]
 public sealed record EvaluationResult(
     string CreditCode, string? Name, string? HolderCode, decimal LandMu, decimal? TaxWan, decimal? SalesWan, decimal? EnergyTce,
     decimal? TaxPerMu, decimal? SalesPerMu, JsonObject Indicators, decimal? Score, int? Rank, int? Ranked, string Class,
-    bool LowEfficiency, string? Note, string? ParkCode);
+    bool LowEfficiency, string? Note, string? ParkCode, string? LandBasis);
 
 public sealed record EvaluationResults(string ZoneCode, int Year, long RunId, long NumberMatched, IReadOnlyList<EvaluationResult> Items, string? NextCursor);
 
-/// <summary>A park's grades: how many enterprises in each class, and its per-mu tax against the benchmark.</summary>
+/// <summary>
+/// The grades of a park, or of the whole zone (<c>parkCode</c> null in <c>zone</c>): how many enterprises in each class,
+/// and the per-mu tax of the ranked ones. <c>taxPerMu</c> is Σ tax ÷ Σ mu over the ranked enterprises, the figure
+/// provinces compare (亩均税收); the mean and median are of their own per-mu taxes. Unranked enterprises (class T,
+/// vetoed, tenants graded with their holder) have no figures and are counted apart, with their reasons.
+/// </summary>
+/// <param name="ReferenceTaxPerMuWan">The scheme's provincial or county reference, if it names one.</param>
+/// <param name="GapToReferenceWan"><c>taxPerMu</c> less the reference: negative when below it.</param>
 [Audience(Audience.Confidential)]
 public sealed record ParkSummary(string? ParkCode, IReadOnlyDictionary<string, int> Classes, int LowEfficiency,
-    decimal? MeanTaxPerMu, decimal? MedianTaxPerMu, decimal? BenchmarkTaxPerMu);
+    int Ranked, decimal? TaxPerMu, decimal? MeanTaxPerMu, decimal? MedianTaxPerMu, decimal? BenchmarkTaxPerMu,
+    int Unranked, IReadOnlyDictionary<string, int> UnrankedReasons, decimal? ReferenceTaxPerMuWan, decimal? GapToReferenceWan);
 
-public sealed record EvaluationSummary(string ZoneCode, int Year, long RunId, IReadOnlyList<ParkSummary> Parks);
+/// <param name="Zone">The whole zone's figures.</param>
+public sealed record EvaluationSummary(string ZoneCode, int Year, long RunId, ParkSummary Zone, IReadOnlyList<ParkSummary> Parks);
 
 public static class EvaluationApi
 {
@@ -44,7 +55,7 @@ public static class EvaluationApi
         group.MapGet("/results", GetEvaluationResults).WithName(nameof(GetEvaluationResults)).RequireAuthorization(Permission.ReadEnterprises)
             .WithSummary("A zone's grades for a year, best first");
         group.MapGet("/summary", GetEvaluationSummary).WithName(nameof(GetEvaluationSummary)).RequireAuthorization(Permission.ReadEnterprises)
-            .WithSummary("Per park: enterprises by class, mean and median per-mu tax against the benchmark");
+            .WithSummary("Per park and for the zone: enterprises by class, the per-mu tax of the ranked (Σ tax ÷ Σ mu, mean, median), the unranked");
         return group;
     }
 
@@ -80,6 +91,7 @@ public static class EvaluationApi
         public bool LowEfficiency { get; init; }
         public string? Note { get; init; }
         public string? ParkCode { get; init; }
+        public string? LandBasis { get; init; }
 
         public EvaluationResult ToContract() => this.Adapt<EvaluationResult>();
     }
@@ -132,7 +144,8 @@ public static class EvaluationApi
         var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM evaluation_result r WHERE {Filter}", args);
         var rows = (await conn.QueryAsync<ResultRow>($"""
             SELECT r.credit_code, e.name, r.holder_code, r.land_mu, r.tax_wan, r.sales_wan, r.energy_tce, r.tax_per_mu, r.sales_per_mu,
-                   r.indicators::text AS indicators, r.score, r.rank, r.ranked, r.class, r.low_efficiency, r.note, r.park_code
+                   r.indicators::text AS indicators, r.score, r.rank, r.ranked, r.class, r.low_efficiency, r.note, r.park_code,
+                   r.land_basis
             FROM evaluation_result r LEFT JOIN enterprise e ON e.credit_code = r.credit_code
             WHERE {Filter} AND (@cursor::text IS NULL OR (coalesce(r.rank, 2147483647), r.credit_code) > (@afterRank, @afterCode))
             ORDER BY coalesce(r.rank, 2147483647), r.credit_code
@@ -142,9 +155,32 @@ public static class EvaluationApi
         return TypedResults.Ok(new EvaluationResults(code, year, run, matched, rows.Take(take).Select(r => r.ToContract()).ToList(), next));
     }
 
-    sealed record SummaryRow(string? ParkCode, string Class, int Count, int Low);
+    sealed record ClassRow(string? ParkCode, bool WholeZone, string Class, int Count, int Low);
 
-    sealed record TaxRow(string? ParkCode, decimal? Mean, double? Median, decimal? Benchmark);
+    sealed record TaxRow(string? ParkCode, bool WholeZone, int Ranked, decimal? TaxPerMu, decimal? Mean, double? Median, decimal? Benchmark);
+
+    sealed record ReasonRow(string? ParkCode, bool WholeZone, string Reason, int Count);
+
+    /// <summary>Each figure per park and for the whole zone (the empty grouping set).</summary>
+    const string SummarySql = """
+        SELECT park_code, GROUPING(park_code) = 1 AS whole_zone, class, count(*)::int AS count, count(*) FILTER (WHERE low_efficiency)::int AS low
+        FROM evaluation_result WHERE run_id = @run GROUP BY GROUPING SETS ((park_code, class), (class));
+
+        SELECT park_code, GROUPING(park_code) = 1 AS whole_zone, count(*)::int AS ranked,
+               round(sum(coalesce(tax_wan, 0)) / nullif(sum(land_mu), 0), 4) AS tax_per_mu, round(avg(tax_per_mu), 4) AS mean,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY tax_per_mu) AS median,
+               max((indicators -> 'tax_per_mu' ->> 'benchmark')::numeric) AS benchmark
+        FROM evaluation_result WHERE run_id = @run AND rank IS NOT NULL
+        GROUP BY GROUPING SETS ((park_code), ());
+
+        SELECT park_code, GROUPING(park_code) = 1 AS whole_zone, reason, count(*)::int AS count
+        FROM (SELECT park_code,
+                     CASE WHEN holder_code IS NOT NULL THEN 'a tenant graded with its parcel''s holder'
+                          WHEN class = 'D' THEN 'class D by one-vote veto'
+                          ELSE coalesce(regexp_replace(note, '^not ranked: ', ''), 'not ranked') END AS reason
+              FROM evaluation_result WHERE run_id = @run AND rank IS NULL) unranked
+        GROUP BY GROUPING SETS ((park_code, reason), (reason));
+        """;
 
     public static async Task<Ok<EvaluationSummary>> GetEvaluationSummary(
         Caller caller, NpgsqlDataSource db, [Description("The year evaluated.")] int year,
@@ -154,23 +190,26 @@ public static class EvaluationApi
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
         var run = await CurrentRunAsync(conn, code, year);
-        var classes = (await conn.QueryAsync<SummaryRow>("""
-            SELECT park_code, class, count(*)::int AS count, count(*) FILTER (WHERE low_efficiency)::int AS low
-            FROM evaluation_result WHERE run_id = @run GROUP BY park_code, class
-            """, new { run })).ToList();
-        var tax = (await conn.QueryAsync<TaxRow>("""
-            SELECT park_code, round(avg(tax_per_mu), 4) AS mean,
-                   percentile_cont(0.5) WITHIN GROUP (ORDER BY tax_per_mu) AS median,
-                   max((indicators -> 'tax_per_mu' ->> 'benchmark')::numeric) AS benchmark
-            FROM evaluation_result WHERE run_id = @run AND holder_code IS NULL AND tax_per_mu IS NOT NULL
-            GROUP BY park_code
-            """, new { run })).ToDictionary(t => t.ParkCode ?? "");
-        var parks = classes.GroupBy(c => c.ParkCode).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        var reference = (decimal?)(await Schemes.EffectiveAsync(conn, code, year)).ReferenceTaxPerMuWan;
+        await using var grid = await conn.QueryMultipleAsync(SummarySql, new { run });
+        var classes = (await grid.ReadAsync<ClassRow>()).ToList();
+        var tax = (await grid.ReadAsync<TaxRow>()).ToList();
+        var reasons = (await grid.ReadAsync<ReasonRow>()).ToList();
+
+        ParkSummary Of(string? park, bool whole)
         {
-            var t = tax.GetValueOrDefault(g.Key ?? "");
-            return new ParkSummary(g.Key, g.OrderBy(c => c.Class).ToDictionary(c => c.Class, c => c.Count), g.Sum(c => c.Low),
-                t?.Mean, t?.Median is { } m ? Math.Round((decimal)m, 4) : null, t?.Benchmark);
-        }).ToList();
-        return TypedResults.Ok(new EvaluationSummary(code, year, run, parks));
+            bool Here(string? p, bool w) => w == whole && (whole || p == park);
+            var c = classes.Where(r => Here(r.ParkCode, r.WholeZone)).ToList();
+            var t = tax.FirstOrDefault(r => Here(r.ParkCode, r.WholeZone));
+            var u = reasons.Where(r => Here(r.ParkCode, r.WholeZone)).ToList();
+            return new ParkSummary(whole ? null : park, c.OrderBy(r => r.Class).ToDictionary(r => r.Class, r => r.Count), c.Sum(r => r.Low),
+                t?.Ranked ?? 0, t?.TaxPerMu, t?.Mean, t?.Median is { } m ? Math.Round((decimal)m, 4) : null, t?.Benchmark,
+                u.Sum(r => r.Count), u.OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal).ToDictionary(r => r.Reason, r => r.Count),
+                reference, reference is { } level && t?.TaxPerMu is { } perMu ? perMu - level : null);
+        }
+
+        var parks = classes.Where(c => !c.WholeZone).Select(c => c.ParkCode).Distinct().OrderBy(p => p, StringComparer.Ordinal)
+            .Select(p => Of(p, false)).ToList();
+        return TypedResults.Ok(new EvaluationSummary(code, year, run, Of(null, true), parks));
     }
 }

@@ -1,3 +1,5 @@
+using LandRegister.Api.Lifecycle;
+using LandRegister.Api.Parcels;
 using LandRegister.Api.Spatial;
 
 namespace LandRegister.Api.Evaluation;
@@ -17,9 +19,10 @@ static class EvaluationData
             PrevEmployees, (double?)PrevEnergyTce, (double?)PrevRndWan);
     }
 
-    internal sealed record Holding(string CreditCode, long ParcelId, double AreaM2, string? ParkCode, string Status);
+    /// <param name="AreaM2">The area the per-mu figures divide by: registered or drawn, as <paramref name="Basis"/> says.</param>
+    internal sealed record Holding(string CreditCode, long ParcelId, double AreaM2, string? ParkCode, string Status, string Basis);
 
-    internal sealed record Tenancy(string CreditCode, long ParcelId, double Mu, string? ParkCode);
+    internal sealed record Tenancy(string CreditCode, long ParcelId, double Mu, string? ParkCode, string Basis);
 
     const string Enterprises = """
         SELECT e.credit_code, e.above_scale, e.utility, e.production_started_on, cur.veto,
@@ -33,21 +36,37 @@ static class EvaluationData
         WHERE e.zone_code = @zone
         """;
 
-    /// <summary>A parcel's holder is the recipient of its current supply record, when that is an enterprise of the zone.</summary>
-    public const string Holdings = """
-        SELECT s.recipient_credit_code AS credit_code, p.id AS parcel_id, p.area_m2, p.park_code, p.status
+    /// <summary>
+    /// The land a parcel measures for per-mu figures: its registered (title) area where the zone says so and it is
+    /// known, else its drawn area (<c>zone.per_mu_area_basis</c>), with the basis used.
+    /// </summary>
+    const string LandArea = """
+        CASE WHEN z.per_mu_area_basis = 'registered' AND p.registered_area_m2 IS NOT NULL THEN p.registered_area_m2::double precision
+             ELSE p.area_m2 END
+        """;
+
+    const string LandBasis = "CASE WHEN z.per_mu_area_basis = 'registered' AND p.registered_area_m2 IS NOT NULL THEN 'registered' ELSE 'drawn' END";
+
+    /// <summary>
+    /// The land each enterprise held at the end of the year (valid time): the parcels in a held status whose supply
+    /// record then named it. Land taken back, or supplied to another, is not its land.
+    /// </summary>
+    static string Holdings(bool fromHistory) => $"""
+        {(fromHistory ? $"WITH {ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false)}" : "")}
+        SELECT s.recipient_credit_code AS credit_code, p.id AS parcel_id, {LandArea} AS area_m2, p.park_code, p.status, {LandBasis} AS basis
         FROM parcel p
+        JOIN zone z ON z.code = p.zone_code
         JOIN parcel_supply s ON s.id = p.supply_id
         JOIN enterprise e ON e.credit_code = s.recipient_credit_code AND e.zone_code = @zone
-        WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.supply_id IS NOT NULL
+        WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.supply_id IS NOT NULL AND p.status = ANY(@held)
         """;
 
     /// <summary>A tenant's land: its share of the parcel, or its floor area's share of the floor rented out on it.</summary>
-    const string Tenancies = """
+    static readonly string Tenancies = $"""
         SELECT t.credit_code, t.parcel_id,
-               mu(p.area_m2) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
-               p.park_code
-        FROM enterprise_tenancy t JOIN parcel p ON p.id = t.parcel_id
+               mu({LandArea}) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
+               p.park_code, {LandBasis} AS basis
+        FROM enterprise_tenancy t JOIN parcel p ON p.id = t.parcel_id JOIN zone z ON z.code = p.zone_code
         WHERE p.zone_code = @zone AND p.retired_at IS NULL
         """;
 
@@ -57,19 +76,34 @@ static class EvaluationData
         ORDER BY r.credit_code, c.year DESC
         """;
 
-    public static async Task<(List<EvaluationUnit> Units, List<Holding> Holdings)> LoadAsync(
+    /// <summary>The units to grade, the land held at the end of the year, and by credit code the area basis of its land.</summary>
+    public static async Task<(List<EvaluationUnit> Units, List<Holding> Holdings, Dictionary<string, string> LandBasis)> LoadAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, string zone, int year, int back, Jobs.PhaseTimer phases)
     {
-        var args = new { zone, year, back };
+        var endOfYear = RegisterClock.EndOfYear(year);
+        var args = new { zone, year, back, held = StatusMachine.Held.ToArray(), asOf = endOfYear, recordedAsOf = (DateTimeOffset?)null };
         await phases.EnterAsync("reading enterprises and figures", 0.1);
         var facts = (await conn.QueryAsync<EnterpriseFacts>(new CommandDefinition(Enterprises, args, tx, 0))).ToList();
         await phases.EnterAsync("reading land held and rented", 0.2);
-        var holdings = (await conn.QueryAsync<Holding>(new CommandDefinition(Holdings, args, tx, 0))).ToList();
+        var fromHistory = await ParcelSql.ChangedSinceAsync(conn, tx, zone, endOfYear);
+        var holdings = (await conn.QueryAsync<Holding>(new CommandDefinition(Holdings(fromHistory), args, tx, 0))).ToList();
         var tenancies = (await conn.QueryAsync<Tenancy>(new CommandDefinition(Tenancies, args, tx, 0))).ToList();
         var previous = (await conn.QueryAsync<(string CreditCode, string Class)>(new CommandDefinition(PreviousClasses, args, tx, 0)))
             .GroupBy(p => p.CreditCode).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(p => p.Class).ToList());
         await phases.EnterAsync("merging tenants into holders", 0.3);
-        return (Build(year, facts, holdings, tenancies, previous), holdings);
+        var units = Build(year, facts, holdings, tenancies, previous);
+        return (units, holdings, BasisOf(units, holdings, tenancies));
+    }
+
+    /// <summary>registered or drawn when all of a unit's land was measured one way, mixed otherwise; none without land.</summary>
+    static Dictionary<string, string> BasisOf(List<EvaluationUnit> units, List<Holding> holdings, List<Tenancy> tenancies)
+    {
+        var bases = holdings.Select(h => (h.CreditCode, h.Basis)).Concat(tenancies.Select(t => (t.CreditCode, t.Basis)))
+            .GroupBy(b => b.CreditCode).ToDictionary(g => g.Key, g => g.Select(b => b.Basis).Distinct().ToList());
+        var result = new Dictionary<string, string>();
+        foreach (var code in units.SelectMany(u => u.Tenants.Select(t => t.CreditCode).Prepend(u.CreditCode)))
+            if (bases.TryGetValue(code, out var b)) result[code] = b.Count == 1 ? b[0] : "mixed";
+        return result;
     }
 
     internal static List<EvaluationUnit> Build(int year, List<EnterpriseFacts> facts, List<Holding> holdings, List<Tenancy> tenancies,

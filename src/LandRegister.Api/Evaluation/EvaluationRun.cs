@@ -18,7 +18,8 @@ public sealed class EvaluationRun : IRun
 
     const string CopyResults = """
         COPY evaluation_result (run_id, zone_code, year, credit_code, holder_code, land_mu, tax_wan, sales_wan, energy_tce,
-                                tax_per_mu, sales_per_mu, indicators, score, rank, ranked, class, low_efficiency, note, park_code)
+                                tax_per_mu, sales_per_mu, indicators, score, rank, ranked, class, low_efficiency, note, park_code,
+                                land_basis)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -28,29 +29,35 @@ public sealed class EvaluationRun : IRun
         var year = run.Year ?? throw new InvalidOperationException("an evaluation run needs a year");
         var scheme = await Schemes.EffectiveAsync(conn, run.ZoneCode, year, tx);
 
-        var (units, holdings) = await EvaluationData.LoadAsync(conn, tx, run.ZoneCode, year, scheme.LowEfficiency.ConsecutiveD - 1, phases);
+        var (units, holdings, landBasis) = await EvaluationData.LoadAsync(conn, tx, run.ZoneCode, year, scheme.LowEfficiency.ConsecutiveD - 1, phases);
 
         await phases.EnterAsync("grading", 0.4);
         var grades = Scoring.Evaluate(scheme, units);
 
         await phases.EnterAsync("writing results", 0.6);
-        await WriteAsync(conn, run, grades, ct);
+        await WriteAsync(conn, run, grades, landBasis, ct);
 
         await phases.EnterAsync("marking land", 0.8);
+        // Only land its graded holder still holds, in use or marked by an evaluation of this very year, whose status
+        // nobody has changed since the year ended: a re-grade of a past year never undoes what happened since.
         var low = grades.Where(g => g.LowEfficiency).Select(g => g.CreditCode).ToHashSet();
         var graded = grades.Select(g => g.CreditCode).ToHashSet();
-        // Only the parcels whose status changes are sent; the UPDATE checks the status again.
-        var lowParcels = holdings.Where(h => low.Contains(h.CreditCode) && h.Status is ParcelStatus.InUse or ParcelStatus.Revitalized)
-            .Select(h => h.ParcelId).ToArray();
-        var clearedParcels = holdings.Where(h => graded.Contains(h.CreditCode) && !low.Contains(h.CreditCode) && h.Status == ParcelStatus.LowEfficiency)
-            .Select(h => h.ParcelId).ToArray();
+        var lowParcels = holdings.Where(h => low.Contains(h.CreditCode) && h.Status == ParcelStatus.InUse).ToList();
+        var clearedParcels = holdings.Where(h => graded.Contains(h.CreditCode) && !low.Contains(h.CreditCode) && h.Status == ParcelStatus.LowEfficiency).ToList();
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["year"] = year };
+        var grading = new ParcelWrites.Grading(year, RegisterClock.EndOfYear(year), run.Actor);
         await new RecordedChange("evaluation", $"{year} evaluation: the holder is low-efficiency", details).DescribeAsync(conn, tx);
-        var marked = await ParcelWrites.MoveStatusesAsync(conn, tx, lowParcels, Array.ConvertAll(lowParcels, _ => ParcelStatus.LowEfficiency),
-            [ParcelStatus.InUse, ParcelStatus.Revitalized], run.Actor, ct);
+        var marked = await ParcelWrites.GradeAsync(conn, tx, grading with
+        {
+            Ids = lowParcels.ConvertAll(h => h.ParcelId).ToArray(), Holders = lowParcels.ConvertAll(h => h.CreditCode).ToArray(),
+            From = ParcelStatus.InUse, To = ParcelStatus.LowEfficiency,
+        }, ct);
         await new RecordedChange("evaluation", $"{year} evaluation: the holder is no longer low-efficiency", details).DescribeAsync(conn, tx);
-        var cleared = await ParcelWrites.MoveStatusesAsync(conn, tx, clearedParcels, Array.ConvertAll(clearedParcels, _ => ParcelStatus.InUse),
-            [ParcelStatus.LowEfficiency], run.Actor, ct);
+        var cleared = await ParcelWrites.GradeAsync(conn, tx, grading with
+        {
+            Ids = clearedParcels.ConvertAll(h => h.ParcelId).ToArray(), Holders = clearedParcels.ConvertAll(h => h.CreditCode).ToArray(),
+            From = ParcelStatus.LowEfficiency, To = ParcelStatus.InUse,
+        }, ct);
 
         await conn.ExecuteAsync(new CommandDefinition("""
             INSERT INTO evaluation_current (zone_code, year, run_id) VALUES (@zone, @year, @id)
@@ -64,7 +71,8 @@ public sealed class EvaluationRun : IRun
         };
     }
 
-    static async Task WriteAsync(NpgsqlConnection conn, JobRunRow run, IReadOnlyList<Grade> grades, CancellationToken ct)
+    static async Task WriteAsync(NpgsqlConnection conn, JobRunRow run, IReadOnlyList<Grade> grades, Dictionary<string, string> landBasis,
+        CancellationToken ct)
     {
         await using var copy = await conn.BeginBinaryImportAsync(CopyResults, ct);
         foreach (var g in grades)
@@ -89,6 +97,7 @@ public sealed class EvaluationRun : IRun
             await copy.WriteAsync(g.LowEfficiency, NpgsqlDbType.Boolean, ct);
             await WriteAsync(copy, g.Note, NpgsqlDbType.Text, ct);
             await WriteAsync(copy, g.ParkCode, NpgsqlDbType.Text, ct);
+            await WriteAsync(copy, landBasis.GetValueOrDefault(g.CreditCode), NpgsqlDbType.Text, ct);
         }
         await copy.CompleteAsync(ct);
     }

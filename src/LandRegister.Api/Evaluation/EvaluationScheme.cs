@@ -13,8 +13,12 @@ namespace LandRegister.Api.Evaluation;
 /// <param name="NotRanked">Who is classed T instead of ranked.</param>
 /// <param name="Veto">Whether a safety or environmental accident in the year makes the class D (一票否决).</param>
 /// <param name="LowEfficiency">When an enterprise's land is marked low-efficiency.</param>
+/// <param name="ReferenceTaxPerMuWan">
+/// The provincial or county per-mu tax (万元/亩) the zone is compared with, if any: the summary gives the gap to it.
+/// </param>
 public sealed record EvaluationScheme(
-    SchemeScope Scope, IReadOnlyList<SchemeIndicator> Indicators, ClassBands Bands, NotRanked NotRanked, bool Veto, LowEfficiencyRule LowEfficiency)
+    SchemeScope Scope, IReadOnlyList<SchemeIndicator> Indicators, ClassBands Bands, NotRanked NotRanked, bool Veto, LowEfficiencyRule LowEfficiency,
+    double? ReferenceTaxPerMuWan = null)
 {
     public static EvaluationScheme Default { get; } = new(
         new SchemeScope(AboveScale: true, MinAreaMu: 3),
@@ -63,6 +67,7 @@ public sealed record EvaluationScheme(
             if (LowEfficiency.ConsecutiveD is < 1 or > 10) errors.Add("lowEfficiency.consecutiveD", "between 1 and 10 years");
             if (LowEfficiency.TaxPerMuBelowWan is < 0) errors.Add("lowEfficiency.taxPerMuBelowWan", "must not be negative");
         }
+        if (ReferenceTaxPerMuWan is < 0 or > 100_000) errors.Add("referenceTaxPerMuWan", "between 0 and 100000 万元 per mu");
         errors.ThrowIfAny();
     }
 }

@@ -30,12 +30,14 @@ public sealed class IdleLandRun : IRun
         public DateOnly[]? ExemptTo { get; init; }
     }
 
-    /// <summary>Supplied parcels with their agreed start, the latest progress report and the exemptions (joined in bulk:
-    /// most parcels have neither, and a lookup per parcel would cost more than reading both tables once).</summary>
-    const string Candidates = """
-        WITH progress AS (
+    /// <summary>Supplied parcels as they stood on the day assessed (valid time), with their agreed start, the latest
+    /// progress report and the exemptions (joined in bulk: most parcels have neither, and a lookup per parcel would
+    /// cost more than reading both tables once). The land is read from the history when it has changed since that day.</summary>
+    static string Candidates(bool past) => $"""
+        WITH {(past ? ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false) + "," : "")}
+        progress AS (
             SELECT DISTINCT ON (parcel_id) parcel_id, developed_share, invested_share, stopped_since
-            FROM construction_progress WHERE reported_on <= @asOf ORDER BY parcel_id, reported_on DESC, id DESC),
+            FROM construction_progress WHERE reported_on <= @day ORDER BY parcel_id, reported_on DESC, id DESC),
         exemptions AS (
             -- An exemption still running is open to the end of time, which the rule reads as up to the day assessed.
             SELECT parcel_id, array_agg(from_date) AS exempt_from, array_agg(coalesce(to_date, '9999-12-31')) AS exempt_to
@@ -62,7 +64,10 @@ public sealed class IdleLandRun : IRun
         var idle = new List<long>();
         var notIdle = new List<(long Id, string Status)>();
         var found = new List<(long Id, IdleFinding Finding)>();
-        await foreach (var c in conn.QueryUnbufferedAsync<Candidate>(Candidates, new { zone = run.ZoneCode, asOf = asOf.ToDateTime(TimeOnly.MinValue) }, tx))
+        var end = RegisterClock.StartOf(asOf.AddDays(1)).AddTicks(-10);
+        var past = await ParcelSql.ChangedSinceAsync(conn, tx, run.ZoneCode, end);
+        await foreach (var c in conn.QueryUnbufferedAsync<Candidate>(Candidates(past),
+                           new { zone = run.ZoneCode, day = asOf.ToDateTime(TimeOnly.MinValue), asOf = end, recordedAsOf = (DateTimeOffset?)null }, tx))
         {
             var started = c.Status == ParcelStatus.UnderConstruction || c.StartedOn <= asOf;
             var construction = new Construction(DateOnly.FromDateTime(c.ConstructionStartBy), started,
@@ -83,10 +88,11 @@ public sealed class IdleLandRun : IRun
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["asOf"] = asOf };
         await new RecordedChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: idle under MLR Order 53", details).DescribeAsync(conn, tx);
         var moved = await ParcelWrites.MoveStatusesAsync(conn, tx, idle.ToArray(), idle.Select(_ => ParcelStatus.Idle).ToArray(),
-            [ParcelStatus.Supplied, ParcelStatus.UnderConstruction], run.Actor, ct);
+            [ParcelStatus.Supplied, ParcelStatus.UnderConstruction], "idle_land", onlyOwn: false, run.Actor, ct);
         await new RecordedChange("idle_land", $"idle-land run of {asOf:yyyy-MM-dd}: no longer idle", details).DescribeAsync(conn, tx);
+        // Only land this rule made idle: a building found vacant on completion stays idle until a person says otherwise.
         var restored = await ParcelWrites.MoveStatusesAsync(conn, tx, notIdle.Select(n => n.Id).ToArray(), notIdle.Select(n => n.Status).ToArray(),
-            [ParcelStatus.Idle], run.Actor, ct);
+            [ParcelStatus.Idle], "idle_land", onlyOwn: true, run.Actor, ct);
         await conn.ExecuteAsync(new CommandDefinition("""
             INSERT INTO idle_current (zone_code, run_id) VALUES (@zone, @id) ON CONFLICT (zone_code) DO UPDATE SET run_id = excluded.run_id
             """, new { zone = run.ZoneCode, id = run.Id }, tx, cancellationToken: ct));

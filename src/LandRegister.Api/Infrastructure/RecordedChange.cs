@@ -10,6 +10,15 @@ namespace LandRegister.Api.Infrastructure;
 /// <param name="Kind">created, imported, updated, transition, supply, retired, split, split_from, merged, merged_from, evaluation, idle_land…</param>
 public sealed record RecordedChange(string Kind, string? Reason = null, IReadOnlyDictionary<string, object?>? Details = null)
 {
+    /// <summary>When the change holds from in the world (<see cref="ValidTime"/>); null: from when it is recorded.</summary>
+    public DateTimeOffset? ValidFrom { get; init; }
+
+    /// <summary>
+    /// For a change recorded for the past: the values it sets that later changes have set again, by column. The row
+    /// keeps the later values; the history records these as the change's.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?>? Values { get; init; }
+
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
@@ -27,6 +36,8 @@ public sealed record RecordedChange(string Kind, string? Reason = null, IReadOnl
     public Task DescribeAsync(NpgsqlConnection conn, NpgsqlTransaction tx)
     {
         var description = new Dictionary<string, object?>(Details ?? new Dictionary<string, object?>()) { ["kind"] = Kind, ["reason"] = Reason };
+        if (ValidFrom is not null) description["validFrom"] = ValidFrom;
+        if (Values is { Count: > 0 }) description["values"] = Values;
         return conn.ExecuteAsync("SELECT set_config('landregister.change', @change, true)",
             new { change = JsonSerializer.Serialize(description, Json) }, tx);
     }

@@ -21,6 +21,9 @@ public static class RegisterClock
 
     public static DateOnly Today => DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZone));
 
+    /// <summary>The day an instant falls on in the register's time zone.</summary>
+    public static DateOnly DateOf(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, TimeZone).DateTime);
+
     /// <summary>The first instant of a day in the register's time zone.</summary>
     public static DateTimeOffset StartOf(DateOnly day)
     {

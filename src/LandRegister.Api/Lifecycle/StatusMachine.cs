@@ -15,11 +15,16 @@ public enum TransitionNeeds
     Method = 4,
     /// <summary>The reference of the approving decision.</summary>
     ApprovalRef = 8,
+    /// <summary>A planner's designation: its basis (认定依据) and the reference of the evidence.</summary>
+    Designation = 16,
+    /// <summary>Since when a completed building has stood unused (竣工后空置).</summary>
+    VacantSince = 32,
 }
 
 /// <summary>
-/// The life of a parcel (docs/domain.md): which status may follow which, and what each step needs. Statuses
-/// low_efficiency and idle are set only by the evaluation and idle-land runs, never by hand.
+/// The life of a parcel (docs/domain.md): which status may follow which, and what each step needs. The evaluation run
+/// moves in-use land to low_efficiency and back, the idle-land run supplied land to idle and back; a planner may also
+/// designate in-use land low-efficiency on a finding of the bureau's own, or idle when its building stands unused.
 /// </summary>
 public static class StatusMachine
 {
@@ -35,25 +40,40 @@ public static class StatusMachine
         [(Supplied, CleanLand)] = TransitionNeeds.ApprovalRef,
         [(Supplied, UnderConstruction)] = TransitionNeeds.Nothing,
         [(UnderConstruction, InUse)] = TransitionNeeds.Nothing,
+        // The bureau's own finding: production stopped a year, a phased-out industry, a failed safety or environment
+        // check, a plot ratio far below the contract's.
+        [(InUse, LowEfficiency)] = TransitionNeeds.Designation,
+        // A building left unused on completion makes its land idle (Yongzhou §13).
+        [(InUse, Idle)] = TransitionNeeds.VacantSince,
+        // The vacant building is put to use.
+        [(Idle, InUse)] = TransitionNeeds.Nothing,
+        [(InUse, Revitalizing)] = TransitionNeeds.Method,
         [(LowEfficiency, Revitalizing)] = TransitionNeeds.Method,
         [(Idle, Revitalizing)] = TransitionNeeds.Method,
         // Work resumes on land found idle before it was built.
         [(Idle, UnderConstruction)] = TransitionNeeds.Nothing,
         [(Revitalizing, Revitalized)] = TransitionNeeds.Method,
         [(Revitalized, InUse)] = TransitionNeeds.Nothing,
-        // Acquired and stored again (收储), or demolished for relisting (拆除后重新挂牌).
+        // Acquired by the government and stored again (收储), or demolished for relisting (拆除后重新挂牌).
+        [(InUse, RawLand)] = TransitionNeeds.ApprovalRef,
+        [(LowEfficiency, RawLand)] = TransitionNeeds.ApprovalRef,
+        [(Idle, RawLand)] = TransitionNeeds.ApprovalRef,
         [(Revitalized, RawLand)] = TransitionNeeds.ApprovalRef,
         [(Revitalized, CleanLand)] = TransitionNeeds.ApprovalRef | TransitionNeeds.CleanLandChecklist,
     };
 
-    /// <summary>The transitions only the evaluation and idle-land runs make.</summary>
+    /// <summary>The transitions the runs make: the evaluation (in use and low-efficiency), the idle-land run (supplied land and idle).</summary>
     static readonly HashSet<(string From, string To)> Automatic =
     [
-        (InUse, LowEfficiency), (Revitalized, LowEfficiency), (LowEfficiency, InUse),
-        (Supplied, Idle), (UnderConstruction, Idle), (InUse, Idle), (Idle, InUse), (Idle, Supplied), (Idle, UnderConstruction),
+        (InUse, LowEfficiency), (LowEfficiency, InUse),
+        (Supplied, Idle), (UnderConstruction, Idle), (Idle, Supplied), (Idle, UnderConstruction),
     ];
 
-    public static IReadOnlyList<string> SetOnlyByRuns { get; } = [LowEfficiency, Idle];
+    /// <summary>The statuses in which land has a holder: the recipient of its current supply record.</summary>
+    public static IReadOnlyList<string> Held { get; } = [Supplied, UnderConstruction, InUse, LowEfficiency, Idle, Revitalizing, Revitalized];
+
+    /// <summary>Whether a move to <paramref name="to"/> ends the parcel's supply: the land is back with the government.</summary>
+    public static bool EndsSupply(string to) => to is RawLand or CleanLand;
 
     /// <summary>The statuses a person may move a parcel to from <paramref name="from"/>.</summary>
     public static IReadOnlyList<string> AllowedTargets(string from) =>
@@ -65,8 +85,11 @@ public static class StatusMachine
     /// <summary>Whether a run may make this change.</summary>
     public static bool IsAutomatic(string from, string to) => Automatic.Contains((from, to));
 
+    /// <summary>Whether anyone, a person or a run, may make this change.</summary>
+    public static bool IsLegal(string from, string to) => Manual.ContainsKey((from, to)) || Automatic.Contains((from, to));
+
     /// <summary>Every transition, for docs/api.md (a test holds the table to it) and tests.</summary>
-    public static IEnumerable<(string From, string To, TransitionNeeds Needs, bool ByRunOnly)> Table =>
+    public static IEnumerable<(string From, string To, TransitionNeeds Needs, bool ByRun)> Table =>
         Manual.Select(m => (m.Key.From, m.Key.To, m.Value, false))
             .Concat(Automatic.Select(a => (a.From, a.To, TransitionNeeds.Nothing, true)));
 }

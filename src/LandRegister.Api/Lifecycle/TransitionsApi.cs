@@ -26,23 +26,52 @@ public static class TransitionsApi
         var version = ETags.RequiredVersion(http.Request);
         var today = RegisterClock.Today;
         input.Validate(today);
+        var to = input.To!;
+        var validFrom = ValidTime.From(input.EffectiveDate);
         await using var conn = await db.OpenConnectionAsync();
         var current = await CurrentAsync(conn, id, caller, version);
-        if (!StatusMachine.TryManual(current.Status, input.To!, out var needs)) throw Illegal(current.Status, input.To!);
+
+        // A change recorded for the past follows the status machine from the status of that day, and must lead into
+        // the next change recorded after that day; what later changes set again stays as they set it.
+        var (from, shadowed) = (current.Status, new HashSet<string>());
+        if (validFrom is { } at)
+        {
+            var timeline = await ParcelTimeline.LoadAsync(conn, null, id);
+            timeline.CheckExisted(at, "effectiveDate");
+            from = timeline.StatusAt(at);
+            if (timeline.NextStatusChange(at) is { } next && !StatusMachine.IsLegal(to, next.Status))
+                throw Contradicted(to, input.EffectiveDate!.Value, next);
+            shadowed = timeline.ChangedAfter(at);
+        }
+        if (!StatusMachine.TryManual(from, to, out var needs)) throw Illegal(from, to);
         input.CheckNeeds(needs, today);
 
+        var checklist = input.Checklist is null ? null : System.Text.Json.JsonSerializer.Serialize(input.Checklist, ChecklistJson);
+        var startedOn = input.EffectiveDate ?? today;
+        var endsSupply = StatusMachine.EndsSupply(to);
         var change = new RecordedChange("transition", input.Reason, new Dictionary<string, object?>
         {
-            ["from"] = current.Status, ["to"] = input.To, ["method"] = input.Method,
-            ["effectiveDate"] = input.EffectiveDate ?? today, ["approvalRef"] = input.ApprovalRef,
-        });
-        await using var tx = await change.BeginAsync(conn);
+            ["from"] = from, ["to"] = to, ["method"] = input.Method, ["effectiveDate"] = input.EffectiveDate ?? today,
+            ["approvalRef"] = input.ApprovalRef, ["basis"] = input.Basis, ["evidenceRef"] = input.EvidenceRef, ["vacantSince"] = input.VacantSince,
+            ["endsSupply"] = endsSupply && current.SupplyId is not null ? current.SupplyId : null,
+        }) { ValidFrom = validFrom };
+        await using var tx = await conn.BeginTransactionAsync();
         long? supplyId = input.Supply is null
             ? null
-            : await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, input.Supply, caller.Name), tx);
-        var row = await ParcelWrites.TransitionAsync(conn, tx, new ParcelWrites.Transition(id, version, current.Status, input.To!, supplyId,
-            input.Checklist is null ? null : System.Text.Json.JsonSerializer.Serialize(input.Checklist, ChecklistJson),
-            input.EffectiveDate ?? today, caller.Name, caller.Scope));
+            : await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, input.Supply, startedOn, caller.Name), tx);
+        var values = new Dictionary<string, object?>
+        {
+            ["status"] = to, ["status_source"] = "manual",
+            ["supply_id"] = endsSupply ? null : supplyId, ["clean_checklist"] = input.Checklist, ["construction_started_on"] = startedOn,
+        };
+        var setsColumn = new Dictionary<string, bool>
+        {
+            ["status"] = true, ["status_source"] = true, ["supply_id"] = endsSupply || supplyId is not null,
+            ["clean_checklist"] = to == ParcelStatus.CleanLand, ["construction_started_on"] = to == ParcelStatus.UnderConstruction,
+        };
+        await (change with { Values = values.Where(v => setsColumn[v.Key] && shadowed.Contains(v.Key)).ToDictionary() }).DescribeAsync(conn, tx);
+        var row = await ParcelWrites.TransitionAsync(conn, tx, new ParcelWrites.Transition(id, version, current.Status, to, supplyId, endsSupply,
+            checklist, startedOn, shadowed.ToArray(), caller.Name, caller.Scope));
         if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         await tx.CommitAsync();
         ETags.Set(http.Response, row.Version);
@@ -51,12 +80,20 @@ public static class TransitionsApi
 
     static readonly System.Text.Json.JsonSerializerOptions ChecklistJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
+    /// <summary>A 409: a change recorded for the past would make a later recorded change impossible.</summary>
+    static ProblemException Contradicted(string to, DateOnly effective, ParcelTimeline.Version next) =>
+        new(409, "A later change contradicts this one.",
+            $"Version {next.Number} of the parcel ({next.Kind}, effective {RegisterClock.DateOf(next.ValidFrom):yyyy-MM-dd}) moved it to {next.Status}, " +
+            $"which cannot follow {to}. Record the change after it, or correct the later change first.",
+            new Dictionary<string, string[]> { ["effectiveDate"] = [$"a change to {to} on {effective:yyyy-MM-dd} contradicts version {next.Number}"] },
+            new Dictionary<string, object?> { ["contradicts"] = new { version = next.Number, validFrom = next.ValidFrom, status = next.Status, kind = next.Kind } });
+
     /// <summary>A 409 naming the transitions that are allowed from here.</summary>
     static ProblemException Illegal(string from, string to)
     {
         var allowed = StatusMachine.AllowedTargets(from);
-        var detail = StatusMachine.SetOnlyByRuns.Contains(to)
-            ? $"{to} is set by the evaluation and idle-land runs, not by hand."
+        var detail = to is ParcelStatus.LowEfficiency or ParcelStatus.Idle
+            ? $"{to} is set by the evaluation and idle-land runs; by hand only from {ParcelStatus.InUse} (a designation, or a building vacant on completion)."
             : from == ParcelStatus.RawLand && to == ParcelStatus.Supplied
                 ? "Only clean land can be supplied (净地出让, no 毛地出让): make the parcel clean_land first."
                 : to == ParcelStatus.Supplied
@@ -105,7 +142,10 @@ public static class TransitionsApi
             throw Problems.Conflict("id", $"parcel {id} has no supply record to correct; supply it with a transition to {ParcelStatus.Supplied}");
 
         await using var tx = await new RecordedChange("supply", correction.Reason, new Dictionary<string, object?> { ["replaces"] = previous }).BeginAsync(conn);
-        var supplyId = await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, correction.Supply!, caller.Name), tx);
+        // The corrected record holds over the same time as the one it replaces.
+        var since = await conn.ExecuteScalarAsync<DateTime>("SELECT valid_from FROM parcel_supply WHERE id = @previous", new { previous }, tx);
+        var supplyId = await conn.ExecuteScalarAsync<long>(SupplyRow.Insert,
+            SupplyRow.Args(id, correction.Supply!, DateOnly.FromDateTime(since), caller.Name), tx);
         var newVersion = await ParcelWrites.SetSupplyAsync(conn, tx, id, version, supplyId, caller.Name, caller.Scope);
         if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         var record = await conn.QuerySingleAsync<SupplyRow>($"SELECT {SupplyRow.Columns} FROM parcel_supply WHERE id = @supplyId", new { supplyId }, tx);

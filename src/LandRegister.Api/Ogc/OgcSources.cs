@@ -157,7 +157,7 @@ sealed class ParkSource : KeysetSource
     protected override string Key => "code";
 
     protected override string Select => """
-        code AS id, ST_AsGeoJSON(boundary, 6) AS geometry,
+        code AS id, ST_AsGeoJSON(boundary, 8) AS geometry,
         json_build_object('code', code, 'zoneCode', zone_code, 'name', name, 'leadingIndustries', leading_industries,
                           'areaMu', round_mu(ST_Area(boundary::geography)))::text AS properties
         """;
@@ -179,7 +179,7 @@ sealed class ReserveSource : KeysetSource
     protected override string Key => "block_id";
 
     protected override string Select => """
-        block_id AS id, ST_AsGeoJSON(geom, 6) AS geometry,
+        block_id AS id, ST_AsGeoJSON(geom, 8) AS geometry,
         json_build_object('blockId', block_id, 'zoneCode', zone_code, 'areaMu', round_mu(area_m2), 'areaM2', round_m2(area_m2),
                           'parcelCount', parcel_count, 'parcelIds', parcel_ids, 'parcelCodes', parcel_codes, 'parkCodes', park_codes,
                           'landUses', land_use_codes, 'gapM', gap_m)::text AS properties

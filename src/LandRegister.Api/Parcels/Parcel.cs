@@ -61,7 +61,7 @@ sealed class ParcelRow : ParcelState
     public const string Columns = """
         id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, area_m2,
         clean_checklist::text AS clean_checklist, construction_started_on, parent_ids, created_at, updated_at, retired_at, created_by, updated_by,
-        version, ST_AsGeoJSON(geom, 6) AS geometry
+        version, ST_AsGeoJSON(geom, 8) AS geometry
         """;
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);

@@ -40,8 +40,11 @@ public sealed record ParcelListParameters
     [FromQuery(Name = "useMismatch"), Description("true: only parcels whose actual use is not their planned use (nor a sub-code of it); false: only the others.")]
     public bool? UseMismatch { get; init; }
 
-    [FromQuery(Name = "asOf"), Description("An instant (ISO 8601): the register as it was then, from the parcels' history.")]
+    [FromQuery(Name = "asOf"), Description("An instant (ISO 8601): the parcels as they stood in the world then (valid time, from the effective dates of their changes).")]
     public DateTimeOffset? AsOf { get; init; }
+
+    [FromQuery(Name = "recordedAsOf"), Description("An instant (ISO 8601): answer as the register stood then, from what it had recorded by that time; alone, it reads the parcels as they stood at that instant.")]
+    public DateTimeOffset? RecordedAsOf { get; init; }
 
     [FromQuery(Name = "limit"), Description("Page size, 1-10000 (default 100).")]
     public int? Limit { get; init; }
@@ -54,4 +57,4 @@ public sealed record ParcelListParameters
 public sealed record ParcelSearch(
     string[]? Status, string[]? PlannedUse, string[]? Park, string[]? Zone, double? MinAreaMu, double? MaxAreaMu,
     double[]? Bbox, JsonElement? Intersects, string? Crs, bool? IncludeRetired, int? Limit, string? Cursor,
-    bool? UseMismatch = null, DateTimeOffset? AsOf = null);
+    bool? UseMismatch = null, DateTimeOffset? AsOf = null, DateTimeOffset? RecordedAsOf = null);

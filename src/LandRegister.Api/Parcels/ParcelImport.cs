@@ -26,13 +26,22 @@ public static class ParcelImport
     const string Stage = """
         CREATE TEMP TABLE parcel_import (
             idx integer PRIMARY KEY, zone_code text, code text, park_code text, name text, planned_use text,
-            actual_use text, status text, registered_area_m2 numeric, geom geometry
+            actual_use text, status text, registered_area_m2 numeric, geom geometry, existed_from timestamptz,
+            supply_valid_from date, supply jsonb, g geometry
         ) ON COMMIT DROP
         """;
 
     const string Copy = """
-        COPY parcel_import (idx, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom)
+        COPY parcel_import (idx, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom,
+                            existed_from, supply_valid_from, supply)
         FROM STDIN (FORMAT BINARY)
+        """;
+
+    /// <summary>The geometries as the register will store them, once, indexed for the overlap checks.</summary>
+    const string Prepare = """
+        UPDATE parcel_import SET g = register_geometry(geom) WHERE ST_IsValid(geom);
+        CREATE INDEX ON parcel_import USING gist (g);
+        ANALYZE parcel_import;
         """;
 
     const string Diagnose = """
@@ -55,10 +64,34 @@ public static class ParcelImport
         FROM parcel_import s JOIN parcel p ON p.zone_code = s.zone_code AND p.code = s.code
         """;
 
+    /// <summary>
+    /// Moves the staged features into the register, and the supply records of those that carry one: each parcel and its
+    /// record drawn ids first, as they point at each other (the references checked at commit).
+    /// </summary>
     const string Insert = """
-        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom, created_by, updated_by)
-        SELECT zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, register_geometry(geom), @by, @by
-        FROM parcel_import WHERE idx <> ALL (@rejected)
+        SET CONSTRAINTS parcel_supply_fk, parcel_supply_parcel_fk DEFERRED;
+        WITH ids AS (
+            SELECT idx, nextval(pg_get_serial_sequence('parcel', 'id')) AS parcel_id,
+                   CASE WHEN supply IS NOT NULL THEN nextval(pg_get_serial_sequence('parcel_supply', 'id')) END AS supply_id
+            FROM (SELECT idx, supply FROM parcel_import WHERE idx <> ALL (@rejected) ORDER BY idx) ordered),
+        supplies AS (
+            INSERT INTO parcel_supply (id, parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan,
+                construction_start_by, completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan, sales_per_mu_wan, min_plot_ratio,
+                valid_from, created_by)
+            OVERRIDING SYSTEM VALUE
+            SELECT i.supply_id, i.parcel_id, s.supply ->> 'method', (s.supply ->> 'listedOn')::date, (s.supply ->> 'dealtOn')::date,
+                   btrim(s.supply ->> 'recipientName'), s.supply ->> 'recipientCreditCode', (s.supply ->> 'priceWan')::numeric,
+                   (s.supply ->> 'constructionStartBy')::date, (s.supply ->> 'completionBy')::date,
+                   (s.supply -> 'commitments' ->> 'investmentIntensityWanPerMu')::numeric, (s.supply -> 'commitments' ->> 'taxPerMuWan')::numeric,
+                   (s.supply -> 'commitments' ->> 'salesPerMuWan')::numeric, (s.supply -> 'commitments' ->> 'minPlotRatio')::numeric,
+                   s.supply_valid_from, @by
+            FROM ids i JOIN parcel_import s USING (idx) WHERE i.supply_id IS NOT NULL)
+        INSERT INTO parcel (id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom, supply_id,
+                            existed_from, created_by, updated_by)
+        OVERRIDING SYSTEM VALUE
+        SELECT i.parcel_id, s.zone_code, s.code, s.park_code, s.name, s.planned_use, s.actual_use, s.status, s.registered_area_m2, s.g,
+               i.supply_id, coalesce(s.existed_from, now()), @by, @by
+        FROM ids i JOIN parcel_import s USING (idx)
         ORDER BY idx
         """;
 
@@ -68,17 +101,21 @@ public static class ParcelImport
             .WithSummary("Import a GeoJSON FeatureCollection of parcels, all or nothing by default");
 
     public static async Task<IResult> ImportParcels(
-        HttpContext http, Caller caller, NpgsqlDataSource db, LandUseCodes uses, RegisterLimits limits,
+        HttpContext http, Caller caller, NpgsqlDataSource db, LandUseCodes uses, RegisterLimits limits, ParcelOverlaps overlaps,
         [Description("Zone of features that do not name one in properties.zoneCode.")] string? zone = null,
         [Description("CRS of the coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554. A crs member in the file is also read.")] string? crs = null,
         [Description("true (default): import nothing if any feature is refused; false: import the good features and report the rest.")] bool? atomic = null,
         [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null,
-        [Description("Where properties are found in the file, e.g. code:numero,registeredAreaM2:contenance. Without code, the feature id is used.")] string? mapping = null)
+        [Description("Where properties are found in the file, e.g. code:numero,registeredAreaM2:contenance. Without code, the feature id is used.")] string? mapping = null,
+        [Description("When the file's parcels came into being (yyyy-MM-dd), for features without properties.effectiveDate; default: when imported.")] DateOnly? effectiveDate = null)
     {
         var clock = Stopwatch.StartNew();
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
             size.MaxRequestBodySize = limits.MaxImportBodyBytes;
         var map = ReadMapping(mapping);
+        var dateErrors = new FieldErrors();
+        ValidTime.Check(effectiveDate, "effectiveDate", dateErrors);
+        dateErrors.ThrowIfAny();
         var useCodes = ParcelsApi.UseScheme(useScheme);
         await uses.CatalogueAsync();
 
@@ -96,7 +133,7 @@ public static class ParcelImport
         foreach (var feature in features.EnumerateArray())
         {
             var errors = new FieldErrors();
-            var draft = ParcelInput.Read(feature, options, uses, errors, $"features[{index}].");
+            var draft = ParcelInput.Read(feature, options, uses, errors, $"features[{index}].", effectiveDate);
             if (draft is not null && !caller.CanActIn(draft.ZoneCode))
                 errors.Add($"features[{index}].properties.zoneCode", "no zone has this code");
             else if (draft is not null && !firstIndex.TryAdd((draft.ZoneCode, draft.Code), index))
@@ -110,6 +147,12 @@ public static class ParcelImport
         await using var tx = await new RecordedChange("imported").BeginAsync(conn, http.RequestAborted);
         await conn.ExecuteAsync(Stage, transaction: tx);
         await CopyAsync(conn, drafts, http.RequestAborted);
+        await conn.ExecuteAsync(new CommandDefinition(Prepare, transaction: tx, commandTimeout: 0));
+        var codes = drafts.ToDictionary(d => d.Index, d => d.Draft.Code);
+        var overlapping = await conn.QueryAsync<(int Idx, string Reason)>(new CommandDefinition(ParcelOverlaps.InImport,
+            new { rejected = rejected.Select(r => r.Index).ToArray(), tolerance = overlaps.ToleranceM2 }, tx, commandTimeout: 0));
+        rejected.AddRange(overlapping.GroupBy(o => o.Idx).Select(g => new ImportRejection(g.Key, codes[g.Key],
+            new Dictionary<string, string[]> { [$"features[{g.Key}].geometry"] = g.Select(o => o.Reason).ToArray() })));
         var atomicImport = atomic ?? true;
         if (rejected.Count == 0)
         {
@@ -126,9 +169,10 @@ public static class ParcelImport
             }
         }
         var found = await conn.QueryAsync<(int Idx, string Field, string Reason)>(Diagnose, transaction: tx);
-        var codes = drafts.ToDictionary(d => d.Index, d => d.Draft.Code);
         rejected.AddRange(found.GroupBy(f => f.Idx).Select(g => new ImportRejection(g.Key, codes[g.Key],
             g.GroupBy(f => $"features[{g.Key}].{f.Field}").ToDictionary(f => f.Key, f => f.Select(x => x.Reason).ToArray()))));
+        rejected = rejected.GroupBy(r => r.Index).Select(g => g.Count() == 1 ? g.First() : new ImportRejection(g.Key, g.First().Code,
+            g.SelectMany(r => r.Errors).GroupBy(e => e.Key).ToDictionary(e => e.Key, e => e.SelectMany(x => x.Value).ToArray()))).ToList();
         rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
         if (atomicImport && rejected.Count > 0) throw Refused(index, rejected);
         var imported = await InsertAsync(conn, tx, rejected.Select(r => r.Index).ToArray(), caller);
@@ -151,9 +195,23 @@ public static class ParcelImport
             if (d.RegisteredAreaM2 is { } area) await copy.WriteAsync(area, NpgsqlDbType.Numeric, ct);
             else await copy.WriteNullAsync(ct);
             await copy.WriteAsync(d.Geometry, NpgsqlDbType.Geometry, ct);
+            if (d.ExistedFrom is { } from) await copy.WriteAsync(from, NpgsqlDbType.TimestampTz, ct);
+            else await copy.WriteNullAsync(ct);
+            if (d.Supply is { } supply)
+            {
+                await copy.WriteAsync(d.EffectiveDate ?? RegisterClock.Today, NpgsqlDbType.Date, ct);
+                await copy.WriteAsync(JsonSerializer.Serialize(supply, SupplyJson), NpgsqlDbType.Jsonb, ct);
+            }
+            else
+            {
+                await copy.WriteNullAsync(ct);
+                await copy.WriteNullAsync(ct);
+            }
         }
         await copy.CompleteAsync(ct);
     }
+
+    static readonly JsonSerializerOptions SupplyJson = new(JsonSerializerDefaults.Web);
 
     static Task WriteAsync(NpgsqlBinaryImporter copy, string? text, CancellationToken ct) =>
         text is null ? copy.WriteNullAsync(ct) : copy.WriteAsync(text, NpgsqlDbType.Text, ct);

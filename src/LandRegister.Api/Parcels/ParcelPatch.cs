@@ -19,7 +19,8 @@ public sealed class ParcelPatch
         ["actualUse"] = "actual_use", ["registeredAreaM2"] = "registered_area_m2",
     };
 
-    readonly List<string> set = [];
+    readonly Dictionary<string, string> set = [];
+    readonly Dictionary<string, object?> values = [];
     string? status;
     string? plannedUse;
     bool plannedUseSent;
@@ -28,8 +29,15 @@ public sealed class ParcelPatch
 
     public DynamicParameters Args { get; } = new();
     public Geometry? Geometry { get; private set; }
-    public bool IsEmpty => set.Count == 0;
-    public string SetClause => string.Join(", ", set);
+
+    /// <summary>When the change took effect (top-level <c>effectiveDate</c>); null for today.</summary>
+    public DateOnly? EffectiveDate { get; private set; }
+
+    /// <summary>The columns later changes have set again, for a change recorded for the past: left as they are on the row.</summary>
+    public IReadOnlySet<string> Shadowed { get; set; } = new HashSet<string>();
+
+    public bool IsEmpty => set.Keys.All(Shadowed.Contains);
+    public string SetClause => string.Join(", ", set.Where(s => !Shadowed.Contains(s.Key)).Select(s => $"{s.Key} = {s.Value}"));
 
     public static ParcelPatch Read(JsonElement patch, ParcelReadOptions options, LandUseCodes uses)
     {
@@ -41,6 +49,14 @@ public sealed class ParcelPatch
                 switch (member.Name)
                 {
                     case "type" or "id": break;
+                    case "effectiveDate":
+                        if (member.Value.ValueKind == JsonValueKind.String && DateOnly.TryParseExact(member.Value.GetString(), "yyyy-MM-dd", out var day))
+                        {
+                            plan.EffectiveDate = day;
+                            ValidTime.Check(day, "effectiveDate", errors);
+                        }
+                        else errors.Add("effectiveDate", "a date, yyyy-MM-dd");
+                        break;
                     case "reason" or "approvalRef":
                         var text = member.Value.ValueKind == JsonValueKind.String ? member.Value.GetString() : null;
                         if (text is null || !Text.IsPlain(text) || text.Length > 1000)
@@ -53,7 +69,7 @@ public sealed class ParcelPatch
                         break;
                     case "geometry":
                         plan.Geometry = GeoJsonGeometry.ReadPolygonal(member.Value, "geometry", options.Crs, errors);
-                        plan.Set("geom", "register_geometry(@geometry::geometry)");
+                        plan.set["geom"] = "register_geometry(@geometry::geometry)";
                         plan.Args.Add("geometry", plan.Geometry);
                         break;
                     case "properties" when member.Value.ValueKind == JsonValueKind.Object:
@@ -118,12 +134,17 @@ public sealed class ParcelPatch
             plannedUseSent = true;
             plannedUse = arg as string;
         }
-        Set(column, "@" + column);
+        set[column] = "@" + column;
+        values[column] = arg;
         Args.Add(column, arg);
     }
 
-    /// <summary>What the history records of this change.</summary>
-    public RecordedChange Change => new("updated", reason, approvalRef is null ? null : new Dictionary<string, object?> { ["approvalRef"] = approvalRef });
+    /// <summary>What the history records of this change: for one recorded for the past, the values later changes have set again.</summary>
+    public RecordedChange Change => new("updated", reason, approvalRef is null ? null : new Dictionary<string, object?> { ["approvalRef"] = approvalRef })
+    {
+        ValidFrom = ValidTime.From(EffectiveDate),
+        Values = values.Where(v => Shadowed.Contains(v.Key)).ToDictionary(),
+    };
 
     /// <summary>
     /// The rules that depend on the parcel as it is: a status is changed only by a transition, and a change of
@@ -138,8 +159,6 @@ public sealed class ParcelPatch
             errors.Add("approvalRef", "required to change the planned use: the reference of the approving decision");
         errors.ThrowIfAny();
     }
-
-    void Set(string column, string expression) => set.Add($"{column} = {expression}");
 
     static object? Fail(FieldErrors errors, string field, string reason)
     {

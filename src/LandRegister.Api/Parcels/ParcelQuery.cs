@@ -29,8 +29,11 @@ public sealed class ParcelQuery
     bool? useMismatch;
     DateTimeOffset? existedFrom, existedTo;
 
-    /// <summary>The instant to read the register at, from the parcels' history; null for now.</summary>
+    /// <summary>The valid time to read the parcels at, from their history; null for now.</summary>
     public DateTimeOffset? AsOf { get; private set; }
+
+    /// <summary>The record time to read the history as of; null for all that is recorded.</summary>
+    public DateTimeOffset? RecordedAsOf { get; private set; }
 
     public int Limit { get; private set; } = DefaultLimit;
     public long? After { get; private set; }
@@ -46,7 +49,7 @@ public sealed class ParcelQuery
         }
         var box = p.Bbox is null ? null : BoundingBox.Parse(p.Bbox, errors);
         var search = new ParcelSearch(Split(p.Status), Split(p.PlannedUse), Split(p.Park), Split(p.Zone),
-            p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor, p.UseMismatch, p.AsOf);
+            p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor, p.UseMismatch, p.AsOf, p.RecordedAsOf);
         return From(search, caller, uses, errors);
     }
 
@@ -58,8 +61,8 @@ public sealed class ParcelQuery
             if (values?.Any(v => v is not null && !Text.IsPlain(v)) == true) errors.AddUnreadable(field, Text.ControlCharacters);
         var crs = Crs.Parse(s.Crs);
         var q = new ParcelQuery { includeRetired = s.IncludeRetired ?? false, scope = caller.Scope, useMismatch = s.UseMismatch };
-        if (s.AsOf > DateTimeOffset.UtcNow) errors.Add("asOf", "must not be in the future");
-        q.AsOf = s.AsOf?.ToUniversalTime();
+        var (asOf, recordedAsOf) = ValidTime.CheckAsOf(s.AsOf, s.RecordedAsOf, errors);
+        (q.AsOf, q.RecordedAsOf) = (asOf, recordedAsOf);
         q.statuses = s.Status ?? [];
         foreach (var status in q.statuses.Where(x => !ParcelStatus.IsKnown(x)))
             errors.AddUnknown("status", $"unknown status '{status}'", ParcelStatus.All);
@@ -98,6 +101,15 @@ public sealed class ParcelQuery
 
     static string[]? Split(string[]? values) =>
         values?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
+
+    /// <summary>The filters that narrow the history read for <see cref="AsOf"/>: those on the zone, which never changes.</summary>
+    public string HistoryWhere(DynamicParameters args)
+    {
+        var where = new List<string> { "true" };
+        if (scope is not null) { where.Add("h.zone_code = ANY(@scope)"); args.Add("scope", scope); }
+        if (zones.Length > 0) { where.Add("h.zone_code = ANY(@zones)"); args.Add("zones", zones); }
+        return string.Join(" AND ", where);
+    }
 
     /// <summary>The WHERE clause (without the cursor when <paramref name="paging"/> is false) and its parameters.</summary>
     public string Where(DynamicParameters args, bool paging)

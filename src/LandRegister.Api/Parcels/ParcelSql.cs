@@ -9,31 +9,51 @@ static class ParcelSql
     public static readonly string ById = $"SELECT {ParcelRow.Columns} FROM parcel WHERE id = @id AND {Caller.InScope()}";
 
     /// <summary>
-    /// The parcels as they were at <c>@asOf</c>, from their history, shaped like the <c>parcel</c> table so that
-    /// <c>WITH {AsOf(…)} SELECT … FROM parcel …</c> runs every parcel query against the past.
+    /// The parcels as they stood in the world at the valid time <c>@asOf</c>, as the register knew it at the record time
+    /// <c>@recordedAsOf</c> (null: as it knows it now), from their history and shaped like the <c>parcel</c> table, so
+    /// that <c>WITH {AsOf(…)} SELECT … FROM parcel …</c> runs every parcel query against the past. Each attribute is
+    /// taken from the latest version that changed it among those valid by <c>@asOf</c> and recorded by
+    /// <c>@recordedAsOf</c> (later valid time first, then the later version): a change recorded late for the past
+    /// falls into place under the changes recorded after it. <paramref name="filter"/> narrows the history read, on
+    /// columns that never change (<c>parcel_id</c>, <c>zone_code</c>); without <paramref name="withGeometry"/> the
+    /// geometries are not read (<c>geom</c> is null).
     /// </summary>
-    public static string AsOf(string filter) => $"""
+    public static string AsOf(string filter, bool withGeometry = true) => $"""
         parcel AS (
-            SELECT h.parcel_id AS id, h.zone_code, h.code, h.park_code, h.name, h.planned_use, h.actual_use, h.status,
-                   h.registered_area_m2, h.area_m2, h.clean_checklist, h.construction_started_on, h.parent_ids, h.created_at,
-                   h.recorded_at AS updated_at, h.retired_at, h.created_by, h.actor AS updated_by, h.version,
-                   (SELECT g.geom FROM parcel_history g
-                    WHERE g.parcel_id = h.parcel_id AND g.version <= h.version AND g.geom IS NOT NULL
-                    ORDER BY g.version DESC LIMIT 1) AS geom
-            FROM (SELECT DISTINCT ON (parcel_id) * FROM parcel_history
-                  WHERE recorded_at <= @asOf AND {filter}
-                  ORDER BY parcel_id, version DESC) h)
+            SELECT h.parcel_id AS id, min(h.zone_code) AS zone_code, {Latest("code")}, {Latest("park_code")}, {Latest("name")},
+                   {Latest("planned_use")}, {Latest("actual_use")}, {Latest("status")}, {Latest("status_source")},
+                   {Latest("registered_area_m2")}, {Latest("area_m2", "geom")}, {(withGeometry ? Latest("geom") : "NULL::geometry AS geom")}, {Latest("supply_id")},
+                   {Latest("clean_checklist")}, {Latest("construction_started_on")}, {Latest("retired_at")},
+                   min(h.created_at) AS created_at, min(h.created_by) AS created_by, min(h.valid_from) AS existed_from,
+                   max(h.recorded_at) AS updated_at, (array_agg(h.actor ORDER BY h.version DESC))[1] AS updated_by,
+                   max(h.version) AS version,
+                   (SELECT f.parent_ids FROM parcel_history f WHERE f.parcel_id = h.parcel_id AND f.version = 1) AS parent_ids
+            FROM parcel_history h
+            WHERE h.valid_from <= @asOf AND (@recordedAsOf::timestamptz IS NULL OR h.recorded_at <= @recordedAsOf) AND {filter}
+            GROUP BY h.parcel_id)
         """;
 
-    /// <summary>One parcel as it was at <c>@asOf</c>.</summary>
-    public static readonly string ByIdAsOf = $"WITH {AsOf("parcel_id = @id")} {ById}";
+    /// <summary>
+    /// Whether any parcel of <paramref name="zone"/> changed in valid time after <paramref name="asOf"/>. If none did, the
+    /// <c>parcel</c> table is the zone as it stood then, and a run reads it instead of the history.
+    /// </summary>
+    public static Task<bool> ChangedSinceAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string zone, DateTimeOffset asOf) =>
+        conn.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM parcel_history WHERE zone_code = @zone AND valid_from > @asOf)", new { zone, asOf }, tx));
+
+    /// <summary>The value of <paramref name="column"/> from the latest version valid and recorded that changed <paramref name="attribute"/>.</summary>
+    static string Latest(string column, string? attribute = null) =>
+        $"(array_agg(h.{column} ORDER BY h.valid_from DESC, h.version DESC) FILTER (WHERE '{attribute ?? column}' = ANY(h.changed)))[1] AS {column}";
+
+    /// <summary>One parcel as it was at <c>@asOf</c> (as recorded by <c>@recordedAsOf</c>).</summary>
+    public static readonly string ByIdAsOf = $"WITH {AsOf("h.parcel_id = @id")} {ById}";
 
     /// <summary>The statement behind one page of <c>GET /api/parcels</c>: the exact match count, then the page (one row more, to know if another follows).</summary>
     public static string Page(ParcelQuery query, DynamicParameters args)
     {
         args.Add("take", query.Limit + 1);
-        var with = query.AsOf is not null ? $"WITH {AsOf("true")}" : "";
-        if (query.AsOf is not null) args.Add("asOf", query.AsOf);
+        var with = query.AsOf is not null ? $"WITH {AsOf(query.HistoryWhere(args))}" : "";
+        if (query.AsOf is not null) args.AddDynamicParams(new { asOf = query.AsOf, recordedAsOf = query.RecordedAsOf });
         return $"""
             {with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)};
             {with} SELECT {ParcelRow.Columns} FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY id LIMIT @take

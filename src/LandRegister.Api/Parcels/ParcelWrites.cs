@@ -15,13 +15,25 @@ static class ParcelWrites
     public static readonly string Changeable =
         $"id = @id AND (@version::bigint IS NULL OR version = @version) AND retired_at IS NULL AND {Caller.InScope()}";
 
-    /// <summary>A parcel from a checked draft (<see cref="ParcelDraft"/>'s members, and <c>@by</c>).</summary>
+    /// <summary>
+    /// A parcel from a checked draft (<see cref="ParcelDraft"/>'s members, <c>@id</c>, <c>@supplyId</c> and <c>@by</c>):
+    /// the id is drawn beforehand when the parcel arrives with its supply record, the two rows pointing at each other.
+    /// </summary>
     public const string Insert = $"""
-        INSERT INTO parcel (zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom, created_by, updated_by)
-        VALUES (@ZoneCode, @Code, @ParkCode, @Name, @PlannedUse, @ActualUse, @Status, @RegisteredAreaM2,
-                register_geometry(@Geometry), @by, @by)
+        INSERT INTO parcel (id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, geom, supply_id,
+                            existed_from, created_by, updated_by)
+        OVERRIDING SYSTEM VALUE
+        VALUES (coalesce(@id, nextval(pg_get_serial_sequence('parcel', 'id'))), @ZoneCode, @Code, @ParkCode, @Name, @PlannedUse, @ActualUse,
+                @Status, @RegisteredAreaM2, register_geometry(@Geometry), @supplyId, coalesce(@ExistedFrom, now()), @by, @by)
         RETURNING {ParcelRow.Columns}
         """;
+
+    /// <summary>Draws a parcel id and a supply record id, and defers the references between the two tables to the commit.</summary>
+    public static Task<(long ParcelId, long SupplyId)> DrawIdsAsync(NpgsqlConnection conn, NpgsqlTransaction tx) =>
+        conn.QuerySingleAsync<(long, long)>("""
+            SET CONSTRAINTS parcel_supply_fk, parcel_supply_parcel_fk DEFERRED;
+            SELECT nextval(pg_get_serial_sequence('parcel', 'id')), nextval(pg_get_serial_sequence('parcel_supply', 'id'))
+            """, transaction: tx);
 
     /// <summary>A merge patch's SET clause applied to a changeable parcel.</summary>
     public static string Update(string setClause) => $"""
@@ -30,30 +42,37 @@ static class ParcelWrites
         RETURNING {ParcelRow.Columns}
         """;
 
-    /// <summary>Retires a parcel: kept, hidden from lists, never reused. Returns its new version.</summary>
+    /// <summary>Retires a parcel (at <c>@retiredAt</c>, or now): kept, hidden from lists, never reused. Returns its new version.</summary>
     public static readonly string Retire = $"""
-        UPDATE parcel SET retired_at = now(), updated_by = @by
+        UPDATE parcel SET retired_at = coalesce(@retiredAt, now()), updated_by = @by
         WHERE {Changeable}
         RETURNING version
         """;
 
     /// <summary>What a status transition writes besides the status.</summary>
+    /// <param name="Current">The status the parcel is in now, as read.</param>
+    /// <param name="SupplyId">The new supply record, for a move to supplied.</param>
+    /// <param name="EndsSupply">The land goes back to the government: the parcel has no holder any more.</param>
     /// <param name="ChecklistJson">The clean-land checklist confirmed, for a move to clean land.</param>
     /// <param name="ConstructionStartedOn">The day construction started, for a move to under construction.</param>
-    public sealed record Transition(long Id, long? Version, string From, string To, long? SupplyId, string? ChecklistJson,
-        DateOnly ConstructionStartedOn, string By, string[]? Scope);
+    /// <param name="Shadowed">For a change recorded for the past: the columns later changes have set again, left as they are.</param>
+    public sealed record Transition(long Id, long? Version, string Current, string To, long? SupplyId, bool EndsSupply, string? ChecklistJson,
+        DateOnly ConstructionStartedOn, string[] Shadowed, string By, string[]? Scope);
 
-    /// <summary>Moves a parcel from <c>From</c> to <c>To</c>, if it is still in <c>From</c> at the version read.</summary>
+    /// <summary>Moves a parcel to <c>To</c>, if it is still in <c>Current</c> at the version read; a person's move, so its status is the person's.</summary>
     public static Task<ParcelRow?> TransitionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Transition t) =>
         conn.QuerySingleOrDefaultAsync<ParcelRow>($"""
             UPDATE parcel
-            SET status = @To, supply_id = coalesce(@SupplyId, supply_id),
-                clean_checklist = CASE WHEN @To = 'clean_land' THEN @ChecklistJson::jsonb ELSE clean_checklist END,
-                construction_started_on = CASE WHEN @To = 'under_construction' THEN coalesce(construction_started_on, @ConstructionStartedOn)
-                                               ELSE construction_started_on END,
+            SET status = CASE WHEN 'status' = ANY(@Shadowed) THEN status ELSE @To END,
+                status_source = CASE WHEN 'status' = ANY(@Shadowed) THEN status_source ELSE 'manual' END,
+                supply_id = CASE WHEN 'supply_id' = ANY(@Shadowed) THEN supply_id WHEN @EndsSupply THEN NULL ELSE coalesce(@SupplyId, supply_id) END,
+                clean_checklist = CASE WHEN @To = 'clean_land' AND NOT 'clean_checklist' = ANY(@Shadowed) THEN @ChecklistJson::jsonb
+                                       ELSE clean_checklist END,
+                construction_started_on = CASE WHEN @To = 'under_construction' AND NOT 'construction_started_on' = ANY(@Shadowed)
+                                               THEN coalesce(construction_started_on, @ConstructionStartedOn) ELSE construction_started_on END,
                 updated_by = @By
             WHERE id = @Id AND (@Version::bigint IS NULL OR version = @Version) AND retired_at IS NULL
-              AND (@Scope::text[] IS NULL OR zone_code = ANY(@Scope)) AND status = @From
+              AND (@Scope::text[] IS NULL OR zone_code = ANY(@Scope)) AND status = @Current
             RETURNING {ParcelRow.Columns}
             """, t, tx);
 
@@ -107,14 +126,40 @@ static class ParcelWrites
             """, new { id, startedOn, by }, tx);
 
     /// <summary>
-    /// The bulk status moves of the evaluation and idle-land runs: each parcel to its status, if it is still in one of
-    /// <paramref name="from"/> and active. Returns how many moved.
+    /// The idle-land run's moves: each parcel to its status, if it is still in one of <paramref name="from"/> and active;
+    /// with <paramref name="onlyOwn"/>, only where the run set the status it is in. Returns how many moved.
     /// </summary>
-    public static Task<int> MoveStatusesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long[] ids, string[] statuses, string[] from, string actor,
-        CancellationToken ct) =>
+    public static Task<int> MoveStatusesAsync(NpgsqlConnection conn, NpgsqlTransaction tx, long[] ids, string[] statuses, string[] from,
+        string source, bool onlyOwn, string actor, CancellationToken ct) =>
         conn.ExecuteAsync(new CommandDefinition("""
-            UPDATE parcel p SET status = v.status, updated_by = @actor
+            UPDATE parcel p SET status = v.status, status_source = @source, updated_by = @actor
             FROM unnest(@ids, @statuses) AS v (id, status)
-            WHERE p.id = v.id AND p.status = ANY(@from) AND p.retired_at IS NULL
-            """, new { ids, statuses, from, actor }, tx, 0, cancellationToken: ct));
+            WHERE p.id = v.id AND p.status = ANY(@from) AND p.retired_at IS NULL AND (NOT @onlyOwn OR p.status_source = @source)
+            """, new { ids, statuses, from, source, onlyOwn, actor }, tx, 0, cancellationToken: ct));
+
+    /// <summary>An evaluation's move of the parcels <c>Ids</c>, each graded with its holder in <c>Holders</c>, from <c>From</c> to <c>To</c>.</summary>
+    public sealed record Grading(int Year, DateTimeOffset EndOfYear, string Actor)
+    {
+        public long[] Ids { get; init; } = [];
+        public string[] Holders { get; init; } = [];
+        public string From { get; init; } = "";
+        public string To { get; init; } = "";
+    }
+
+    /// <summary>
+    /// Moves graded parcels where the graded holder still holds the land (its current supply record names it), the
+    /// status is still <c>From</c> (and, moving back to in use, an evaluation set it), and no status change has taken
+    /// effect since the year ended but an evaluation's of that same year. Returns how many moved.
+    /// </summary>
+    public static Task<int> GradeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Grading g, CancellationToken ct) =>
+        conn.ExecuteAsync(new CommandDefinition("""
+            UPDATE parcel p SET status = @To, status_source = 'evaluation', updated_by = @Actor
+            FROM unnest(@Ids, @Holders) AS v (id, holder), parcel_supply s
+            WHERE p.id = v.id AND s.id = p.supply_id AND s.recipient_credit_code = v.holder
+              AND p.status = @From AND p.retired_at IS NULL AND (@To <> 'in_use' OR p.status_source = 'evaluation')
+              AND NOT EXISTS (
+                  SELECT 1 FROM parcel_history h
+                  WHERE h.parcel_id = p.id AND h.valid_from > @EndOfYear AND 'status' = ANY(h.changed)
+                    AND NOT (h.kind = 'evaluation' AND h.details ->> 'year' = @Year::text))
+            """, g, tx, 0, cancellationToken: ct));
 }

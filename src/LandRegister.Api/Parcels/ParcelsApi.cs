@@ -65,20 +65,25 @@ public static class ParcelsApi
 
     public static async Task<IResult> GetParcel(
         long id, Caller caller, NpgsqlDataSource db, HttpContext http,
-        [Description("An instant (ISO 8601): the parcel as it was then, from its history.")] DateTimeOffset? asOf = null)
+        [Description("An instant (ISO 8601): the parcel as it stood in the world then (valid time).")] DateTimeOffset? asOf = null,
+        [Description("An instant (ISO 8601): the parcel as the register had recorded it by then.")] DateTimeOffset? recordedAsOf = null)
     {
-        if (asOf > DateTimeOffset.UtcNow) throw Problems.Invalid("asOf", "must not be in the future");
+        var errors = new FieldErrors();
+        (asOf, recordedAsOf) = ValidTime.CheckAsOf(asOf, recordedAsOf, errors);
+        errors.ThrowIfAny();
         await using var conn = await db.OpenConnectionAsync();
         var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(asOf is null ? ParcelSql.ById : ParcelSql.ByIdAsOf,
-                      new { id, scope = caller.Scope, asOf = asOf?.ToUniversalTime() })
-            ?? throw Problems.NotFound(asOf is null ? $"No parcel has the id {id}." : $"Parcel {id} did not exist at {asOf:O}.");
+                      new { id, scope = caller.Scope, asOf, recordedAsOf })
+            ?? throw Problems.NotFound(asOf is null ? $"No parcel has the id {id}."
+                : recordedAsOf is null ? $"Parcel {id} did not exist at {asOf:O}."
+                : $"As recorded at {recordedAsOf:O}, parcel {id} did not exist at {asOf:O}.");
         ETags.Set(http.Response, row.Version);
         if (http.Request.Headers.IfNoneMatch == ETags.For(row.Version)) return TypedResults.StatusCode(304);
         return TypedResults.Json(row.ToFeature(), contentType: GeoJson);
     }
 
     public static async Task<IResult> CreateParcel(
-        [FromBody] JsonElement feature, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        [FromBody] JsonElement feature, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ParcelOverlaps overlaps, HttpContext http,
         [Description("CRS of the coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554.")] string? crs = null,
         [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null)
     {
@@ -87,11 +92,19 @@ public static class ParcelsApi
         var errors = new FieldErrors();
         var draft = ParcelInput.Read(feature, options, uses, errors) ?? throw errors.ToProblem();
         if (!caller.CanActIn(draft.ZoneCode)) throw Problems.Invalid("properties.zoneCode", "no zone has this code");
-        await using var conn = await db.OpenConnectionAsync();
         GeometryValidity.EnsureValid(draft.Geometry, "geometry");
+        await using var conn = await db.OpenConnectionAsync();
+        await overlaps.EnsureNoneAsync(conn, draft.ZoneCode, draft.Geometry, null);
         var args = new DynamicParameters(draft);
-        args.Add("by", caller.Name);
-        await using var tx = await new RecordedChange("created").BeginAsync(conn);
+        args.AddDynamicParams(new { by = caller.Name, id = (long?)null, supplyId = (long?)null });
+        await using var tx = await new RecordedChange("created") { ValidFrom = draft.ExistedFrom }.BeginAsync(conn);
+        if (draft.Supply is { } supply)
+        {
+            var (parcelId, supplyId) = await ParcelWrites.DrawIdsAsync(conn, tx);
+            args.AddDynamicParams(new { id = parcelId, supplyId });
+            await conn.ExecuteAsync(SupplyRow.Insert,
+                SupplyRow.Args(parcelId, supply, draft.EffectiveDate ?? RegisterClock.Today, caller.Name, supplyId), tx);
+        }
         var row = await conn.QuerySingleAsync<ParcelRow>(ParcelWrites.Insert, args, tx);
         await tx.CommitAsync();
         ETags.Set(http.Response, row.Version);
@@ -100,7 +113,7 @@ public static class ParcelsApi
     }
 
     public static async Task<IResult> PatchParcel(
-        long id, [FromBody] JsonElement patch, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        long id, [FromBody] JsonElement patch, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ParcelOverlaps overlaps, HttpContext http,
         [Description("CRS of the geometry's coordinates, as for create.")] string? crs = null,
         [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null)
     {
@@ -112,7 +125,19 @@ public static class ParcelsApi
         var current = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id, scope = caller.Scope })
             ?? throw Problems.NotFound($"No parcel has the id {id}.");
         plan.CheckRules(current);
-        if (plan.Geometry is not null) GeometryValidity.EnsureValid(plan.Geometry, "geometry");
+        if (plan.Geometry is not null)
+        {
+            GeometryValidity.EnsureValid(plan.Geometry, "geometry");
+            await overlaps.EnsureNoneAsync(conn, current.ZoneCode, plan.Geometry, id);
+        }
+        if (plan.Change.ValidFrom is { } at)
+        {
+            var timeline = await ParcelTimeline.LoadAsync(conn, null, id);
+            timeline.CheckExisted(at, "effectiveDate");
+            plan.Shadowed = timeline.ChangedAfter(at);
+            if (plan.Geometry is not null && plan.Shadowed.Contains("geom"))
+                throw Problems.Conflict("effectiveDate", "the geometry was changed after this date; a change of geometry cannot be placed before it");
+        }
         plan.Args.AddDynamicParams(new { id, version, by = caller.Name, scope = caller.Scope });
         await using var tx = await plan.Change.BeginAsync(conn);
         var row = plan.IsEmpty
@@ -126,13 +151,26 @@ public static class ParcelsApi
 
     public static async Task<IResult> RetireParcel(
         long id, Caller caller, NpgsqlDataSource db, HttpContext http,
-        [Description("Why the parcel is retired, for its history.")] string? reason = null)
+        [Description("Why the parcel is retired, for its history.")] string? reason = null,
+        [Description("When the parcel ceased to exist (yyyy-MM-dd); default: now.")] DateOnly? effectiveDate = null)
     {
         var version = ETags.RequiredVersion(http.Request);
-        if (reason is not null && !Text.IsPlain(reason)) throw Problems.BadRequest("reason", Text.ControlCharacters);
+        var errors = new FieldErrors();
+        if (reason is not null && !Text.IsPlain(reason)) errors.AddUnreadable("reason", Text.ControlCharacters);
+        ValidTime.Check(effectiveDate, "effectiveDate", errors);
+        errors.ThrowIfAny();
+        var validFrom = ValidTime.From(effectiveDate);
         await using var conn = await db.OpenConnectionAsync();
-        await using var tx = await new RecordedChange("retired", reason).BeginAsync(conn);
-        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelWrites.Retire, new { id, version, by = caller.Name, scope = caller.Scope }, tx);
+        if (validFrom is { } at)
+        {
+            var timeline = await ParcelTimeline.LoadAsync(conn, null, id);
+            timeline.CheckExisted(at, "effectiveDate");
+            if (timeline.ChangedAfter(at).Count > 0)
+                throw Problems.Conflict("effectiveDate", "the parcel was changed after this date; it cannot have ceased to exist before");
+        }
+        await using var tx = await new RecordedChange("retired", reason) { ValidFrom = validFrom }.BeginAsync(conn);
+        var newVersion = await conn.QuerySingleOrDefaultAsync<long?>(ParcelWrites.Retire,
+            new { id, version, by = caller.Name, scope = caller.Scope, retiredAt = validFrom }, tx);
         if (newVersion is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         await tx.CommitAsync();
         ETags.Set(http.Response, newVersion.Value);

@@ -37,6 +37,31 @@ sealed class PropertyReader(JsonElement properties, string prefix, ParcelReadOpt
         return null;
     }
 
+    public DateOnly? Date(string name)
+    {
+        if (!TryGet(name, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.String
+            && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, default, out var day)) return day;
+        errors.Add(prefix + Source(name), "must be a date, yyyy-MM-dd");
+        return null;
+    }
+
+    /// <summary>An object member read as <typeparamref name="T"/> (camelCase names, unknown members refused).</summary>
+    public T? Object<T>(string name) where T : class
+    {
+        if (!TryGet(name, out var value)) return null;
+        if (value.ValueKind == JsonValueKind.Object)
+            try { return value.Deserialize<T>(Strict); }
+            catch (JsonException e) { errors.AddUnreadable(prefix + Source(name) + (e.Path is { Length: > 1 } p ? p[1..] : ""), "not readable: " + e.Message.Split(" Path:")[0]); return null; }
+        errors.Add(prefix + Source(name), "must be an object");
+        return null;
+    }
+
+    static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+    };
+
     public void RejectUnknown()
     {
         if (properties.ValueKind != JsonValueKind.Object) return;

@@ -8,7 +8,7 @@ namespace LandRegister.Api.Parks;
 public static class ParksApi
 {
     const string Columns = """
-        code, zone_code, name, ST_AsGeoJSON(boundary, 6) AS boundary, leading_industries,
+        code, zone_code, name, ST_AsGeoJSON(boundary, 8) AS boundary, leading_industries,
         ST_Area(boundary::geography, true) AS area_m2, created_at, updated_at, created_by, updated_by, version
         """;
 

@@ -56,7 +56,7 @@ sealed class PremisesRow
         pr.id, pr.zone_code, pr.code, pr.parcel_id, p.code AS parcel_code, p.park_code, pr.name, pr.owner_name, pr.owner_kind,
         pr.owner_credit_code, pr.floor_area_m2, pr.floors, pr.built_year, pr.condition, pr.vacancy, pr.vacant_floor_area_m2,
         pr.vacant_since, ST_Area(pr.footprint::geography) AS footprint_m2, pr.created_at, pr.updated_at, pr.retired_at,
-        pr.created_by, pr.updated_by, pr.version, ST_AsGeoJSON(pr.footprint, 6) AS geometry
+        pr.created_by, pr.updated_by, pr.version, ST_AsGeoJSON(pr.footprint, 8) AS geometry
         """;
 
     public const string From = "premises pr JOIN parcel p ON p.id = pr.parcel_id";

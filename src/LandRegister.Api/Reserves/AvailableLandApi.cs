@@ -84,7 +84,7 @@ public static class AvailableLandApi
     static string Land(bool near) => $"""
         SELECT * FROM (
             (SELECT 'block' AS kind, block_id AS item_id, zone_code, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes,
-                    ST_AsGeoJSON(geom, 6) AS geometry, CASE WHEN @near THEN ST_Distance(geog, @point) END AS distance_m
+                    ST_AsGeoJSON(geom, 8) AS geometry, CASE WHEN @near THEN ST_Distance(geog, @point) END AS distance_m
              FROM reserve_block
              WHERE zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND geog IS NOT NULL
                AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
@@ -95,7 +95,7 @@ public static class AvailableLandApi
             UNION ALL
             (SELECT 'parcel', id::text, zone_code, area_m2, ARRAY[id], ARRAY[code],
                     CASE WHEN park_code IS NULL THEN ARRAY[]::text[] ELSE ARRAY[park_code] END, ARRAY[planned_use],
-                    ST_AsGeoJSON(geom, 6), CASE WHEN @near THEN ST_Distance(geom::geography, @point) END
+                    ST_AsGeoJSON(geom, 8), CASE WHEN @near THEN ST_Distance(geom::geography, @point) END
              FROM parcel
              WHERE status = 'clean_land' AND retired_at IS NULL AND zone_code = ANY(@zones) AND planned_use LIKE ANY(@patterns)
                AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
@@ -111,7 +111,7 @@ public static class AvailableLandApi
         SELECT 'premises' AS kind, pr.id::text AS item_id, pr.zone_code, p.area_m2, ARRAY[p.id] AS parcel_ids, ARRAY[p.code] AS parcel_codes,
                CASE WHEN p.park_code IS NULL THEN '{}'::text[] ELSE ARRAY[p.park_code] END AS park_codes,
                CASE WHEN p.planned_use IS NULL THEN '{}'::text[] ELSE ARRAY[p.planned_use] END AS land_use_codes,
-               ST_AsGeoJSON(pr.footprint, 6) AS geometry, CASE WHEN @near THEN ST_Distance(pr.footprint::geography, @point) END AS distance_m,
+               ST_AsGeoJSON(pr.footprint, 8) AS geometry, CASE WHEN @near THEN ST_Distance(pr.footprint::geography, @point) END AS distance_m,
                pr.code AS premises_code, pr.floor_area_m2, pr.vacant_floor_area_m2, pr.vacancy, pr.vacant_since, pr.condition,
                pr.owner_name, pr.owner_kind
         FROM premises pr JOIN parcel p ON p.id = pr.parcel_id

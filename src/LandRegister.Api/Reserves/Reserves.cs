@@ -41,7 +41,7 @@ public sealed record ReserveBlockProperties(
 
 sealed class ReserveBlockRow
 {
-    public const string Columns = "zone_code, block_id, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes, gap_m, ST_AsGeoJSON(geom, 6) AS geometry";
+    public const string Columns = "zone_code, block_id, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes, gap_m, ST_AsGeoJSON(geom, 8) AS geometry";
 
     public string ZoneCode { get; init; } = "";
     public string BlockId { get; init; } = "";
@@ -75,11 +75,24 @@ public sealed record ReserveTarget(int MinBlocks, double MinAreaMu);
 /// <summary>A block as counted for the target.</summary>
 public sealed record TargetBlock(string BlockId, double AreaMu, string[] ParcelCodes, string[] ParkCodes);
 
-/// <summary>Whether a zone meets its target: for the current state, or as the register stood at the end of a past year.</summary>
-/// <param name="AsOf">The instant the blocks were read at; null for now.</param>
+/// <summary>
+/// Whether a zone meets its target: for the current state, or from the land as it stood at the end of a past year
+/// (valid time), as the register knows it now or as it had recorded it by <c>recordedAsOf</c>.
+/// </summary>
+/// <param name="AsOf">The valid time the blocks were read at; null for now.</param>
 /// <param name="Blocks">The blocks that meet the target's size, largest first.</param>
 public sealed record ReserveTargetStatus(string ZoneCode, int Year, DateTimeOffset? AsOf, ReserveTarget Target, bool IsDefault,
-    IReadOnlyList<TargetBlock> Blocks, bool Met);
+    IReadOnlyList<TargetBlock> Blocks, bool Met)
+{
+    /// <summary>The record time the answer was read at, when asked for.</summary>
+    public DateTimeOffset? RecordedAsOf { get; init; }
+
+    /// <summary>For an answer from the history: how many live parcels of the zone it read.</summary>
+    public long? ParcelsKnown { get; init; }
+
+    /// <summary>Why the answer is empty, when nothing was known.</summary>
+    public string? Note { get; init; }
+}
 
 public sealed record ReserveTargetInput(int? MinBlocks, double? MinAreaMu)
 {

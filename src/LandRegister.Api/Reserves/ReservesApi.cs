@@ -61,12 +61,17 @@ public static class ReservesApi
     public static async Task<Ok<ReserveTargetStatus>> GetReserveTarget(
         Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings settings, HttpResponse response,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
-        [Description("The year (default this year): a past year is answered as the register stood at its end.")] int? year = null)
+        [Description("The year (default this year): a past year is answered from the land as it stood at its end (valid time).")] int? year = null,
+        [Description("An instant (ISO 8601): answer from what the register had recorded by then, as an auditor sees what it said at the time.")]
+        DateTimeOffset? recordedAsOf = null)
     {
         var code = ZoneScope.Of(zone, caller);
         var today = RegisterClock.Today;
         var y = year ?? today.Year;
-        if (y < 2000 || y > today.Year) throw Problems.Invalid("year", $"between 2000 and {today.Year}");
+        var errors = new FieldErrors();
+        if (y < 2000 || y > today.Year) errors.Add("year", $"between 2000 and {today.Year}");
+        (_, recordedAsOf) = ValidTime.CheckAsOf(null, recordedAsOf, errors);
+        errors.ThrowIfAny();
         var rule = await ReserveRule.FromAsync(null, null, settings, uses);
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
@@ -76,11 +81,15 @@ public static class ReservesApi
         var args = new DynamicParameters(ReserveBlocks.Args(code, rule));
         List<BlockRow> blocks;
         DateTimeOffset? asOf = null;
-        if (y < today.Year)
+        long? parcelsRecorded = null;
+        if (y < today.Year || recordedAsOf is not null)
         {
-            asOf = RegisterClock.EndOfYear(y);
-            args.Add("asOf", asOf.Value.UtcDateTime);
-            blocks = (await conn.QueryAsync<BlockRow>(ReserveBlocks.AsOf(ParcelSql.AsOf("zone_code = @zone")), args)).ToList();
+            asOf = y < today.Year ? RegisterClock.EndOfYear(y) : recordedAsOf ?? DateTimeOffset.UtcNow;
+            if (recordedAsOf < asOf) asOf = recordedAsOf;
+            args.AddDynamicParams(new { asOf, recordedAsOf });
+            var relation = ParcelSql.AsOf("h.zone_code = @zone");
+            blocks = (await conn.QueryAsync<BlockRow>(ReserveBlocks.AsOf(relation), args)).ToList();
+            parcelsRecorded = await conn.ExecuteScalarAsync<long>($"WITH {relation} SELECT count(*) FROM parcel WHERE retired_at IS NULL", args);
         }
         else
         {
@@ -93,7 +102,15 @@ public static class ReservesApi
         var meeting = blocks.Where(b => Area.Mu(b.AreaM2) >= target.MinAreaMu)
             .Select(b => new TargetBlock(b.BlockId, Area.Mu(b.AreaM2), b.ParcelCodes, b.ParkCodes)).ToList();
         ETags.Set(response, stored?.Version ?? 0);
-        return TypedResults.Ok(new ReserveTargetStatus(code, y, asOf, target, stored is null, meeting, meeting.Count >= target.MinBlocks));
+        var note = parcelsRecorded == 0
+            ? recordedAsOf is null
+                ? $"The zone had no parcels at {asOf:O}."
+                : $"Nothing had been recorded of the zone's parcels by {recordedAsOf:O}."
+            : null;
+        return TypedResults.Ok(new ReserveTargetStatus(code, y, asOf, target, stored is null, meeting, meeting.Count >= target.MinBlocks)
+        {
+            RecordedAsOf = recordedAsOf, ParcelsKnown = parcelsRecorded, Note = note,
+        });
     }
 
     public static async Task<Ok<ReserveTarget>> PutReserveTarget(

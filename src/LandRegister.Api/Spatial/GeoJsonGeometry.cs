@@ -43,6 +43,20 @@ public static class GeoJsonGeometry
             return null;
         }
         var type = geometry.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null;
+        if (geometry.TryGetProperty("crs", out var member) && CrsMember(member) is var named
+            && (named is null || !(InputCrs.TryParse(named, out var said) && said == crs)))
+        {
+            // RFC 7946 dropped the member, and PostGIS still writes it: one naming the CRS the coordinates are read in
+            // is accepted; any other would place them wrongly if passed over.
+            errors.AddUnreadable($"{field}.crs",
+                $"names {named ?? "no CRS the register reads"}, but the coordinates are read in {crs.Name}: name their CRS with the crs parameter");
+            return null;
+        }
+        if (type == "GeometryCollection")
+        {
+            errors.AddUnreadable($"{field}.type", $"a GeometryCollection is not accepted here; use {string.Join(" or ", allowed)}");
+            return null;
+        }
         if (type is null || !allowed.Contains(type))
         {
             errors.Add(field, $"geometry type '{type}' is not accepted here; use {string.Join(" or ", allowed)}");
@@ -64,6 +78,11 @@ public static class GeoJsonGeometry
             _ => reader.Many(coordinates, "", 1, reader.Polygon, ps => reader.Factory.CreateMultiPolygon(ps)),
         };
     }
+
+    /// <summary>The name in a GeoJSON 2008 <c>crs</c> member (<c>{"type": "name", "properties": {"name": "EPSG:4549"}}</c>).</summary>
+    static string? CrsMember(JsonElement member) =>
+        member.ValueKind == JsonValueKind.Object && member.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
+        && p.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
 
     sealed class Reader(string field, InputCrs crs, FieldErrors errors, GeometryFactory factory)
     {

@@ -30,12 +30,15 @@ public sealed class ClusterTests : IAsyncLifetime
                          (4, '91320000134784613K', 'KY'), (5, '91440300708461136T', 'KX'), (6, '91330000142916567N', 'KW')) AS e (n, code, zone);
             WITH e AS (SELECT credit_code, zone_code, name, row_number() OVER (ORDER BY credit_code) AS n FROM enterprise),
             p AS (
-                INSERT INTO parcel (zone_code, code, status, geom, created_by, updated_by)
-                SELECT zone_code, 'P-' || credit_code, 'in_use', ST_Multi(ST_MakeEnvelope(119.3 + 0.01 * n, 33.8, 119.302 + 0.01 * n, 33.802, 4326)), 'test', 'test'
+                INSERT INTO parcel (zone_code, code, status, geom, existed_from, created_by, updated_by)
+                SELECT zone_code, 'P-' || credit_code, 'in_use', ST_Multi(ST_MakeEnvelope(119.3 + 0.01 * n, 33.8, 119.302 + 0.01 * n, 33.802, 4326)),
+                       '2015-01-01', 'test', 'test'
                 FROM e RETURNING id, code)
-            INSERT INTO parcel_supply (parcel_id, method, dealt_on, recipient_name, recipient_credit_code, price_wan, construction_start_by, completion_by, created_by)
-            SELECT p.id, 'transfer', '2015-01-01', e.name, e.credit_code, 100, '2015-06-01', '2017-06-01', 'test'
+            INSERT INTO parcel_supply (parcel_id, method, dealt_on, recipient_name, recipient_credit_code, price_wan, construction_start_by,
+                                       completion_by, valid_from, created_by)
+            SELECT p.id, 'transfer', '2015-01-01', e.name, e.credit_code, 100, '2015-06-01', '2017-06-01', '2015-01-01', 'test'
             FROM p JOIN e ON p.code = 'P-' || e.credit_code;
+            SELECT set_config('landregister.change', '{"kind": "supply", "validFrom": "2015-01-01T00:00:00+08:00"}', true);
             UPDATE parcel p SET supply_id = s.id FROM parcel_supply s WHERE s.parcel_id = p.id;
             INSERT INTO enterprise_indicator (credit_code, year, tax_wan, sales_wan, energy_tce, updated_by)
             SELECT credit_code, y, 10 + length(credit_code) * y % 7, 100 + y % 13, 50, 'test' FROM enterprise, generate_series(2022, 2024) y;

@@ -14,7 +14,7 @@ public sealed class ManualTests
         var rows = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
             .Select(l => l.Split('|').Select(c => c.Trim().Trim('`')).ToArray())
             .Select(c => (From: c[1], To: c[2])).ToList();
-        var manual = StatusMachine.Table.Where(t => !t.ByRunOnly).Select(t => (t.From, t.To)).ToList();
+        var manual = StatusMachine.Table.Where(t => !t.ByRun).Select(t => (t.From, t.To)).ToList();
         Assert.Equal(manual.Order(), rows.Order());
     }
 }

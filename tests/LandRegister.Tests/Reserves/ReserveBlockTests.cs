@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using Dapper;
 using LandRegister.Tests.Support;
 using static LandRegister.Tests.Support.Drawing;
 using static LandRegister.Tests.Support.Lifecycle;
@@ -126,18 +125,19 @@ public sealed class ReserveBlockTests(RegisterApp app) : IClassFixture<RegisterA
     }
 
     /// <summary>The 679-mu block of the Lianshui report: four clean parcels in a 2 × 2 square.</summary>
-    async Task<(string Zone, long[] Ids)> Block679Async()
+    async Task<(string Zone, long[] Ids)> Block679Async(string? effectiveDate = null)
     {
         var zone = await app.ZoneAsync();
         var side = Side(679 / 4d);
         var ids = new List<long>();
-        for (var i = 0; i < 4; i++) ids.Add((await app.CleanAsync(zone, Box(X0 + side * (i % 2), Y0 + side * (i / 2), side, side))).Id);
-        await app.CleanAsync(zone, Box(X0 + 3000, Y0, Side(200), Side(200)));
+        for (var i = 0; i < 4; i++)
+            ids.Add((await app.CleanAsync(zone, Box(X0 + side * (i % 2), Y0 + side * (i / 2), side, side), effectiveDate: effectiveDate)).Id);
+        await app.CleanAsync(zone, Box(X0 + 3000, Y0, Side(200), Side(200)), effectiveDate: effectiveDate);
         return (zone, ids.ToArray());
     }
 
-    async Task<JsonObject> TargetAsync(string zone, int? year = null) =>
-        await (await app.Client.GetAsync($"/api/reserves/target?zone={zone}" + (year is null ? "" : $"&year={year}"))).JsonAsync();
+    async Task<JsonObject> TargetAsync(string zone, int? year = null, string query = "") =>
+        await (await app.Client.GetAsync($"/api/reserves/target?zone={zone}" + (year is null ? "" : $"&year={year}") + query)).JsonAsync();
 
     [Fact]
     public async Task Supplying_the_parcels_of_the_679_mu_block_removes_it_and_the_target_is_no_longer_met()
@@ -164,21 +164,12 @@ public sealed class ReserveBlockTests(RegisterApp app) : IClassFixture<RegisterA
     }
 
     [Fact]
-    public async Task The_target_of_a_past_year_is_answered_from_the_history_as_the_register_stood_at_its_end()
+    public async Task The_target_of_a_past_year_is_answered_from_when_things_happened_and_as_the_register_stood_when_asked()
     {
-        var (zone, ids) = await Block679Async();
-        foreach (var id in ids) await app.WalkAsync(id, ToSupplied());
-        // Arrange the past: the parcels became clean land in 2024 and were supplied in March 2025.
-        await using (var conn = await app.OpenAsync())
-        {
-            await using var tx = await conn.BeginTransactionAsync();
-            await conn.ExecuteAsync("SET LOCAL session_replication_role = replica", transaction: tx);
-            await conn.ExecuteAsync("""
-                UPDATE parcel_history SET recorded_at = CASE WHEN status = 'clean_land' THEN TIMESTAMPTZ '2024-06-01 10:00+08' ELSE TIMESTAMPTZ '2025-03-12 10:00+08' END
-                WHERE zone_code = @zone
-                """, new { zone }, tx);
-            await tx.CommitAsync();
-        }
+        // Recorded today: the parcels became clean land in June 2024 and were supplied in March 2025.
+        var (zone, ids) = await Block679Async(effectiveDate: "2024-06-01");
+        var beforeSupply = DateTimeOffset.UtcNow;
+        foreach (var id in ids) await app.WalkAsync(id, ToSupplied().On("2025-03-12"));
 
         var y2024 = await TargetAsync(zone, 2024);
         Assert.True((bool)y2024["met"]!, y2024.ToJsonString());
@@ -189,6 +180,15 @@ public sealed class ReserveBlockTests(RegisterApp app) : IClassFixture<RegisterA
         Assert.False((bool)(await TargetAsync(zone))["met"]!);
         var y2023 = await TargetAsync(zone, 2023);
         Assert.False((bool)y2023["met"]!);
+
+        // As the register stood before the supply was recorded, the land was still clean at the end of 2025.
+        var recorded = await TargetAsync(zone, 2025, $"&recordedAsOf={Uri.EscapeDataString(beforeSupply.ToString("O"))}");
+        Assert.True((bool)recorded["met"]!, recorded.ToJsonString());
+        // And before anything of the zone was recorded, it knew of nothing.
+        var nothing = await TargetAsync(zone, 2024, "&recordedAsOf=2020-01-01T00:00:00Z");
+        Assert.False((bool)nothing["met"]!);
+        Assert.Equal(0, (long)nothing["parcelsKnown"]!);
+        Assert.Contains("Nothing had been recorded", (string)nothing["note"]!);
     }
 
     [Fact]

@@ -54,7 +54,9 @@ public sealed class GeoJsonGeometryTests
     [InlineData("""{"type":"Polygon","coordinates":[[[0,0],[1,"a"],[1,1],[0,0]]]}""", "geometry.coordinates[0][1]", "2 or 3 numbers")]
     [InlineData("""{"type":"Polygon","coordinates":[[[0,0],[181,0],[1,1],[0,0]]]}""", "geometry.coordinates[0][1]", "lon/lat")]
     [InlineData("""{"type":"Polygon"}""", "geometry.coordinates", "missing")]
-    [InlineData("""{"type":"GeometryCollection","geometries":[]}""", "geometry", "GeometryCollection")]
+    [InlineData("""{"type":"GeometryCollection","geometries":[]}""", "geometry.type", "GeometryCollection")]
+    [InlineData("""{"type":"Polygon","crs":{"type":"name","properties":{"name":"EPSG:4549"}},"coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}""", "geometry.crs", "EPSG:4549")]
+    [InlineData("""{"type":"Polygon","crs":{"type":"link"},"coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}""", "geometry.crs", "no CRS")]
     [InlineData("""[1,2]""", "geometry", "geometry object")]
     public void A_bad_geometry_is_named_by_its_path(string json, string field, string reason)
     {

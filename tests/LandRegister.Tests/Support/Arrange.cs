@@ -60,8 +60,15 @@ public static class Arrange
 
     public static JsonArray Ring(double[][] ring) => new(ring.Select(p => (JsonNode)new JsonArray(p.Select(v => (JsonNode)v).ToArray())).ToArray());
 
+    /// <summary>
+    /// Registers a parcel. Land registered with a holder must carry its supply record; a test that is not about the
+    /// record gets the default one (<see cref="Lifecycle.Supply"/>).
+    /// </summary>
     public static async Task<JsonObject> CreateParcelAsync(this RegisterApp app, JsonObject feature, string query = "")
     {
+        if (feature["properties"] is JsonObject properties && properties["supply"] is null
+            && (string?)properties["status"] is "supplied" or "under_construction" or "in_use" or "low_efficiency" or "idle")
+            properties["supply"] = Lifecycle.Supply();
         var response = await app.PostAsync("/api/parcels" + query, feature, "application/geo+json");
         var body = await response.Content.ReadFromJsonAsync<JsonObject>();
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"create failed: {(int)response.StatusCode} {body}");

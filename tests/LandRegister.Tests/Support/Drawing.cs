@@ -17,9 +17,11 @@ public static class Drawing
 
     /// <summary>Registers a clean industrial parcel drawn in metres; returns its id and code.</summary>
     public static async Task<(long Id, string Code)> CleanAsync(this RegisterApp app, string zone, JsonObject box,
-        string plannedUse = "100101", string? park = null, string status = "clean_land")
+        string plannedUse = "100101", string? park = null, string status = "clean_land", string? effectiveDate = null)
     {
-        var created = await app.CreateParcelAsync(Feature(box, zone, code: Unique("RS"), status: status, plannedUse: plannedUse, park: park), "?crs=EPSG:4549");
+        var feature = Feature(box, zone, code: Unique("RS"), status: status, plannedUse: plannedUse, park: park);
+        if (effectiveDate is not null) feature["properties"]!["effectiveDate"] = effectiveDate;
+        var created = await app.CreateParcelAsync(feature, "?crs=EPSG:4549");
         return ((long)created["id"]!, (string)created["properties"]!["code"]!);
     }
 

@@ -43,6 +43,13 @@ public static class Lifecycle
         }
     }
 
+    /// <summary>The step, taking effect on <paramref name="effectiveDate"/> (yyyy-MM-dd).</summary>
+    public static JsonObject On(this JsonObject step, string effectiveDate)
+    {
+        step["effectiveDate"] = effectiveDate;
+        return step;
+    }
+
     public static JsonObject To(string status, string reason = "测试") => new() { ["to"] = status, ["reason"] = reason };
 
     public static JsonObject ToClean() => new() { ["to"] = "clean_land", ["reason"] = "净地验收", ["checklist"] = FullChecklist() };

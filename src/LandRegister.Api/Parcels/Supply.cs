@@ -2,7 +2,7 @@ using LandRegister.Api.Access;
 using LandRegister.Api.Enterprises;
 using Mapster;
 
-namespace LandRegister.Api.Lifecycle;
+namespace LandRegister.Api.Parcels;
 
 /// <summary>The indicators written into a land contract (标准地).</summary>
 /// <param name="InvestmentIntensityWanPerMu">Fixed-asset investment intensity, 万元/亩.</param>
@@ -31,7 +31,7 @@ public sealed record SupplyInput(
         if (Method is null) errors.Add(prefix + "method", "required: transfer (出让) or allocation (划拨)");
         else if (!Methods.Contains(Method)) errors.AddUnknown(prefix + "method", $"unknown supply method '{Method}'", Methods);
         if (DealtOn is null) errors.Add(prefix + "dealtOn", "required");
-        else if (DealtOn > today) errors.Add(prefix + "dealtOn", "must not be in the future");
+        else if (DealtOn > today) errors.Add(prefix + "dealtOn", $"must not be after {today:yyyy-MM-dd} (the effective date, or today)");
         if (ListedOn > DealtOn) errors.Add(prefix + "listedOn", "must not be after dealtOn");
         if (string.IsNullOrWhiteSpace(RecipientName)) errors.Add(prefix + "recipientName", "required");
         else if (!Text.IsPlain(RecipientName) || RecipientName.Length > 200) errors.Add(prefix + "recipientName", "1-200 characters without control characters");
@@ -72,16 +72,19 @@ sealed class SupplyRow
         """;
 
     public const string Insert = $"""
-        INSERT INTO parcel_supply (parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan,
-            construction_start_by, completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan, sales_per_mu_wan, min_plot_ratio, created_by)
-        VALUES (@parcelId, @Method, @ListedOn, @DealtOn, btrim(@RecipientName), @RecipientCreditCode, @PriceWan,
-            @ConstructionStartBy, @CompletionBy, @Intensity, @Tax, @Sales, @PlotRatio, @by)
+        INSERT INTO parcel_supply (id, parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan,
+            construction_start_by, completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan, sales_per_mu_wan, min_plot_ratio, valid_from,
+            created_by)
+        OVERRIDING SYSTEM VALUE
+        VALUES (coalesce(@supplyId, nextval(pg_get_serial_sequence('parcel_supply', 'id'))), @parcelId, @Method, @ListedOn, @DealtOn, btrim(@RecipientName), @RecipientCreditCode, @PriceWan,
+            @ConstructionStartBy, @CompletionBy, @Intensity, @Tax, @Sales, @PlotRatio, @validFrom, @by)
         RETURNING id
         """;
 
-    public static object Args(long parcelId, SupplyInput s, string by) => new
+    /// <summary>The parameters of <see cref="Insert"/>: a record of <paramref name="parcelId"/> holding from <paramref name="validFrom"/>.</summary>
+    public static object Args(long parcelId, SupplyInput s, DateOnly validFrom, string by, long? supplyId = null) => new
     {
-        parcelId, s.Method, s.ListedOn, s.DealtOn, s.RecipientName, s.RecipientCreditCode, s.PriceWan, s.ConstructionStartBy,
+        supplyId, parcelId, validFrom, s.Method, s.ListedOn, s.DealtOn, s.RecipientName, s.RecipientCreditCode, s.PriceWan, s.ConstructionStartBy,
         s.CompletionBy, Intensity = s.Commitments?.InvestmentIntensityWanPerMu, Tax = s.Commitments?.TaxPerMuWan,
         Sales = s.Commitments?.SalesPerMuWan, PlotRatio = s.Commitments?.MinPlotRatio, by,
     };
