@@ -767,7 +767,7 @@ CREATE INDEX parcel_geom_gist ON public.parcel USING gist (geom);
 
 CREATE INDEX parcel_history_valid ON public.parcel_history USING btree (parcel_id, valid_from);
 
-CREATE INDEX parcel_history_zone ON public.parcel_history USING btree (zone_code, parcel_id);
+CREATE INDEX parcel_history_zone_valid ON public.parcel_history USING btree (zone_code, valid_from);
 
 CREATE INDEX parcel_parents ON public.parcel USING gin (parent_ids) WHERE (parent_ids <> '{}'::bigint[]);
 

@@ -80,7 +80,7 @@ static class EvaluationData
     public static async Task<(List<EvaluationUnit> Units, List<Holding> Holdings, Dictionary<string, string> LandBasis)> LoadAsync(
         NpgsqlConnection conn, NpgsqlTransaction tx, string zone, int year, int back, Jobs.PhaseTimer phases)
     {
-        var endOfYear = RegisterClock.EndOfYear(year);
+        var endOfYear = RegisterClock.EndOfYear(year).ToUniversalTime();
         var args = new { zone, year, back, held = StatusMachine.Held.ToArray(), asOf = endOfYear, recordedAsOf = (DateTimeOffset?)null };
         await phases.EnterAsync("reading enterprises and figures", 0.1);
         var facts = (await conn.QueryAsync<EnterpriseFacts>(new CommandDefinition(Enterprises, args, tx, 0))).ToList();

@@ -45,7 +45,7 @@ public sealed class EvaluationRun : IRun
         var lowParcels = holdings.Where(h => low.Contains(h.CreditCode) && h.Status == ParcelStatus.InUse).ToList();
         var clearedParcels = holdings.Where(h => graded.Contains(h.CreditCode) && !low.Contains(h.CreditCode) && h.Status == ParcelStatus.LowEfficiency).ToList();
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["year"] = year };
-        var grading = new ParcelWrites.Grading(year, RegisterClock.EndOfYear(year), run.Actor);
+        var grading = new ParcelWrites.Grading(year, RegisterClock.EndOfYear(year).ToUniversalTime(), run.Actor);
         await new RecordedChange("evaluation", $"{year} evaluation: the holder is low-efficiency", details).DescribeAsync(conn, tx);
         var marked = await ParcelWrites.GradeAsync(conn, tx, grading with
         {

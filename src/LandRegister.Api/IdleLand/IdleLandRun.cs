@@ -64,7 +64,7 @@ public sealed class IdleLandRun : IRun
         var idle = new List<long>();
         var notIdle = new List<(long Id, string Status)>();
         var found = new List<(long Id, IdleFinding Finding)>();
-        var end = RegisterClock.StartOf(asOf.AddDays(1)).AddTicks(-10);
+        var end = RegisterClock.StartOf(asOf.AddDays(1)).AddTicks(-10).ToUniversalTime();
         var past = await ParcelSql.ChangedSinceAsync(conn, tx, run.ZoneCode, end);
         await foreach (var c in conn.QueryUnbufferedAsync<Candidate>(Candidates(past),
                            new { zone = run.ZoneCode, day = asOf.ToDateTime(TimeOnly.MinValue), asOf = end, recordedAsOf = (DateTimeOffset?)null }, tx))

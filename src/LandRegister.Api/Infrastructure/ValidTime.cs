@@ -9,7 +9,7 @@ public static class ValidTime
 {
     /// <summary>The valid time of a change effective on <paramref name="effective"/>: null for "from when it is recorded".</summary>
     public static DateTimeOffset? From(DateOnly? effective) =>
-        effective is { } day && day < RegisterClock.Today ? RegisterClock.StartOf(day) : null;
+        effective is { } day && day < RegisterClock.Today ? RegisterClock.StartOf(day).ToUniversalTime() : null;
 
     /// <summary>An effective date is a day that has come.</summary>
     public static void Check(DateOnly? effective, string field, FieldErrors errors)

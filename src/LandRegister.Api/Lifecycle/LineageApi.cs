@@ -47,7 +47,7 @@ public static class LineageApi
         var children = await ParcelWrites.InsertSplitPartsAsync(conn, tx, id, codes, names, parts, caller.Name);
         await new RecordedChange("split", input.Reason, new Dictionary<string, object?> { ["children"] = children.Select(c => c.Id).ToArray() })
             .DescribeAsync(conn, tx);
-        if (await conn.QuerySingleOrDefaultAsync<long?>(ParcelWrites.Retire, new { id, version, by = caller.Name, scope = caller.Scope }, tx) is null)
+        if (await conn.QuerySingleOrDefaultAsync<long?>(ParcelWrites.Retire, new { id, version, by = caller.Name, scope = caller.Scope, retiredAt = (DateTimeOffset?)null }, tx) is null)
             throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         await tx.CommitAsync();
 

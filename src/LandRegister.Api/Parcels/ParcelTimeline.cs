@@ -7,7 +7,15 @@ namespace LandRegister.Api.Parcels;
 /// </summary>
 sealed class ParcelTimeline
 {
-    public sealed record Version(long Number, DateTime ValidFrom, string[] Changed, string Status, string Kind);
+    /// <remarks>A class: Dapper maps arrays only onto properties.</remarks>
+    public sealed class Version
+    {
+        public long Number { get; init; }
+        public DateTime ValidFrom { get; init; }
+        public string[] Changed { get; init; } = [];
+        public string Status { get; init; } = "";
+        public string Kind { get; init; } = "";
+    }
 
     readonly List<Version> versions;
 

@@ -84,7 +84,7 @@ public static class ReservesApi
         long? parcelsRecorded = null;
         if (y < today.Year || recordedAsOf is not null)
         {
-            asOf = y < today.Year ? RegisterClock.EndOfYear(y) : recordedAsOf ?? DateTimeOffset.UtcNow;
+            asOf = y < today.Year ? RegisterClock.EndOfYear(y).ToUniversalTime() : recordedAsOf ?? DateTimeOffset.UtcNow;
             if (recordedAsOf < asOf) asOf = recordedAsOf;
             args.AddDynamicParams(new { asOf, recordedAsOf });
             var relation = ParcelSql.AsOf("h.zone_code = @zone");
@@ -107,7 +107,8 @@ public static class ReservesApi
                 ? $"The zone had no parcels at {asOf:O}."
                 : $"Nothing had been recorded of the zone's parcels by {recordedAsOf:O}."
             : null;
-        return TypedResults.Ok(new ReserveTargetStatus(code, y, asOf, target, stored is null, meeting, meeting.Count >= target.MinBlocks)
+        var shownAsOf = asOf is { } instant ? TimeZoneInfo.ConvertTime(instant, RegisterClock.TimeZone) : (DateTimeOffset?)null;
+        return TypedResults.Ok(new ReserveTargetStatus(code, y, shownAsOf, target, stored is null, meeting, meeting.Count >= target.MinBlocks)
         {
             RecordedAsOf = recordedAsOf, ParcelsKnown = parcelsRecorded, Note = note,
         });

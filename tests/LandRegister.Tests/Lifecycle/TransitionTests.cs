@@ -51,12 +51,61 @@ public sealed class TransitionTests(RegisterApp app) : IClassFixture<RegisterApp
     }
 
     [Fact]
-    public async Task Low_efficiency_and_idle_are_not_set_by_hand()
+    public async Task By_hand_low_efficiency_and_idle_are_reached_only_from_in_use_and_only_with_their_evidence()
     {
-        var id = await ParcelAsync("in_use");
-        var problem = await RefusedAsync(id, To("low_efficiency"), HttpStatusCode.Conflict, "to");
+        var supplied = await ParcelAsync("supplied");
+        var problem = await RefusedAsync(supplied, To("low_efficiency"), HttpStatusCode.Conflict, "to");
         Assert.Contains("runs", (string)problem["detail"]!);
-        await RefusedAsync(id, To("idle"), HttpStatusCode.Conflict, "to");
+        await RefusedAsync(supplied, To("idle"), HttpStatusCode.Conflict, "to");
+
+        var id = await ParcelAsync("in_use");
+        var bare = await RefusedAsync(id, To("low_efficiency"), HttpStatusCode.UnprocessableEntity, "basis");
+        Assert.Contains("evidenceRef", bare["errors"]!.AsObject().Select(e => e.Key));
+        var unknown = To("low_efficiency");
+        unknown["basis"] = "looks_poor";
+        unknown["evidenceRef"] = "涟开管〔2025〕12号";
+        Assert.Contains("production_stopped", (await RefusedAsync(id, unknown, HttpStatusCode.BadRequest, "basis"))["allowed"]!.ToJsonString());
+        var noEvidence = To("low_efficiency");
+        noEvidence["basis"] = "production_stopped";
+        await RefusedAsync(id, noEvidence, HttpStatusCode.UnprocessableEntity, "evidenceRef");
+        await RefusedAsync(id, To("idle"), HttpStatusCode.UnprocessableEntity, "vacantSince");
+        var basisElsewhere = To("revitalizing");
+        basisElsewhere["method"] = "technical_upgrade";
+        basisElsewhere["basis"] = "other";
+        await RefusedAsync(id, basisElsewhere, HttpStatusCode.UnprocessableEntity, "basis");
+
+        var designation = To("low_efficiency", "停产一年以上");
+        designation["basis"] = "production_stopped";
+        designation["evidenceRef"] = "涟开管〔2025〕12号";
+        await app.WalkAsync(id, designation);
+        var details = await app.ScalarAsync<string>(
+            "SELECT details::text FROM parcel_history WHERE parcel_id = @id ORDER BY version DESC LIMIT 1", new { id });
+        Assert.Contains("production_stopped", details);
+        Assert.Contains("涟开管〔2025〕12号", details);
+        Assert.Equal("manual", await app.ScalarAsync<string>("SELECT status_source FROM parcel WHERE id = @id", new { id }));
+
+        // A building left unused on completion makes its land idle (Yongzhou §13).
+        var vacant = await ParcelAsync("in_use");
+        var idle = To("idle", "厂房竣工后一直空置");
+        idle["vacantSince"] = "2024-05-01";
+        await app.WalkAsync(vacant, idle);
+        Assert.Contains("2024-05-01", await app.ScalarAsync<string>(
+            "SELECT details::text FROM parcel_history WHERE parcel_id = @vacant ORDER BY version DESC LIMIT 1", new { vacant }));
+    }
+
+    [Fact]
+    public async Task Land_in_use_is_acquired_or_demolished_straight_back_to_raw_land_and_its_holder_is_gone()
+    {
+        foreach (var from in new[] { "in_use", "low_efficiency", "idle" })
+        {
+            var id = await ParcelAsync(from);
+            await RefusedAsync(id, To("raw_land"), HttpStatusCode.UnprocessableEntity, "approvalRef");
+            var acquired = To("raw_land", "政府收储");
+            acquired["approvalRef"] = "涟政复〔2025〕7号";
+            await app.WalkAsync(id, acquired);
+            Assert.Null(await app.ScalarAsync<long?>("SELECT supply_id FROM parcel WHERE id = @id", new { id }));
+            Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync($"/api/parcels/{id}/supply")).StatusCode);
+        }
     }
 
     [Fact]

@@ -102,7 +102,8 @@ public sealed class ParcelImportTests(RegisterApp app) : IClassFixture<RegisterA
         var byParameter = await ImportAsync($"zone={zone}&crs=EPSG:4549", Collection(Feature(square, zone, code: "GK-1")).ToJsonString());
         Assert.Equal(HttpStatusCode.OK, byParameter.StatusCode);
 
-        var file = Collection(Feature(square.DeepClone(), zone, code: "GK-2"));
+        var beside = Polygon([435200, 3741000], [435300, 3741000], [435300, 3741100], [435200, 3741100], [435200, 3741000]);
+        var file = Collection(Feature(beside, zone, code: "GK-2"));
         file["crs"] = new JsonObject { ["type"] = "name", ["properties"] = new JsonObject { ["name"] = "urn:ogc:def:crs:EPSG::4549" } };
         Assert.Equal(HttpStatusCode.OK, (await ImportAsync($"zone={zone}", file.ToJsonString())).StatusCode);
 
