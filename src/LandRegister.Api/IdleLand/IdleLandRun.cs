@@ -6,8 +6,8 @@ namespace LandRegister.Api.IdleLand;
 
 /// <summary>
 /// One idle-land run over a zone's supplied land, as a background run: applies <see cref="IdleLandRule"/> to every
-/// supplied parcel, writes the findings, moves the parcels found idle to <c>idle</c> and those no longer idle back, and
-/// makes the findings the zone's — in the run's transaction.
+/// supplied parcel as it stood on the day assessed, writes the findings, moves the parcels found idle to <c>idle</c>
+/// and those it found idle before and no longer are back, and makes the findings the zone's — in the run's transaction.
 /// </summary>
 public sealed class IdleLandRun : IRun
 {
@@ -19,7 +19,10 @@ public sealed class IdleLandRun : IRun
     sealed class Candidate
     {
         public long Id { get; init; }
+        /// <summary>Its status on the day assessed.</summary>
         public string Status { get; init; } = "";
+        /// <summary>Its status now, which the run moves.</summary>
+        public string LiveStatus { get; init; } = "";
         public DateTime ConstructionStartBy { get; init; }
         public decimal? PriceWan { get; init; }
         public DateOnly? StartedOn { get; init; }
@@ -42,9 +45,10 @@ public sealed class IdleLandRun : IRun
             -- An exemption still running is open to the end of time, which the rule reads as up to the day assessed.
             SELECT parcel_id, array_agg(from_date) AS exempt_from, array_agg(coalesce(to_date, '9999-12-31')) AS exempt_to
             FROM idle_exemption GROUP BY parcel_id)
-        SELECT p.id, p.status, s.construction_start_by, s.price_wan, p.construction_started_on AS started_on,
+        SELECT p.id, p.status, live.status AS live_status, s.construction_start_by, s.price_wan, p.construction_started_on AS started_on,
                g.developed_share, g.invested_share, g.stopped_since, x.exempt_from, x.exempt_to
         FROM parcel p
+        JOIN public.parcel live ON live.id = p.id
         JOIN parcel_supply s ON s.id = p.supply_id
         LEFT JOIN progress g ON g.parcel_id = p.id
         LEFT JOIN exemptions x ON x.parcel_id = p.id
@@ -77,9 +81,9 @@ public sealed class IdleLandRun : IRun
             if (finding is not null)
             {
                 found.Add((c.Id, finding));
-                if (c.Status != ParcelStatus.Idle) idle.Add(c.Id);
+                if (c.LiveStatus != ParcelStatus.Idle) idle.Add(c.Id);
             }
-            else if (c.Status == ParcelStatus.Idle) notIdle.Add((c.Id, started ? ParcelStatus.UnderConstruction : ParcelStatus.Supplied));
+            else if (c.LiveStatus == ParcelStatus.Idle) notIdle.Add((c.Id, started ? ParcelStatus.UnderConstruction : ParcelStatus.Supplied));
         }
         await phases.EnterAsync("writing findings", 0.6);
         await WriteAsync(conn, run, found, ct);

@@ -38,7 +38,8 @@ public static class JobsSetup
         // The storage is this application's own service, not Hangfire's process-wide default (JobStorage.Current), so
         // that several applications in one process (the tests) each keep to their own database.
         services.AddSingleton<JobStorage>(_ => new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, storage, null), storage));
-        services.AddHangfire(h => h
+        services.AddHangfire((provider, h) => h
+            .UseLogProvider(new HangfireLogs(provider.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());

@@ -30,10 +30,11 @@ public sealed class EvaluationApiTests(RegisterApp app) : IClassFixture<Register
         // Gauss-Krüger lengths exceed ground lengths by 1 + d²/2R² at d metres from the central meridian (120°E at x = 500000).
         var side = Math.Sqrt(mu * 10000 / 15) * (1 + Math.Pow(500000 - x, 2) / (2 * 6_372_000d * 6_372_000d));
         var square = Polygon([x, 3741000], [x + side, 3741000], [x + side, 3741000 + side], [x, 3741000 + side], [x, 3741000]);
-        var id = (long)(await app.CreateParcelAsync(Feature(square, zone, status: "clean_land", park: park), "?crs=EPSG:4549"))["id"]!;
-        var supply = ToSupplied();
-        supply["supply"]!["recipientCreditCode"] = holder;
-        await app.WalkAsync(id, supply, To("under_construction"), To("in_use"));
+        var feature = Feature(square, zone, status: "clean_land", park: park);
+        feature["properties"]!["effectiveDate"] = "2015-01-01";
+        var id = (long)(await app.CreateParcelAsync(feature, "?crs=EPSG:4549"))["id"]!;
+        // Held, built and in use years before the years evaluated.
+        await app.WalkAsync(id, SuppliedTo(holder, "2016-03-01").On("2016-03-01"), To("under_construction").On("2016-06-01"), To("in_use").On("2017-06-01"));
         return id;
     }
 

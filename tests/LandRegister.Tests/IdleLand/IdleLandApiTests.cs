@@ -10,13 +10,15 @@ public sealed class IdleLandApiTests(RegisterApp app) : IClassFixture<RegisterAp
 {
     async Task<long> SuppliedAsync(string zone, string startBy, double lon)
     {
-        var id = (long)(await app.CreateParcelAsync(Feature(Rectangle(lon, 33.8, 150, 150), zone, status: "clean_land")))["id"]!;
+        var feature = Feature(Rectangle(lon, 33.8, 150, 150), zone, status: "clean_land");
+        feature["properties"]!["effectiveDate"] = "2021-01-01";
+        var id = (long)(await app.CreateParcelAsync(feature))["id"]!;
         var supply = ToSupplied();
         supply["supply"]!["dealtOn"] = "2021-06-01";
         supply["supply"]!["listedOn"] = "2021-05-01";
         supply["supply"]!["constructionStartBy"] = startBy;
         supply["supply"]!["completionBy"] = "2026-12-31";
-        await app.WalkAsync(id, supply);
+        await app.WalkAsync(id, supply.On("2021-06-01"));
         return id;
     }
 
@@ -29,7 +31,7 @@ public sealed class IdleLandApiTests(RegisterApp app) : IClassFixture<RegisterAp
         var idle = await SuppliedAsync(zone, "2022-01-01", 119.30);        // not started, 2 years and more by 2024-06-01
         var recent = await SuppliedAsync(zone, "2024-01-01", 119.31);      // agreed start only 5 months ago
         var stalled = await SuppliedAsync(zone, "2022-01-01", 119.32);     // started, then stopped
-        await app.WalkAsync(stalled, To("under_construction"));
+        await app.WalkAsync(stalled, To("under_construction").On("2022-02-01"));
         var report = await app.PostAsync($"/api/parcels/{stalled}/construction-reports", new JsonObject
         {
             ["reportedOn"] = "2023-05-01", ["startedOn"] = "2022-02-01", ["developedShare"] = 0.1, ["investedShare"] = 0.15, ["stoppedSince"] = "2023-03-01",

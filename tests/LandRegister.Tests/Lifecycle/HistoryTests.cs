@@ -115,9 +115,10 @@ public sealed class HistoryTests(RegisterApp app) : IClassFixture<RegisterApp>
     public async Task Use_mismatch_lists_parcels_whose_actual_use_is_not_the_planned_one()
     {
         var zone = await app.ZoneAsync();
+        var made = 0;
         async Task<long> Make(string planned, string? actual)
         {
-            var feature = Feature(Rectangle(119.3, 33.8, 100, 100), zone, status: "in_use", plannedUse: planned);
+            var feature = Feature(Rectangle(119.3 + 0.002 * made++, 33.8, 100, 100), zone, status: "in_use", plannedUse: planned);
             feature["properties"]!["actualUse"] = actual;
             return (long)(await app.CreateParcelAsync(feature))["id"]!;
         }

@@ -17,10 +17,13 @@ public sealed class ParcelCardTests(RegisterApp app) : IClassFixture<RegisterApp
         var park = await app.ParkAsync(zone);
         const string first17 = "91320826MA1234567";
         var holder = first17 + CreditCode.CheckCharacter(first17);
-        var id = (long)(await app.CreateParcelAsync(Feature(Rectangle(118.9, 33.5, 300, 200), zone, park: park)))["id"]!;
+        var feature = Feature(Rectangle(118.9, 33.5, 300, 200), zone, park: park, status: "clean_land");
+        feature["properties"]!["effectiveDate"] = "2023-01-01";
+        var id = (long)(await app.CreateParcelAsync(feature))["id"]!;
         var supply = ToSupplied();
         supply["supply"]!["recipientCreditCode"] = holder;
-        await app.WalkAsync(id, supply, To("under_construction"), To("in_use"));
+        // Supplied, built and in use during 2024: the land the 2024 evaluation measures.
+        await app.WalkAsync(id, supply.On("2024-04-15"), To("under_construction").On("2024-05-01"), To("in_use").On("2024-06-01"));
         var created = await app.PostAsync("/api/enterprises", new JsonObject
         {
             ["creditCode"] = holder, ["zoneCode"] = zone, ["name"] = "阿特斯阳光电力集团", ["aboveScale"] = true,

@@ -55,4 +55,18 @@ public static class Lifecycle
     public static JsonObject ToClean() => new() { ["to"] = "clean_land", ["reason"] = "净地验收", ["checklist"] = FullChecklist() };
 
     public static JsonObject ToSupplied() => new() { ["to"] = "supplied", ["reason"] = "挂牌出让成交", ["supply"] = Supply() };
+
+    /// <summary>Supplied to <paramref name="creditCode"/>, the deal made on <paramref name="dealtOn"/> (yyyy-MM-dd), the contract's dates after it.</summary>
+    public static JsonObject SuppliedTo(string creditCode, string dealtOn)
+    {
+        var dealt = DateOnly.Parse(dealtOn, System.Globalization.CultureInfo.InvariantCulture);
+        var step = ToSupplied();
+        var supply = step["supply"]!;
+        supply["recipientCreditCode"] = creditCode;
+        supply["listedOn"] = dealt.AddDays(-45).ToString("yyyy-MM-dd");
+        supply["dealtOn"] = dealtOn;
+        supply["constructionStartBy"] = dealt.AddMonths(6).ToString("yyyy-MM-dd");
+        supply["completionBy"] = dealt.AddYears(2).ToString("yyyy-MM-dd");
+        return step;
+    }
 }
