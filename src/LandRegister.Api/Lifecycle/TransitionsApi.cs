@@ -59,19 +59,10 @@ public static class TransitionsApi
         long? supplyId = input.Supply is null
             ? null
             : await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, input.Supply, startedOn, caller.Name), tx);
-        var values = new Dictionary<string, object?>
-        {
-            ["status"] = to, ["status_source"] = "manual",
-            ["supply_id"] = endsSupply ? null : supplyId, ["clean_checklist"] = input.Checklist, ["construction_started_on"] = startedOn,
-        };
-        var setsColumn = new Dictionary<string, bool>
-        {
-            ["status"] = true, ["status_source"] = true, ["supply_id"] = endsSupply || supplyId is not null,
-            ["clean_checklist"] = to == ParcelStatus.CleanLand, ["construction_started_on"] = to == ParcelStatus.UnderConstruction,
-        };
-        await (change with { Values = values.Where(v => setsColumn[v.Key] && shadowed.Contains(v.Key)).ToDictionary() }).DescribeAsync(conn, tx);
-        var row = await ParcelWrites.TransitionAsync(conn, tx, new ParcelWrites.Transition(id, version, current.Status, to, supplyId, endsSupply,
-            checklist, startedOn, shadowed.ToArray(), caller.Name, caller.Scope));
+        var transition = new ParcelWrites.Transition(id, version, current.Status, to, supplyId, endsSupply, checklist, startedOn,
+            shadowed.ToArray(), caller.Name, caller.Scope);
+        await (change with { Values = transition.ShadowedValues() }).DescribeAsync(conn, tx);
+        var row = await ParcelWrites.TransitionAsync(conn, tx, transition);
         if (row is null) throw await ParcelSql.WhyNotWrittenAsync(conn, id, caller);
         await tx.CommitAsync();
         ETags.Set(http.Response, row.Version);

@@ -57,7 +57,18 @@ static class ParcelWrites
     /// <param name="ConstructionStartedOn">The day construction started, for a move to under construction.</param>
     /// <param name="Shadowed">For a change recorded for the past: the columns later changes have set again, left as they are.</param>
     public sealed record Transition(long Id, long? Version, string Current, string To, long? SupplyId, bool EndsSupply, string? ChecklistJson,
-        DateOnly ConstructionStartedOn, string[] Shadowed, string By, string[]? Scope);
+        DateOnly ConstructionStartedOn, string[] Shadowed, string By, string[]? Scope)
+    {
+        /// <summary>What it sets on the columns later changes have set again, by column: the history records them as its own.</summary>
+        public Dictionary<string, object?> ShadowedValues()
+        {
+            var sets = new Dictionary<string, object?> { ["status"] = To, ["status_source"] = "manual" };
+            if (EndsSupply || SupplyId is not null) sets["supply_id"] = EndsSupply ? null : SupplyId;
+            if (To == ParcelStatus.CleanLand) sets["clean_checklist"] = ChecklistJson is null ? null : System.Text.Json.Nodes.JsonNode.Parse(ChecklistJson);
+            if (To == ParcelStatus.UnderConstruction) sets["construction_started_on"] = ConstructionStartedOn;
+            return sets.Where(s => Shadowed.Contains(s.Key)).ToDictionary();
+        }
+    }
 
     /// <summary>Moves a parcel to <c>To</c>, if it is still in <c>Current</c> at the version read; a person's move, so its status is the person's.</summary>
     public static Task<ParcelRow?> TransitionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Transition t) =>
