@@ -102,12 +102,12 @@ public static class ReservesApi
         var meeting = blocks.Where(b => Area.Mu(b.AreaM2) >= target.MinAreaMu)
             .Select(b => new TargetBlock(b.BlockId, Area.Mu(b.AreaM2), b.ParcelCodes, b.ParkCodes)).ToList();
         ETags.Set(response, stored?.Version ?? 0);
+        var shownAsOf = asOf is { } instant ? TimeZoneInfo.ConvertTime(instant, RegisterClock.TimeZone) : (DateTimeOffset?)null;
         var note = parcelsRecorded == 0
             ? recordedAsOf is null
-                ? $"The zone had no parcels at {asOf:O}."
+                ? $"The zone had no parcels at {shownAsOf:O}."
                 : $"Nothing had been recorded of the zone's parcels by {recordedAsOf:O}."
             : null;
-        var shownAsOf = asOf is { } instant ? TimeZoneInfo.ConvertTime(instant, RegisterClock.TimeZone) : (DateTimeOffset?)null;
         return TypedResults.Ok(new ReserveTargetStatus(code, y, shownAsOf, target, stored is null, meeting, meeting.Count >= target.MinBlocks)
         {
             RecordedAsOf = recordedAsOf, ParcelsKnown = parcelsRecorded, Note = note,

@@ -63,6 +63,15 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
         var target = await (await app.Client.GetAsync($"/api/reserves/target?zone={Api.Demo.DemoData.ZoneCode}")).JsonAsync();
         Assert.True((bool)target["met"]!);
         Assert.Equal(3, target["blocks"]!.AsArray().Count);
+        // Loaded today, the demo's land has stood since 2018: the 2024 target was met then, by valid time…
+        var y2024 = await (await app.Client.GetAsync($"/api/reserves/target?zone={Api.Demo.DemoData.ZoneCode}&year=2024")).JsonAsync();
+        Assert.True((bool)y2024["met"]!, y2024.ToJsonString());
+        // …while the register, as it stood before the load, had recorded nothing.
+        var loadedAt = await app.ScalarAsync<DateTime>("SELECT min(loaded_at) FROM demo_load");
+        var before = Uri.EscapeDataString(new DateTimeOffset(loadedAt.AddMinutes(-1), TimeSpan.Zero).ToString("O"));
+        var recorded = await (await app.Client.GetAsync($"/api/reserves/target?zone={Api.Demo.DemoData.ZoneCode}&year=2024&recordedAsOf={before}")).JsonAsync();
+        Assert.False((bool)recorded["met"]!);
+        Assert.Equal(0, (long)recorded["parcelsKnown"]!);
 
         var available = (await (await app.Client.GetAsync("/api/available-land?minAreaMu=500&includePremises=true&minFloorAreaM2=5000")).JsonAsync())["features"]!.AsArray();
         var found = available.Where(f => (string)f!["properties"]!["kind"]! == "block").Select(f => (string)f!["properties"]!["parcelCodes"]![0]!).ToHashSet();
