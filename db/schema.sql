@@ -25,6 +25,28 @@ CREATE FUNCTION public.land_generation_bump(zone text) RETURNS void
     ON CONFLICT (zone_code) DO UPDATE SET generation = land_generation.generation + 1
 $$;
 
+CREATE FUNCTION public.ledger_item_before_update() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.version := OLD.version + 1;
+    NEW.updated_at := now();
+    RETURN NEW;
+END $$;
+
+CREATE FUNCTION public.ledger_item_written() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    change jsonb := recorded_change();
+BEGIN
+    INSERT INTO ledger_item_history (item_id, version, recorded_at, valid_from, kind, actor, reason, zone_code, state)
+    VALUES (NEW.id, NEW.version, NEW.updated_at, coalesce((change ->> 'validFrom')::timestamptz, NEW.updated_at),
+            coalesce(change ->> 'kind', CASE WHEN TG_OP = 'INSERT' THEN 'created' ELSE 'updated' END),
+            NEW.updated_by, change ->> 'reason', NEW.zone_code, to_jsonb(NEW));
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION public.mu(square_metres double precision) RETURNS double precision
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$ SELECT square_metres * 0.0015 $$;
@@ -184,7 +206,7 @@ CREATE TABLE public.api_key (
     version bigint DEFAULT 1 NOT NULL,
     CONSTRAINT api_key_hash_length CHECK ((length(secret_hash) = 32)),
     CONSTRAINT api_key_name_format CHECK ((name ~ '^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$'::text)),
-    CONSTRAINT api_key_role CHECK ((role = ANY (ARRAY['admin'::text, 'planner'::text, 'promoter'::text, 'analyst'::text, 'viewer'::text])))
+    CONSTRAINT api_key_role CHECK ((role = ANY (ARRAY['admin'::text, 'planner'::text, 'promoter'::text, 'analyst'::text, 'viewer'::text, 'reviewer'::text])))
 );
 
 ALTER TABLE public.api_key ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
@@ -404,6 +426,134 @@ CREATE TABLE public.land_use_legacy (
     name_zh text NOT NULL,
     use_code text NOT NULL,
     CONSTRAINT land_use_legacy_scheme CHECK ((scheme = ANY (ARRAY['gbt21010'::text, 'gb50137'::text])))
+);
+
+CREATE TABLE public.ledger_evidence (
+    id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    file_name text NOT NULL,
+    media_type text NOT NULL,
+    size_bytes bigint NOT NULL,
+    sha256 text NOT NULL,
+    content bytea NOT NULL,
+    description text,
+    uploaded_at timestamp with time zone DEFAULT now() NOT NULL,
+    uploaded_by text NOT NULL,
+    CONSTRAINT ledger_evidence_name CHECK (((length(file_name) >= 1) AND (length(file_name) <= 255))),
+    CONSTRAINT ledger_evidence_sha256 CHECK ((sha256 ~ '^[0-9a-f]{64}$'::text)),
+    CONSTRAINT ledger_evidence_size CHECK ((size_bytes > 0))
+);
+
+ALTER TABLE public.ledger_evidence ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.ledger_evidence_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.ledger_item (
+    id bigint NOT NULL,
+    source_id bigint NOT NULL,
+    zone_code text NOT NULL,
+    number text NOT NULL,
+    problem text NOT NULL,
+    measures text[] NOT NULL,
+    lead_unit text NOT NULL,
+    cooperating_units text[] DEFAULT '{}'::text[] NOT NULL,
+    responsible_person text,
+    deadline date,
+    long_term boolean DEFAULT false NOT NULL,
+    category text NOT NULL,
+    status text DEFAULT 'not_started'::text NOT NULL,
+    completed_by text,
+    parcel_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    enterprise_codes text[] DEFAULT '{}'::text[] NOT NULL,
+    premises_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    supply_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    lease_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    targets jsonb DEFAULT '[]'::jsonb NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT ledger_item_category CHECK ((category = ANY (ARRAY['reserves'::text, 'idle_land'::text, 'low_efficiency'::text, 'contracts'::text, 'rent'::text, 'use_change'::text, 'premises'::text, 'institutions'::text, 'other'::text]))),
+    CONSTRAINT ledger_item_deadline CHECK (((deadline IS NOT NULL) OR long_term)),
+    CONSTRAINT ledger_item_lead_unit CHECK (((length(btrim(lead_unit)) >= 1) AND (length(btrim(lead_unit)) <= 200))),
+    CONSTRAINT ledger_item_measures CHECK (((cardinality(measures) >= 1) AND (cardinality(measures) <= 50))),
+    CONSTRAINT ledger_item_number CHECK (((length(btrim(number)) >= 1) AND (length(btrim(number)) <= 32))),
+    CONSTRAINT ledger_item_problem CHECK (((length(btrim(problem)) >= 1) AND (length(btrim(problem)) <= 4000))),
+    CONSTRAINT ledger_item_status CHECK ((status = ANY (ARRAY['not_started'::text, 'in_progress'::text, 'phase_completed'::text, 'completed'::text, 'closed'::text]))),
+    CONSTRAINT ledger_item_targets CHECK ((jsonb_typeof(targets) = 'array'::text))
+);
+
+CREATE TABLE public.ledger_item_history (
+    item_id bigint NOT NULL,
+    version bigint NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    actor text NOT NULL,
+    reason text,
+    zone_code text NOT NULL,
+    state jsonb NOT NULL
+);
+
+ALTER TABLE public.ledger_item ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.ledger_item_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.ledger_progress (
+    id bigint NOT NULL,
+    item_id bigint NOT NULL,
+    entry_date date NOT NULL,
+    text text NOT NULL,
+    status_from text NOT NULL,
+    status_to text NOT NULL,
+    evidence_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    CONSTRAINT ledger_progress_text CHECK (((length(btrim(text)) >= 1) AND (length(btrim(text)) <= 4000)))
+);
+
+ALTER TABLE public.ledger_progress ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.ledger_progress_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.ledger_source (
+    id bigint NOT NULL,
+    zone_code text NOT NULL,
+    title text NOT NULL,
+    issued_by text NOT NULL,
+    issued_on date NOT NULL,
+    kind text NOT NULL,
+    document_ref text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    CONSTRAINT ledger_source_issued_by CHECK (((length(btrim(issued_by)) >= 1) AND (length(btrim(issued_by)) <= 200))),
+    CONSTRAINT ledger_source_kind CHECK ((kind = ANY (ARRAY['audit'::text, 'inspection'::text, 'supervision'::text, 'self_review'::text, 'other'::text]))),
+    CONSTRAINT ledger_source_title CHECK (((length(btrim(title)) >= 1) AND (length(btrim(title)) <= 300)))
+);
+
+ALTER TABLE public.ledger_source ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.ledger_source_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
 );
 
 CREATE TABLE public.parcel (
@@ -705,6 +855,24 @@ ALTER TABLE ONLY public.land_use_legacy
 ALTER TABLE ONLY public.land_use
     ADD CONSTRAINT land_use_pkey PRIMARY KEY (code);
 
+ALTER TABLE ONLY public.ledger_evidence
+    ADD CONSTRAINT ledger_evidence_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ledger_item_history
+    ADD CONSTRAINT ledger_item_history_pkey PRIMARY KEY (item_id, version);
+
+ALTER TABLE ONLY public.ledger_item
+    ADD CONSTRAINT ledger_item_number_unique UNIQUE (source_id, number);
+
+ALTER TABLE ONLY public.ledger_item
+    ADD CONSTRAINT ledger_item_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ledger_progress
+    ADD CONSTRAINT ledger_progress_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.ledger_source
+    ADD CONSTRAINT ledger_source_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.parcel_history
     ADD CONSTRAINT parcel_history_pkey PRIMARY KEY (parcel_id, version);
 
@@ -755,6 +923,14 @@ CREATE INDEX job_run_active ON public.job_run USING btree (status) WHERE (status
 
 CREATE INDEX job_run_recent ON public.job_run USING btree (kind, queued_at DESC);
 
+CREATE INDEX ledger_evidence_item ON public.ledger_evidence USING btree (item_id);
+
+CREATE INDEX ledger_item_zone ON public.ledger_item USING btree (zone_code, status);
+
+CREATE INDEX ledger_progress_item ON public.ledger_progress USING btree (item_id, entry_date, id);
+
+CREATE INDEX ledger_source_zone ON public.ledger_source USING btree (zone_code);
+
 CREATE INDEX parcel_area ON public.parcel USING btree (area_m2) WHERE (retired_at IS NULL);
 
 CREATE INDEX parcel_clean ON public.parcel USING btree (zone_code, area_m2) WHERE ((status = 'clean_land'::text) AND (retired_at IS NULL));
@@ -798,6 +974,18 @@ CREATE INDEX reserve_block_geom ON public.reserve_block USING gist (geom);
 CREATE TRIGGER clean_land_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.clean_land_inserted();
 
 CREATE TRIGGER clean_land_updated AFTER UPDATE ON public.parcel FOR EACH ROW WHEN (((old.status = 'clean_land'::text) OR (new.status = 'clean_land'::text))) EXECUTE FUNCTION public.clean_land_updated();
+
+CREATE TRIGGER ledger_evidence_append_only BEFORE DELETE OR UPDATE ON public.ledger_evidence FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER ledger_item_before_update BEFORE UPDATE ON public.ledger_item FOR EACH ROW EXECUTE FUNCTION public.ledger_item_before_update();
+
+CREATE TRIGGER ledger_item_history_append_only BEFORE DELETE OR UPDATE ON public.ledger_item_history FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER ledger_item_never_deleted BEFORE DELETE ON public.ledger_item FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER ledger_item_written AFTER INSERT OR UPDATE ON public.ledger_item FOR EACH ROW EXECUTE FUNCTION public.ledger_item_written();
+
+CREATE TRIGGER ledger_progress_append_only BEFORE DELETE OR UPDATE ON public.ledger_progress FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
 
 CREATE TRIGGER parcel_before_write BEFORE INSERT OR UPDATE ON public.parcel FOR EACH ROW EXECUTE FUNCTION public.parcel_before_write();
 
@@ -857,6 +1045,21 @@ ALTER TABLE ONLY public.land_use_legacy
 
 ALTER TABLE ONLY public.land_use
     ADD CONSTRAINT land_use_parent_fk FOREIGN KEY (parent) REFERENCES public.land_use(code);
+
+ALTER TABLE ONLY public.ledger_evidence
+    ADD CONSTRAINT ledger_evidence_item_fk FOREIGN KEY (item_id) REFERENCES public.ledger_item(id);
+
+ALTER TABLE ONLY public.ledger_item
+    ADD CONSTRAINT ledger_item_source_fk FOREIGN KEY (source_id) REFERENCES public.ledger_source(id);
+
+ALTER TABLE ONLY public.ledger_item
+    ADD CONSTRAINT ledger_item_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.ledger_progress
+    ADD CONSTRAINT ledger_progress_item_fk FOREIGN KEY (item_id) REFERENCES public.ledger_item(id);
+
+ALTER TABLE ONLY public.ledger_source
+    ADD CONSTRAINT ledger_source_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
 
 ALTER TABLE ONLY public.parcel
     ADD CONSTRAINT parcel_actual_use_fk FOREIGN KEY (actual_use) REFERENCES public.land_use(code);

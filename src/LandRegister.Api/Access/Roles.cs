@@ -36,8 +36,18 @@ public static class Permission
     /// <summary>Create, list and revoke API keys.</summary>
     public const string ManageKeys = "keys.manage";
 
+    /// <summary>Read the rectification ledger: sources, items, progress, evidence and targets.</summary>
+    public const string ReadLedger = "ledger.read";
+
+    /// <summary>Record sources and items, report progress (up to completed) and upload evidence.</summary>
+    public const string EditLedger = "ledger.edit";
+
+    /// <summary>Close (销号) an item someone else completed, or reopen a closed one: the second pair of eyes.</summary>
+    public const string ReviewLedger = "ledger.review";
+
     public static IReadOnlyList<string> All { get; } =
-        [ReadRegister, EditRegister, ReadHistory, ReadEnterprises, EditEnterprises, RunEvaluation, RunIdleLand, ReadJobs, ManageJobs, ManageZones, ManageKeys];
+        [ReadRegister, EditRegister, ReadHistory, ReadEnterprises, EditEnterprises, RunEvaluation, RunIdleLand, ReadJobs, ManageJobs, ManageZones, ManageKeys,
+         ReadLedger, EditLedger, ReviewLedger];
 }
 
 /// <summary>Who may see a field: everyone (a public map), staff, or those cleared for enterprise figures.</summary>
@@ -62,16 +72,20 @@ public static class Roles
     public const string Promoter = "promoter";
     public const string Analyst = "analyst";
     public const string Viewer = "viewer";
+    public const string Reviewer = "reviewer";
 
     static readonly Role[] Table =
     [
         new(Admin, Audience.Confidential, Permission.All),
         new(Planner, Audience.Confidential,
-            [Permission.ReadRegister, Permission.EditRegister, Permission.ReadHistory, Permission.ReadEnterprises, Permission.RunIdleLand, Permission.ReadJobs]),
+            [Permission.ReadRegister, Permission.EditRegister, Permission.ReadHistory, Permission.ReadEnterprises, Permission.RunIdleLand, Permission.ReadJobs,
+             Permission.ReadLedger, Permission.EditLedger]),
         new(Promoter, Audience.Internal, [Permission.ReadRegister, Permission.ReadHistory]),
         new(Analyst, Audience.Confidential,
-            [Permission.ReadRegister, Permission.ReadHistory, Permission.ReadEnterprises, Permission.EditEnterprises, Permission.RunEvaluation, Permission.ReadJobs]),
+            [Permission.ReadRegister, Permission.ReadHistory, Permission.ReadEnterprises, Permission.EditEnterprises, Permission.RunEvaluation, Permission.ReadJobs,
+             Permission.ReadLedger]),
         new(Viewer, Audience.Public, [Permission.ReadRegister]),
+        new(Reviewer, Audience.Internal, [Permission.ReadRegister, Permission.ReadHistory, Permission.ReadLedger, Permission.ReviewLedger]),
     ];
 
     public static IReadOnlyList<string> Names { get; } = Table.Select(r => r.Name).ToArray();

@@ -45,7 +45,7 @@ public static class IndicatorImport
     {
         var group = app.MapGroup("/api/indicators").WithTags("Enterprises");
         group.MapPost("/import", ImportIndicators).WithName(nameof(ImportIndicators)).RequireAuthorization(Permission.EditEnterprises)
-            .Accepts<string>(IndicatorTable.Csv, IndicatorTable.Xlsx)
+            .Accepts<string>(Spreadsheets.Csv, Spreadsheets.Xlsx)
             .WithSummary("Import yearly figures from CSV or .xlsx (Chinese or English headers); all or nothing by default");
         return group;
     }
@@ -118,25 +118,25 @@ public static class IndicatorImport
     static async Task<List<SheetRow>> ReadAsync(HttpRequest request)
     {
         var type = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (type == IndicatorTable.Xlsx)
+        if (type == Spreadsheets.Xlsx)
         {
             var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer);
             buffer.Position = 0;
-            try { return IndicatorTable.ReadXlsx(buffer); }
+            try { return Spreadsheets.ReadXlsx(buffer); }
             catch (Exception e) when (e is InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.IO.FileFormatException)
             {
                 throw Problems.BadRequest("body", $"not a readable .xlsx workbook: {e.Message}");
             }
         }
-        if (type is IndicatorTable.Csv or "application/csv" or "text/plain")
+        if (type is Spreadsheets.Csv or "application/csv" or "text/plain")
         {
             using var reader = new StreamReader(request.Body, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
-            try { return IndicatorTable.ReadCsv(await reader.ReadToEndAsync()); }
+            try { return Spreadsheets.ReadCsv(await reader.ReadToEndAsync()); }
             catch (System.Text.DecoderFallbackException) { throw Problems.BadRequest("body", "the CSV file is not UTF-8"); }
         }
         throw new ProblemException(415, "Unsupported media type.",
-            $"Send the table as {IndicatorTable.Csv} (UTF-8) or {IndicatorTable.Xlsx}.",
+            $"Send the table as {Spreadsheets.Csv} (UTF-8) or {Spreadsheets.Xlsx}.",
             new Dictionary<string, string[]> { ["Content-Type"] = [$"'{type}' is not text/csv or .xlsx"] });
     }
 
@@ -145,7 +145,7 @@ public static class IndicatorImport
         var map = new Dictionary<string, int>();
         for (var i = 0; i < header.Length; i++)
         {
-            var name = IndicatorTable.Normalize(header[i]);
+            var name = Spreadsheets.Normalize(header[i]);
             var match = Columns.FirstOrDefault(c => c.Names.Contains(name));
             if (match.Field is not null) map.TryAdd(match.Field, i);
         }
@@ -166,7 +166,7 @@ public static class IndicatorImport
         {
             var text = Cell(field);
             if (text.Length == 0) return null;
-            if (IndicatorTable.TryNumber(text, out var value) && value >= 0 && value < 1_000_000_000_000m) return value;
+            if (Spreadsheets.TryNumber(text, out var value) && value >= 0 && value < 1_000_000_000_000m) return value;
             Problem(field, $"'{text}' is not a number from 0 up");
             return null;
         }
@@ -183,7 +183,7 @@ public static class IndicatorImport
         if (vetoText.Length > 0 && !Vetoes.TryGetValue(vetoText.ToLowerInvariant(), out veto))
             Problem("veto", $"'{vetoText}' is not 安全事故 / safety_accident or 环境事故 / environmental_accident");
         var figures = new IndicatorInput(Number("taxWan"), Number("salesWan"), Number("revenueWan"),
-            Cell("valueAddedWan") is { Length: > 0 } va && IndicatorTable.TryNumber(va, out var v) ? v : null,
+            Cell("valueAddedWan") is { Length: > 0 } va && Spreadsheets.TryNumber(va, out var v) ? v : null,
             (int?)employees, Number("energyTce"), Number("rndWan"), veto);
         if (Cell("valueAddedWan") is { Length: > 0 } text && figures.ValueAddedWan is null) Problem("valueAddedWan", $"'{text}' is not a number");
         return new Parsed(row.Line, code, year, figures);

@@ -48,16 +48,6 @@ public static class ReservesApi
             contentType: GeoJson);
     }
 
-    sealed record TargetRow(int MinBlocks, decimal MinAreaMu, long Version);
-
-    sealed class BlockRow
-    {
-        public string BlockId { get; init; } = "";
-        public double AreaM2 { get; init; }
-        public string[] ParcelCodes { get; init; } = [];
-        public string[] ParkCodes { get; init; } = [];
-    }
-
     public static async Task<Ok<ReserveTargetStatus>> GetReserveTarget(
         Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings settings, HttpResponse response,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
@@ -72,46 +62,10 @@ public static class ReservesApi
         if (y < 2000 || y > today.Year) errors.Add("year", $"between 2000 and {today.Year}");
         (_, recordedAsOf) = ValidTime.CheckAsOf(null, recordedAsOf, errors);
         errors.ThrowIfAny();
-        var rule = await ReserveRule.FromAsync(null, null, settings, uses);
-        await using var conn = await db.OpenConnectionAsync();
-        await ZoneScope.RequireAsync(conn, code, caller);
-        var stored = await conn.QuerySingleOrDefaultAsync<TargetRow>(
-            "SELECT min_blocks, min_area_mu, version FROM reserve_target WHERE zone_code = @code AND year = @y", new { code, y });
-        var target = stored is null ? new ReserveTarget(settings.TargetBlocks, settings.TargetAreaMu) : new ReserveTarget(stored.MinBlocks, (double)stored.MinAreaMu);
-        var args = new DynamicParameters(ReserveBlocks.Args(code, rule));
-        List<BlockRow> blocks;
-        DateTimeOffset? asOf = null;
-        long? parcelsRecorded = null;
-        if (y < today.Year || recordedAsOf is not null)
-        {
-            asOf = y < today.Year ? RegisterClock.EndOfYear(y).ToUniversalTime() : recordedAsOf ?? DateTimeOffset.UtcNow;
-            if (recordedAsOf < asOf) asOf = recordedAsOf;
-            args.AddDynamicParams(new { asOf, recordedAsOf });
-            var relation = ParcelSql.AsOf("h.zone_code = @zone");
-            blocks = (await conn.QueryAsync<BlockRow>(ReserveBlocks.AsOf(relation), args)).ToList();
-            parcelsRecorded = await conn.ExecuteScalarAsync<long>($"WITH {relation} SELECT count(*) FROM parcel WHERE retired_at IS NULL", args);
-        }
-        else
-        {
-            await ReserveBlocks.EnsureAsync(db, code, rule);
-            blocks = (await conn.QueryAsync<BlockRow>("""
-                SELECT block_id, area_m2, parcel_codes, park_codes FROM reserve_block
-                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap ORDER BY area_m2 DESC
-                """, args)).ToList();
-        }
-        var meeting = blocks.Where(b => Area.Mu(b.AreaM2) >= target.MinAreaMu)
-            .Select(b => new TargetBlock(b.BlockId, Area.Mu(b.AreaM2), b.ParcelCodes, b.ParkCodes)).ToList();
-        ETags.Set(response, stored?.Version ?? 0);
-        var shownAsOf = asOf is { } instant ? TimeZoneInfo.ConvertTime(instant, RegisterClock.TimeZone) : (DateTimeOffset?)null;
-        var note = parcelsRecorded == 0
-            ? recordedAsOf is null
-                ? $"The zone had no parcels at {shownAsOf:O}."
-                : $"Nothing had been recorded of the zone's parcels by {recordedAsOf:O}."
-            : null;
-        return TypedResults.Ok(new ReserveTargetStatus(code, y, shownAsOf, target, stored is null, meeting, meeting.Count >= target.MinBlocks)
-        {
-            RecordedAsOf = recordedAsOf, ParcelsKnown = parcelsRecorded, Note = note,
-        });
+        await using (var conn = await db.OpenConnectionAsync()) await ZoneScope.RequireAsync(conn, code, caller);
+        var (status, version) = await ReserveTargets.StatusAsync(db, code, y, recordedAsOf, settings, uses);
+        ETags.Set(response, version);
+        return TypedResults.Ok(status);
     }
 
     public static async Task<Ok<ReserveTarget>> PutReserveTarget(

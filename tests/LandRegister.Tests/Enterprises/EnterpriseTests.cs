@@ -131,7 +131,7 @@ public sealed class EnterpriseTests(RegisterApp app) : IClassFixture<RegisterApp
         var (_, codes) = await EnterprisesAsync(1);
         var workbook = Workbook(["Credit code", "Year", "Tax (wan)", "Sales (wan)", "Energy (tce)"], [codes[0], "2024", "55.5", "900", "70"]);
         using var content = new ByteArrayContent(workbook);
-        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(LandRegister.Api.Enterprises.IndicatorTable.Xlsx);
+        content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(LandRegister.Api.Infrastructure.Spreadsheets.Xlsx);
         var response = await app.Client.PostAsync("/api/indicators/import", content);
         var report = await response.JsonAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, report.ToJsonString());

@@ -148,4 +148,12 @@ public class RegisterApp : IAsyncLifetime
         if (ifMatch is not null) request.Headers.IfMatch.Add(EntityTagHeaderValue.Parse(ifMatch));
         return await Client.SendAsync(request);
     }
+
+    /// <summary>Sends a file's bytes as the body.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, byte[] body, string mediaType)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        return await Client.SendAsync(request);
+    }
 }

@@ -3,13 +3,16 @@ using System.Text;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
 
-namespace LandRegister.Api.Enterprises;
+namespace LandRegister.Api.Infrastructure;
 
 /// <summary>A table read from a CSV or .xlsx file: its header and its rows, each with the line it came from.</summary>
 public sealed record SheetRow(int Line, string[] Cells);
 
-/// <summary>Reads uploaded tables: CSV (RFC 4180, UTF-8, with or without a byte-order mark) and the first sheet of an .xlsx workbook.</summary>
-public static class IndicatorTable
+/// <summary>
+/// Tables people keep in spreadsheets, read and written: CSV (RFC 4180, UTF-8, with or without a byte-order mark) and the
+/// first sheet of an .xlsx workbook. The yearly figures and the rectification ledger come and go this way.
+/// </summary>
+public static class Spreadsheets
 {
     public const string Csv = "text/csv";
     public const string Xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
@@ -92,6 +95,63 @@ public static class IndicatorTable
         if (paren > 0) text = text[..paren];
         return new string(text.Where(c => !char.IsWhiteSpace(c) && c != '_' && c != '-').ToArray()).ToLowerInvariant();
     }
+
+    /// <summary>A date as people type it in a sheet: yyyy-MM-dd, yyyy/M/d, or the day number a spreadsheet stores.</summary>
+    public static bool TryDate(string text, out DateOnly value)
+    {
+        var t = text.Trim();
+        if (DateOnly.TryParseExact(t, ["yyyy-MM-dd", "yyyy/M/d", "yyyy-M-d", "yyyy.M.d"], CultureInfo.InvariantCulture, DateTimeStyles.None, out value))
+            return true;
+        if (int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var serial) && serial is > 18_000 and < 80_000)
+        {
+            value = DateOnly.FromDateTime(DateTime.FromOADate(serial));
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>The rows as CSV, UTF-8 with a byte-order mark (so that spreadsheet programs read Chinese right).</summary>
+    public static byte[] WriteCsv(IEnumerable<string[]> rows)
+    {
+        var text = new StringBuilder("\uFEFF");
+        foreach (var row in rows)
+        {
+            text.AppendJoin(',', row.Select(cell => cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell));
+            text.Append("\r\n");
+        }
+        return Encoding.UTF8.GetBytes(text.ToString());
+    }
+
+    /// <summary>The rows as the one sheet of an .xlsx workbook, every cell text.</summary>
+    public static byte[] WriteXlsx(string sheetName, IEnumerable<string[]> rows)
+    {
+        using var stream = new MemoryStream();
+        using (var document = SpreadsheetDocument.Create(stream, DocumentFormat.OpenXml.SpreadsheetDocumentType.Workbook))
+        {
+            var workbook = document.AddWorkbookPart();
+            workbook.Workbook = new Workbook();
+            var worksheet = workbook.AddNewPart<WorksheetPart>();
+            var data = new SheetData();
+            uint line = 1;
+            foreach (var row in rows)
+            {
+                var written = new Row { RowIndex = line };
+                for (var i = 0; i < row.Length; i++)
+                    written.Append(new Cell
+                    {
+                        CellReference = ColumnName(i) + line, DataType = CellValues.InlineString,
+                        InlineString = new InlineString(new DocumentFormat.OpenXml.Spreadsheet.Text(row[i]) { Space = DocumentFormat.OpenXml.SpaceProcessingModeValues.Preserve }),
+                    });
+                data.Append(written);
+                line++;
+            }
+            worksheet.Worksheet = new Worksheet(data);
+            workbook.Workbook.AppendChild(new Sheets(new Sheet { Id = workbook.GetIdOfPart(worksheet), SheetId = 1, Name = sheetName }));
+        }
+        return stream.ToArray();
+    }
+
+    static string ColumnName(int index) => index < 26 ? ((char)('A' + index)).ToString() : ColumnName(index / 26 - 1) + (char)('A' + index % 26);
 
     public static bool TryNumber(string text, out decimal value) =>
         decimal.TryParse(text.Trim(), NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out value);
