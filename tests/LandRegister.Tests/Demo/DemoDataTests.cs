@@ -130,4 +130,30 @@ public sealed class DemoDataTests(DemoApp app) : IClassFixture<DemoApp>
         Assert.Equal(14, before);
         Assert.Equal(before, await conn.ExecuteScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'LSKFQ' AND status = 'low_efficiency'"));
     }
+
+    [Fact]
+    public async Task The_demo_ledgers_hold_both_reports_with_targets_the_register_measures()
+    {
+        var sources = (await (await app.Client.GetAsync("/api/ledger/sources")).JsonAsync())["items"]!.AsArray();
+        Assert.Equal(["LSKFQ", "YZJK"], sources.Select(s => (string)s!["zoneCode"]!).Order());
+
+        var page = await (await app.Client.GetAsync("/api/ledger/items?zone=LSKFQ&limit=100")).JsonAsync();
+        var items = page["items"]!.AsArray().ToDictionary(i => (string)i!["number"]!, i => i!);
+        Assert.Equal(26, items.Count);
+        var section6 = items["6"]["targets"]![0]!;
+        Assert.Equal(("parcels_in_status", 6.0, 9.0, false),
+            ((string)section6["kind"]!, (double)section6["value"]!, (double)section6["of"]!, (bool)section6["met"]!));
+        Assert.Equal((8.0, 12.0), ((double)items["2-(2)"]["targets"]![0]!["value"]!, (double)items["2-(2)"]["targets"]![0]!["of"]!));
+        Assert.True((bool)items["1"]["targets"]![0]!["met"]!, items["1"].ToJsonString());
+        // Marked completed in the report, while the register still holds land used otherwise than planned.
+        Assert.Equal("completed", (string)items["5-(1)"]["status"]!);
+        Assert.True((bool)items["5-(1)"]["inconsistent"]!);
+        Assert.True((bool)items["6"]["overdue"]!);
+
+        var yongzhou = await (await app.Client.GetAsync("/api/ledger/items?zone=YZJK&limit=100")).JsonAsync();
+        var statuses = yongzhou["items"]!.AsArray().GroupBy(i => (string)i!["status"]!).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(26, statuses.Values.Sum());
+        Assert.Equal(10, statuses["completed"]);
+        Assert.Equal(16, statuses["phase_completed"]);
+    }
 }

@@ -44,8 +44,17 @@ public sealed class DashboardTests(RegisterApp app) : IClassFixture<RegisterApp>
         var run = await app.RunAsync("/api/idle-land/runs", new JsonObject { ["zone"] = zone });
         Assert.Equal("succeeded", (string)run["status"]!);
 
-        var byHeader = await app.Client.GetAsync("/jobs/jobs/succeeded");
-        var page = await byHeader.Content.ReadAsStringAsync();
+        // The run is recorded succeeded when its work is done; Hangfire moves the job to Succeeded a moment later.
+        HttpResponseMessage byHeader;
+        string page;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        do
+        {
+            byHeader = await app.Client.GetAsync("/jobs/jobs/succeeded");
+            page = await byHeader.Content.ReadAsStringAsync();
+            if (page.Contains($"run {run["id"]}")) break;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < deadline);
         Assert.Equal(HttpStatusCode.OK, byHeader.StatusCode);
         Assert.Contains("LandRegister jobs", page);
         Assert.Contains($"run {run["id"]}", page);
