@@ -1,7 +1,6 @@
 // The register's map page: parcels coloured by status, reserve blocks with their areas, park boundaries, a filter
 // by status and park, and a details panel on click. Everything comes from this API's tiles and JSON; no base map
-// is fetched from elsewhere, so the page works on a closed network. The API key is asked for when the API answers
-// 401 and kept in sessionStorage (this tab only); every request to this origin carries it in X-Api-Key.
+// is fetched from elsewhere, so the page works on a closed network. The key handling is page.js's.
 "use strict";
 
 const STATUSES = [
@@ -16,48 +15,7 @@ const STATUSES = [
   ["revitalized", "已盘活", "Revitalized", "#00acc1"],
 ];
 const STATUS_NAMES = Object.fromEntries(STATUSES.map(([code, zh, en]) => [code, `${zh} ${en}`]));
-const KEY_ITEM = "landregister.apiKey";
-
-class NeedsKey extends Error {}
-
-const state = { key: sessionStorage.getItem(KEY_ITEM), statuses: new Set(STATUSES.map(s => s[0])), park: "", map: null, markers: [] };
-
-// Sent even empty: it tells the API this page asks for the key itself, so the browser is not made to prompt for it.
-function headers() {
-  return { "X-Api-Key": state.key ?? "" };
-}
-
-async function api(path) {
-  const response = await fetch(path, { headers: headers() });
-  if (response.status === 401) throw new NeedsKey();
-  if (response.status === 403) throw new Error("此密钥无权查看地图 · This key may not read the register.");
-  if (!response.ok) throw new Error(`${path}: ${response.status} ${response.statusText}`);
-  return response.json();
-}
-
-function message(text) {
-  document.getElementById("message").textContent = text || "";
-}
-
-function askForKey(error) {
-  const dialog = document.getElementById("key-dialog");
-  document.getElementById("key-error").textContent = error || "";
-  document.body.dataset.state = "needs-key";
-  if (!dialog.open) dialog.showModal();
-}
-
-document.getElementById("key-form").addEventListener("submit", () => {
-  state.key = document.getElementById("api-key").value.trim();
-  sessionStorage.setItem(KEY_ITEM, state.key);
-  start();
-});
-
-function el(tag, attributes, ...children) {
-  const node = document.createElement(tag);
-  Object.assign(node, attributes || {});
-  for (const child of children) if (child !== null && child !== undefined) node.append(child);
-  return node;
-}
+const state = { statuses: new Set(STATUSES.map(s => s[0])), park: "", map: null, markers: [] };
 
 function buildLegend(parks) {
   const list = document.getElementById("statuses");
@@ -181,8 +139,7 @@ async function start() {
   message("");
   try {
     const [tilejson, parks] = await Promise.all([api("/tiles/parcels.json"), api("/api/parks?limit=1000")]);
-    const dialog = document.getElementById("key-dialog");
-    if (dialog.open) dialog.close();
+    keyAccepted();
     buildLegend(parks.items);
     if (state.map) state.map.remove();
     const map = new maplibregl.Map({
@@ -216,10 +173,11 @@ async function start() {
       map.triggerRepaint();
     });
   } catch (error) {
-    if (error instanceof NeedsKey) askForKey(state.key ? "密钥无效或已过期 · The key is unknown, revoked or expired." : "");
-    else { message(error.message); document.body.dataset.state = "failed"; }
+    failed(error);
   }
 }
+
+page.onKey = start;
 
 if (typeof maplibregl === "undefined") {
   message("MapLibre GL 未安装：在 web/ 中运行 npm ci · MapLibre GL is not installed: run npm ci in web/.");

@@ -28,6 +28,46 @@ public sealed class Browser : IAsyncLifetime
         });
     }
 
+    /// <summary>
+    /// Opens one of the register's pages, gives it <paramref name="key"/> when it asks for one, and waits until it says
+    /// it is ready; a page that is not gets a screenshot in <paramref name="screenshots"/>. Any script error fails.
+    /// </summary>
+    public async Task<IPage> OpenAsync(Uri baseAddress, string path, string? key, string screenshots)
+    {
+        var context = await Instance.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 860 }, Locale = "zh-CN",
+        });
+        var page = await context.NewPageAsync();
+        var errors = new List<string>();
+        page.PageError += (_, e) => errors.Add(e);
+        // The page's first calls are made without a key and answered 401: that is how it learns to ask for one.
+        page.Console += (_, m) =>
+        {
+            if (m.Type == "error" && !m.Text.Contains("status of 401")) errors.Add($"console {m.Type}: {m.Text}");
+        };
+        await page.GotoAsync(path);
+        if (key is not null)
+        {
+            await page.WaitForSelectorAsync("body[data-state='needs-key']");
+            Assert.True(await page.IsVisibleAsync("#key-dialog"));
+            await page.FillAsync("#api-key", key);
+            await page.ClickAsync("#key-form button[type=submit]");
+        }
+        try
+        {
+            await page.WaitForSelectorAsync("body[data-state='ready']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            Directory.CreateDirectory(screenshots);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "not-ready.png") });
+            Assert.Fail($"The page {path} did not become ready (state {await page.GetAttributeAsync("body", "data-state")}); see {screenshots}/not-ready.png.\n{string.Join("\n", errors)}");
+        }
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        return page;
+    }
+
     public async Task DisposeAsync()
     {
         if (Instance is not null) await Instance.CloseAsync();
@@ -42,41 +82,7 @@ public sealed class MapPageTests(DemoApp app, Browser browser) : IClassFixture<D
 
     sealed record Rendered(long Id, string Code, string Status, double X, double Y);
 
-    async Task<IPage> OpenAsync(string? key)
-    {
-        var context = await browser.Instance.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = app.BaseAddress.ToString(), ViewportSize = new ViewportSize { Width = 1280, Height = 860 }, Locale = "zh-CN",
-        });
-        var page = await context.NewPageAsync();
-        var errors = new List<string>();
-        page.PageError += (_, e) => errors.Add(e);
-        // The page's first calls are made without a key and answered 401: that is how it learns to ask for one.
-        page.Console += (_, m) =>
-        {
-            if (m.Type == "error" && !m.Text.Contains("status of 401")) errors.Add($"console {m.Type}: {m.Text}");
-        };
-        await page.GotoAsync("/");
-        if (key is not null)
-        {
-            await page.WaitForSelectorAsync("body[data-state='needs-key']");
-            Assert.True(await page.IsVisibleAsync("#key-dialog"));
-            await page.FillAsync("#api-key", key);
-            await page.ClickAsync("#key-form button[type=submit]");
-        }
-        try
-        {
-            await page.WaitForSelectorAsync("body[data-state='ready']", new PageWaitForSelectorOptions { Timeout = 60_000 });
-        }
-        catch (TimeoutException)
-        {
-            Directory.CreateDirectory(Screenshots);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "not-ready.png") });
-            Assert.Fail($"The map page did not become ready (state {await page.GetAttributeAsync("body", "data-state")}); see TestResults/map/not-ready.png.\n{string.Join("\n", errors)}");
-        }
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
-        return page;
-    }
+    Task<IPage> OpenAsync(string? key) => browser.OpenAsync(app.BaseAddress, "/", key, Screenshots);
 
     /// <summary>The parcels MapLibre has drawn, each with a screen point where the parcel, and only it, is hit.</summary>
     static async Task<List<Rendered>> RenderedParcelsAsync(IPage page)
