@@ -67,40 +67,62 @@ public static class LedgerTargets
             statuses = t.Def["statuses"]?.AsArray().Select(s => (string)s!).ToArray() ?? [],
         }).ToList();
         if (onParcels.Count > 0)
+        {
+            // Each distinct set of parcels (an item's targets usually share its links) is read once, and each parcel once:
+            // one index scan over the sorted ids, then the sets' statuses, then every target from its set.
+            var sets = onParcels.Select(t => t.parcels).Distinct(ParcelSets.Instance).Select((parcels, set) => new { set, parcels }).ToList();
+            var setOf = sets.ToDictionary(s => s.parcels, s => s.set, ParcelSets.Instance);
+            var defs = onParcels.Select(t => new { t.item, t.idx, t.kind, set = setOf[t.parcels], t.statuses });
+            var ids = sets.SelectMany(s => s.parcels).Distinct().Order().ToArray();
             foreach (var m in await conn.QueryAsync<Measured>("""
+                         WITH linked AS MATERIALIZED (
+                             SELECT p.id, p.status,
+                                    p.actual_use IS NULL OR p.planned_use IS NULL
+                                    OR p.actual_use LIKE p.planned_use || '%' OR p.planned_use LIKE p.actual_use || '%' AS as_planned
+                             FROM parcel p WHERE p.id = ANY(@ids)),
+                         sets AS (
+                             SELECT s.set, array_agg(l.status) AS statuses, count(*) FILTER (WHERE l.as_planned) AS as_planned
+                             FROM jsonb_to_recordset(@sets::jsonb) AS s (set int, parcels bigint[])
+                             CROSS JOIN LATERAL unnest(s.parcels) AS u (id) JOIN linked l ON l.id = u.id
+                             GROUP BY s.set)
                          SELECT t.item, t.idx,
-                                (count(p.id) FILTER (WHERE CASE t.kind
-                                    WHEN 'parcels_in_status' THEN p.status = ANY(t.statuses)
-                                    WHEN 'idle_land_cleared' THEN p.status <> 'idle'
-                                    ELSE p.actual_use IS NULL OR p.planned_use IS NULL
-                                         OR p.actual_use LIKE p.planned_use || '%' OR p.planned_use LIKE p.actual_use || '%' END))::float8 AS value,
-                                count(p.id)::float8 AS of
-                         FROM jsonb_to_recordset(@defs::jsonb) AS t (item bigint, idx int, kind text, parcels bigint[], statuses text[])
-                         LEFT JOIN parcel p ON p.id = ANY(t.parcels)
-                         GROUP BY t.item, t.idx
-                         """, new { defs = JsonSerializer.Serialize(onParcels) }))
+                                coalesce(CASE t.kind
+                                    WHEN 'parcels_in_status' THEN (SELECT count(*) FROM unnest(s.statuses) AS x WHERE x = ANY(t.statuses))
+                                    WHEN 'idle_land_cleared' THEN (SELECT count(*) FROM unnest(s.statuses) AS x WHERE x <> 'idle')
+                                    ELSE s.as_planned END, 0)::float8 AS value,
+                                coalesce(cardinality(s.statuses), 0)::float8 AS of
+                         FROM jsonb_to_recordset(@defs::jsonb) AS t (item bigint, idx int, kind text, set int, statuses text[])
+                         LEFT JOIN sets s ON s.set = t.set
+                         """, new { ids, sets = JsonSerializer.Serialize(sets), defs = JsonSerializer.Serialize(defs) }))
                 measured[(m.Item, m.Idx)] = (m.Value, m.Of);
+        }
 
-        foreach (var t in all.Where(t => Kind(t.Def) == "enterprises_evaluated"))
+        // The zone-wide kinds are measured once per zone and year (or day), however many items carry them.
+        foreach (var group in all.Where(t => Kind(t.Def) == "enterprises_evaluated").GroupBy(t => (t.Item.ZoneCode, Year: (int)t.Def["year"]!)))
         {
             var done = await conn.ExecuteScalarAsync<bool>(
-                "SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = @zone AND year = @year)", new { zone = t.Item.ZoneCode, year = (int)t.Def["year"]! });
-            measured[(t.Item.Id, t.Idx)] = (done ? 1 : 0, 1);
+                "SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = @ZoneCode AND year = @Year)", new { group.Key.ZoneCode, group.Key.Year });
+            foreach (var t in group) measured[(t.Item.Id, t.Idx)] = (done ? 1 : 0, 1);
         }
-        foreach (var t in all.Where(t => Kind(t.Def) == "no_raw_land_supplied"))
+        foreach (var group in all.Where(t => Kind(t.Def) == "no_raw_land_supplied").GroupBy(t => (t.Item.ZoneCode, Since: (string)t.Def["since"]!)))
         {
+            // Each change to supplied since the day, with the status it changed from (in valid time).
             var (clean, supplied) = await conn.QuerySingleAsync<(long, long)>("""
-                SELECT count(*) FILTER (WHERE previous = 'clean_land'), count(*) FROM (
-                    SELECT status, valid_from, lag(status) OVER (PARTITION BY parcel_id ORDER BY valid_from, version) AS previous
-                    FROM parcel_history WHERE zone_code = @zone AND 'status' = ANY(changed)) h
-                WHERE status = 'supplied' AND previous IS NOT NULL AND previous <> 'supplied' AND valid_from >= @since
-                """, new { zone = t.Item.ZoneCode, since = RegisterClock.StartOf(DateOnly.Parse((string)t.Def["since"]!)).ToUniversalTime() });
-            measured[(t.Item.Id, t.Idx)] = (clean, supplied);
+                SELECT count(*) FILTER (WHERE before.status = 'clean_land'), count(*)
+                FROM parcel_history h
+                CROSS JOIN LATERAL (
+                    SELECT b.status FROM parcel_history b
+                    WHERE b.parcel_id = h.parcel_id AND 'status' = ANY(b.changed) AND (b.valid_from, b.version) < (h.valid_from, h.version)
+                    ORDER BY b.valid_from DESC, b.version DESC LIMIT 1) before
+                WHERE h.zone_code = @zone AND h.valid_from >= @since AND h.status = 'supplied' AND 'status' = ANY(h.changed)
+                  AND before.status <> 'supplied'
+                """, new { zone = group.Key.ZoneCode, since = RegisterClock.StartOf(DateOnly.Parse(group.Key.Since)).ToUniversalTime() });
+            foreach (var t in group) measured[(t.Item.Id, t.Idx)] = (clean, supplied);
         }
-        foreach (var t in all.Where(t => Kind(t.Def) == "reserve_target"))
+        foreach (var group in all.Where(t => Kind(t.Def) == "reserve_target").GroupBy(t => (t.Item.ZoneCode, Year: (int)t.Def["year"]!)))
         {
-            var (status, _) = await ReserveTargets.StatusAsync(db, t.Item.ZoneCode, (int)t.Def["year"]!, null, settings, uses);
-            measured[(t.Item.Id, t.Idx)] = (status.Blocks.Count, status.Target.MinBlocks);
+            var (status, _) = await ReserveTargets.StatusAsync(db, group.Key.ZoneCode, group.Key.Year, null, settings, uses, countOnly: true);
+            foreach (var t in group) measured[(t.Item.Id, t.Idx)] = (status.Blocks.Count, status.Target.MinBlocks);
         }
 
         return items.ToDictionary(i => i.Id, i => i.TargetDefinitions().Select((def, idx) =>
@@ -109,6 +131,21 @@ public static class LedgerTargets
             var kind = Kind(def);
             return new LedgerTarget(kind, Describe(kind, def, value, of), value, of, value >= of, def);
         }).ToList());
+    }
+
+    /// <summary>Parcel sets compared by their ids, in order.</summary>
+    sealed class ParcelSets : IEqualityComparer<long[]>
+    {
+        public static readonly ParcelSets Instance = new();
+
+        public bool Equals(long[]? x, long[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(long[] set)
+        {
+            var hash = new HashCode();
+            foreach (var id in set) hash.Add(id);
+            return hash.ToHashCode();
+        }
     }
 
     static string Kind(JsonObject def) => (string?)def["kind"] ?? "";

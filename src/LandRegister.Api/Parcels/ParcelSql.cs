@@ -34,12 +34,16 @@ static class ParcelSql
         """;
 
     /// <summary>
-    /// Whether any parcel of <paramref name="zone"/> changed in valid time after <paramref name="asOf"/>. If none did, the
-    /// <c>parcel</c> table is the zone as it stood then, and a run reads it instead of the history.
+    /// Whether any parcel of <paramref name="zone"/> changed in valid time after <paramref name="asOf"/> (in one of
+    /// <paramref name="attributes"/>, when named). If none did, the <c>parcel</c> table is the zone as it stood then (in
+    /// those attributes), and a run reads it instead of the history.
     /// </summary>
-    public static Task<bool> ChangedSinceAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string zone, DateTimeOffset asOf) =>
-        conn.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM parcel_history WHERE zone_code = @zone AND valid_from > @asOf)", new { zone, asOf }, tx));
+    public static Task<bool> ChangedSinceAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string zone, DateTimeOffset asOf,
+        string[]? attributes = null) =>
+        conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
+            SELECT EXISTS (SELECT 1 FROM parcel_history
+                           WHERE zone_code = @zone AND valid_from > @asOf AND (@attributes::text[] IS NULL OR changed && @attributes))
+            """, new { zone, asOf, attributes }, tx));
 
     /// <summary>The value of <paramref name="column"/> from the latest version valid and recorded that changed <paramref name="attribute"/>.</summary>
     static string Latest(string column, string? attribute = null) =>

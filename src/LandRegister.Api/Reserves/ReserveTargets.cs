@@ -11,6 +11,9 @@ namespace LandRegister.Api.Reserves;
 /// </summary>
 public static class ReserveTargets
 {
+    /// <summary>What a block is made of: a change after the instant in any other attribute (a name) leaves its blocks alone.</summary>
+    static readonly string[] BlockAttributes = ["zone_code", "code", "park_code", "planned_use", "status", "geom", "retired_at"];
+
     sealed record TargetRow(int MinBlocks, decimal MinAreaMu, long Version);
 
     sealed class BlockRow
@@ -21,9 +24,14 @@ public static class ReserveTargets
         public string[] ParkCodes { get; init; } = [];
     }
 
-    /// <summary>The status, and the version of the zone's stored target for the year (0: the default applies).</summary>
+    /// <summary>
+    /// The status, and the version of the zone's stored target for the year (0: the default applies). A
+    /// <paramref name="countOnly"/> status (the ledger's) has its blocks' areas but neither their parcels nor the count of
+    /// parcels known then.
+    /// </summary>
     public static async Task<(ReserveTargetStatus Status, long Version)> StatusAsync(
-        NpgsqlDataSource db, string zone, int year, DateTimeOffset? recordedAsOf, ReserveSettings settings, LandUseCodes uses)
+        NpgsqlDataSource db, string zone, int year, DateTimeOffset? recordedAsOf, ReserveSettings settings, LandUseCodes uses,
+        bool countOnly = false)
     {
         var today = RegisterClock.Today;
         var rule = await ReserveRule.FromAsync(null, null, settings, uses);
@@ -39,18 +47,28 @@ public static class ReserveTargets
         {
             asOf = year < today.Year ? RegisterClock.EndOfYear(year).ToUniversalTime() : recordedAsOf ?? DateTimeOffset.UtcNow;
             if (recordedAsOf < asOf) asOf = recordedAsOf;
+        }
+        // The land as it stood at a past instant is the land today when nothing of the zone changed in valid time since
+        // (and no earlier record time is asked for): the current blocks answer, without reading the history.
+        var fromHistory = asOf is { } past && (recordedAsOf is not null || await ParcelSql.ChangedSinceAsync(conn, null, zone, past, BlockAttributes));
+        if (fromHistory)
+        {
             args.AddDynamicParams(new { asOf, recordedAsOf });
             var relation = ParcelSql.AsOf("h.zone_code = @zone");
             blocks = (await conn.QueryAsync<BlockRow>(ReserveBlocks.AsOf(relation), args)).ToList();
-            parcelsRecorded = await conn.ExecuteScalarAsync<long>($"WITH {relation} SELECT count(*) FROM parcel WHERE retired_at IS NULL", args);
+            if (!countOnly)
+                parcelsRecorded = await conn.ExecuteScalarAsync<long>($"WITH {relation} SELECT count(*) FROM parcel WHERE retired_at IS NULL", args);
         }
         else
         {
             await ReserveBlocks.EnsureAsync(db, zone, rule);
-            blocks = (await conn.QueryAsync<BlockRow>("""
-                SELECT block_id, area_m2, parcel_codes, park_codes FROM reserve_block
-                WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap ORDER BY area_m2 DESC
+            blocks = (await conn.QueryAsync<BlockRow>($"""
+                SELECT block_id, area_m2, {(countOnly ? "'{}'::text[] AS parcel_codes, '{}'::text[] AS park_codes" : "parcel_codes, park_codes")}
+                FROM reserve_block WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap ORDER BY area_m2 DESC
                 """, args)).ToList();
+            if (asOf is not null && !countOnly)
+                parcelsRecorded = await conn.ExecuteScalarAsync<long>(
+                    "SELECT count(*) FROM parcel WHERE zone_code = @zone AND retired_at IS NULL AND existed_from <= @asOf", new { zone, asOf });
         }
         var meeting = blocks.Where(b => Area.Mu(b.AreaM2) >= target.MinAreaMu)
             .Select(b => new TargetBlock(b.BlockId, Area.Mu(b.AreaM2), b.ParcelCodes, b.ParkCodes)).ToList();

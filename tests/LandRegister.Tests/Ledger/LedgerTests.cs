@@ -185,6 +185,32 @@ public sealed class LedgerTests(LedgerApp app) : IClassFixture<LedgerApp>
         Assert.True((bool)(await (await app.Client.GetAsync($"/api/ledger/items/{id}")).JsonAsync())["targets"]![0]!["met"]!);
     }
 
+    [Fact]
+    public async Task Idle_land_cleared_and_supplies_of_clean_land_follow_the_register()
+    {
+        var (zone, source) = await SourceAsync();
+        var idle = (long)(await app.CreateParcelAsync(Feature(Rectangle(119.5 + 0.003 * Interlocked.Increment(ref column), 33.6, 100, 100), zone,
+            status: "idle")))["id"]!;
+        var raw = (long)(await app.CreateParcelAsync(Feature(Rectangle(119.5 + 0.003 * Interlocked.Increment(ref column), 33.6, 100, 100), zone,
+            status: "raw_land")))["id"]!;
+        var body = Item(source, "8", "idle_land");
+        body["parcelIds"] = new JsonArray(idle);
+        body["targets"] = new JsonArray(new JsonObject { ["kind"] = "idle_land_cleared" },
+            new JsonObject { ["kind"] = "no_raw_land_supplied", ["since"] = "2024-01-25" });
+        var id = (long)(await CreateItemAsync(body))["id"]!;
+        var before = (await (await app.Client.GetAsync($"/api/ledger/items/{id}")).JsonAsync())["targets"]!;
+        Assert.Equal((0.0, 1.0, false), ((double)before[0]!["value"]!, (double)before[0]!["of"]!, (bool)before[0]!["met"]!));
+        Assert.Equal((0.0, 0.0), ((double)before[1]!["value"]!, (double)before[1]!["of"]!));
+
+        var backInUse = To("in_use", "企业复产");
+        await app.WalkAsync(idle, backInUse);
+        await app.WalkAsync(raw, ToClean(), ToSupplied());
+        var after = (await (await app.Client.GetAsync($"/api/ledger/items/{id}")).JsonAsync())["targets"]!;
+        Assert.Equal((1.0, 1.0, true), ((double)after[0]!["value"]!, (double)after[0]!["of"]!, (bool)after[0]!["met"]!));
+        Assert.Equal((1.0, 1.0, true), ((double)after[1]!["value"]!, (double)after[1]!["of"]!, (bool)after[1]!["met"]!));
+        Assert.Equal("1 of 1 parcels supplied since 2024-01-25 were clean land", (string)after[1]!["description"]!);
+    }
+
     static int RegisterClock() => DateTime.UtcNow.Year;
 
     [Fact]
