@@ -2,6 +2,37 @@ CREATE EXTENSION IF NOT EXISTS postgis WITH SCHEMA public;
 
 COMMENT ON EXTENSION postgis IS 'PostGIS geometry and geography spatial types and functions';
 
+CREATE FUNCTION public.allocate_rent_payment(payment bigint, bill_ids bigint[]) RETURNS numeric
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    p rent_payment;
+    b record;
+    left_over numeric;
+    part numeric;
+BEGIN
+    SELECT * INTO p FROM rent_payment WHERE id = payment FOR UPDATE;
+    left_over := p.amount_yuan - p.allocated_yuan;
+    FOR b IN
+        SELECT r.id, r.amount_yuan - r.paid_yuan AS open
+        FROM rent_bill r
+        WHERE r.settled_on IS NULL AND r.closed_by IS NULL AND r.zone_code = p.zone_code
+          AND (CASE WHEN bill_ids IS NOT NULL THEN r.id = ANY(bill_ids) ELSE r.lease_id = p.lease_id END)
+        ORDER BY CASE WHEN bill_ids IS NOT NULL THEN array_position(bill_ids, r.id) END, r.due_on, r.id
+        FOR UPDATE OF r
+    LOOP
+        EXIT WHEN left_over <= 0;
+        part := least(left_over, b.open);
+        INSERT INTO rent_allocation (payment_id, bill_id, amount_yuan, paid_on) VALUES (p.id, b.id, part, p.paid_on);
+        UPDATE rent_bill SET paid_yuan = paid_yuan + part,
+                             settled_on = CASE WHEN paid_yuan + part = amount_yuan THEN p.paid_on END
+        WHERE id = b.id;
+        left_over := left_over - part;
+    END LOOP;
+    UPDATE rent_payment SET allocated_yuan = amount_yuan - left_over WHERE id = p.id;
+    RETURN p.amount_yuan - p.allocated_yuan - left_over;
+END $$;
+
 CREATE FUNCTION public.clean_land_inserted() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -18,12 +49,133 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION public.generate_rent_bills(zone text, lease_ids bigint[], from_day date, through_day date) RETURNS bigint
+    LANGUAGE sql
+    AS $$
+    WITH leases AS (
+        SELECT l.id, l.zone_code, l.starts_on, lease_last_day(l) AS last_day, l.payment_timing, l.rent_free_months, l.escalation_pct,
+               CASE l.schedule WHEN 'monthly' THEN 1 WHEN 'quarterly' THEN 3 WHEN 'half_yearly' THEN 6 ELSE 12 END AS step,
+               CASE l.rent_basis WHEN 'per_year' THEN l.rent * 10000 / 12 ELSE l.rent * l.area_m2 END AS monthly
+        FROM lease l
+        WHERE l.status IN ('active', 'ended', 'terminated') AND (zone IS NULL OR l.zone_code = zone)
+          AND (lease_ids IS NULL OR l.id = ANY(lease_ids))
+          AND l.starts_on <= through_day AND lease_last_day(l) >= from_day - interval '1 year'),
+    periods AS (
+        SELECT l.*, k, (l.starts_on + make_interval(months => k))::date AS period_start,
+               least((l.starts_on + make_interval(months => k + l.step))::date - 1, l.last_day) AS period_end
+        FROM leases l
+        CROSS JOIN LATERAL generate_series(0, ((extract(year FROM age(l.last_day + 1, l.starts_on)) * 12
+                                                + extract(month FROM age(l.last_day + 1, l.starts_on)))::integer
+                                                + CASE WHEN extract(day FROM age(l.last_day + 1, l.starts_on)) > 0 THEN 1 ELSE 0 END) - 1, l.step) AS k),
+    due AS (
+        SELECT p.*, CASE WHEN p.payment_timing = 'advance' THEN p.period_start ELSE p.period_end END AS due_on
+        FROM periods p),
+    billed AS (
+        SELECT d.id, d.zone_code, d.period_start, d.period_end, d.due_on,
+               round(sum(CASE WHEN m < d.rent_free_months THEN 0
+                              ELSE d.monthly * power(1 + d.escalation_pct / 100, m / 12)
+                                   -- A last month cut short by the lease's end is billed for its days.
+                                   * least(1, ((d.last_day - (d.starts_on + make_interval(months => m))::date + 1)::numeric
+                                               / ((d.starts_on + make_interval(months => m + 1))::date - (d.starts_on + make_interval(months => m))::date))) END), 2) AS amount
+        FROM due d
+        CROSS JOIN LATERAL generate_series(d.k, d.k + d.step - 1) AS m
+        WHERE d.due_on BETWEEN from_day AND through_day AND (d.starts_on + make_interval(months => m))::date <= d.last_day
+        GROUP BY d.id, d.zone_code, d.period_start, d.period_end, d.due_on),
+    made AS (
+        INSERT INTO rent_bill (lease_id, zone_code, kind, period_start, period_end, due_on, amount_yuan)
+        SELECT id, zone_code, 'rent', period_start, period_end, due_on, amount FROM billed WHERE amount > 0
+        ON CONFLICT (lease_id, period_start) WHERE kind = 'rent' DO NOTHING
+        RETURNING 1)
+    SELECT count(*) FROM made
+$$;
+
 CREATE FUNCTION public.land_generation_bump(zone text) RETURNS void
     LANGUAGE sql
     AS $$
     INSERT INTO land_generation (zone_code, generation) VALUES (zone, 1)
     ON CONFLICT (zone_code) DO UPDATE SET generation = land_generation.generation + 1
 $$;
+
+CREATE FUNCTION public.lease_before_update() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    NEW.version := OLD.version + 1;
+    NEW.updated_at := now();
+    RETURN NEW;
+END $$;
+
+CREATE TABLE public.lease (
+    id bigint NOT NULL,
+    zone_code text NOT NULL,
+    premises_id bigint,
+    parcel_id bigint NOT NULL,
+    area_m2 numeric(12,2) NOT NULL,
+    lessor_name text NOT NULL,
+    lessor_kind text NOT NULL,
+    lessee_kind text NOT NULL,
+    lessee_name text NOT NULL,
+    lessee_credit_code text,
+    lessee_identifier text,
+    use_code text NOT NULL,
+    starts_on date NOT NULL,
+    ends_on date NOT NULL,
+    rent_basis text NOT NULL,
+    rent numeric(14,4) NOT NULL,
+    schedule text NOT NULL,
+    payment_timing text NOT NULL,
+    deposit_yuan numeric(14,2) DEFAULT 0 NOT NULL,
+    rent_free_months integer DEFAULT 0 NOT NULL,
+    escalation_pct numeric(6,3) DEFAULT 0 NOT NULL,
+    contract_ref text,
+    status text DEFAULT 'draft'::text NOT NULL,
+    stopped_on date,
+    stop_reason text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    created_by text NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    CONSTRAINT lease_area CHECK ((area_m2 > (0)::numeric)),
+    CONSTRAINT lease_contract_ref CHECK ((length(contract_ref) <= 100)),
+    CONSTRAINT lease_deposit CHECK ((deposit_yuan >= (0)::numeric)),
+    CONSTRAINT lease_escalation CHECK (((escalation_pct >= (0)::numeric) AND (escalation_pct <= (100)::numeric))),
+    CONSTRAINT lease_lessee CHECK (((length(btrim(lessee_name)) >= 1) AND (length(btrim(lessee_name)) <= 200))),
+    CONSTRAINT lease_lessee_code CHECK ((lessee_credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
+    CONSTRAINT lease_lessee_id CHECK (((lessee_kind <> 'enterprise'::text) OR (lessee_credit_code IS NOT NULL))),
+    CONSTRAINT lease_lessee_identifier CHECK ((length(lessee_identifier) <= 64)),
+    CONSTRAINT lease_lessee_kind CHECK ((lessee_kind = ANY (ARRAY['enterprise'::text, 'organisation'::text, 'person'::text]))),
+    CONSTRAINT lease_lessor CHECK (((length(btrim(lessor_name)) >= 1) AND (length(btrim(lessor_name)) <= 200))),
+    CONSTRAINT lease_lessor_kind CHECK ((lessor_kind = ANY (ARRAY['platform_company'::text, 'zone'::text, 'enterprise'::text, 'other'::text]))),
+    CONSTRAINT lease_rent CHECK ((rent >= (0)::numeric)),
+    CONSTRAINT lease_rent_basis CHECK ((rent_basis = ANY (ARRAY['per_year'::text, 'per_m2_month'::text]))),
+    CONSTRAINT lease_rent_free CHECK (((rent_free_months >= 0) AND (rent_free_months <= 120))),
+    CONSTRAINT lease_schedule CHECK ((schedule = ANY (ARRAY['monthly'::text, 'quarterly'::text, 'half_yearly'::text, 'yearly'::text]))),
+    CONSTRAINT lease_status CHECK ((status = ANY (ARRAY['draft'::text, 'active'::text, 'ended'::text, 'terminated'::text]))),
+    CONSTRAINT lease_stop_reason CHECK (((status <> 'terminated'::text) OR (stop_reason IS NOT NULL))),
+    CONSTRAINT lease_stopped CHECK (((status = ANY (ARRAY['ended'::text, 'terminated'::text])) = (stopped_on IS NOT NULL))),
+    CONSTRAINT lease_term CHECK ((ends_on >= starts_on)),
+    CONSTRAINT lease_timing CHECK ((payment_timing = ANY (ARRAY['advance'::text, 'arrears'::text])))
+);
+
+CREATE FUNCTION public.lease_last_day(l public.lease) RETURNS date
+    LANGUAGE sql IMMUTABLE
+    AS $$
+    SELECT CASE WHEN l.status IN ('ended', 'terminated') THEN least(l.stopped_on, l.ends_on) ELSE l.ends_on END
+$$;
+
+CREATE FUNCTION public.lease_written() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+DECLARE
+    change jsonb := recorded_change();
+BEGIN
+    INSERT INTO lease_history (lease_id, version, recorded_at, valid_from, kind, actor, reason, zone_code, state)
+    VALUES (NEW.id, NEW.version, NEW.updated_at, coalesce((change ->> 'validFrom')::timestamptz, NEW.updated_at),
+            coalesce(change ->> 'kind', CASE WHEN TG_OP = 'INSERT' THEN 'created' ELSE 'updated' END),
+            NEW.updated_by, change ->> 'reason', NEW.zone_code, to_jsonb(NEW));
+    RETURN NULL;
+END $$;
 
 CREATE FUNCTION public.ledger_item_before_update() RETURNS trigger
     LANGUAGE plpgsql
@@ -167,6 +319,33 @@ CREATE FUNCTION public.recorded_change() RETURNS jsonb
     LANGUAGE sql STABLE
     AS $$
     SELECT coalesce(nullif(current_setting('landregister.change', true), '')::jsonb, '{}'::jsonb)
+$$;
+
+CREATE FUNCTION public.refresh_premises_vacancy(ids bigint[], day date) RETURNS void
+    LANGUAGE sql
+    AS $$
+    WITH leased AS (
+        SELECT pr.id, pr.floor_area_m2,
+               coalesce(sum(l.area_m2) FILTER (WHERE l.status IN ('active', 'ended', 'terminated') AND l.starts_on <= day
+                                               AND lease_last_day(l) >= day), 0) AS leased_m2
+        FROM premises pr JOIN lease l ON l.premises_id = pr.id
+        WHERE pr.id = ANY(ids) AND pr.retired_at IS NULL
+        GROUP BY pr.id, pr.floor_area_m2),
+    state AS (
+        SELECT id, least(leased_m2, floor_area_m2) AS leased_m2,
+               CASE WHEN leased_m2 >= floor_area_m2 THEN 'leased' WHEN leased_m2 > 0 THEN 'partly_leased' ELSE 'vacant' END AS vacancy
+        FROM leased)
+    UPDATE premises pr
+    SET vacancy = CASE WHEN s.vacancy = 'vacant' AND pr.vacancy = 'self_used' THEN 'self_used' ELSE s.vacancy END,
+        vacant_floor_area_m2 = CASE WHEN s.vacancy = 'vacant' AND pr.vacancy = 'self_used' THEN 0 ELSE pr.floor_area_m2 - s.leased_m2 END,
+        vacant_since = CASE WHEN s.vacancy = 'leased' OR (s.vacancy = 'vacant' AND pr.vacancy = 'self_used') THEN NULL
+                            WHEN pr.vacant_floor_area_m2 < pr.floor_area_m2 - s.leased_m2 OR pr.vacant_since IS NULL THEN day
+                            ELSE pr.vacant_since END,
+        updated_by = 'leases'
+    FROM state s
+    WHERE pr.id = s.id
+      AND (pr.vacancy IS DISTINCT FROM CASE WHEN s.vacancy = 'vacant' AND pr.vacancy = 'self_used' THEN 'self_used' ELSE s.vacancy END
+           OR pr.vacant_floor_area_m2 IS DISTINCT FROM CASE WHEN s.vacancy = 'vacant' AND pr.vacancy = 'self_used' THEN 0 ELSE pr.floor_area_m2 - s.leased_m2 END)
 $$;
 
 CREATE FUNCTION public.register_append_only() RETURNS trigger
@@ -394,7 +573,7 @@ CREATE TABLE public.job_run (
     started_at timestamp with time zone,
     heartbeat_at timestamp with time zone,
     finished_at timestamp with time zone,
-    CONSTRAINT job_run_kind CHECK ((kind = ANY (ARRAY['evaluation'::text, 'idle_land'::text]))),
+    CONSTRAINT job_run_kind CHECK ((kind = ANY (ARRAY['evaluation'::text, 'idle_land'::text, 'billing'::text]))),
     CONSTRAINT job_run_status CHECK ((status = ANY (ARRAY['queued'::text, 'running'::text, 'succeeded'::text, 'failed'::text])))
 );
 
@@ -427,6 +606,92 @@ CREATE TABLE public.land_use_legacy (
     use_code text NOT NULL,
     CONSTRAINT land_use_legacy_scheme CHECK ((scheme = ANY (ARRAY['gbt21010'::text, 'gb50137'::text])))
 );
+
+CREATE TABLE public.lease_collection (
+    id bigint NOT NULL,
+    lease_id bigint NOT NULL,
+    kind text NOT NULL,
+    taken_on date NOT NULL,
+    outcome text,
+    approval_ref text,
+    amount_yuan numeric(14,2),
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    CONSTRAINT lease_collection_approval CHECK (((kind <> 'write_off'::text) OR (length(btrim(approval_ref)) > 0))),
+    CONSTRAINT lease_collection_kind CHECK ((kind = ANY (ARRAY['call'::text, 'visit'::text, 'letter'::text, 'lawyers_letter'::text, 'lawsuit'::text, 'judgment'::text, 'instalment_plan'::text, 'write_off'::text]))),
+    CONSTRAINT lease_collection_outcome CHECK ((length(outcome) <= 2000))
+);
+
+ALTER TABLE public.lease_collection ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.lease_collection_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.lease_history (
+    lease_id bigint NOT NULL,
+    version bigint NOT NULL,
+    recorded_at timestamp with time zone NOT NULL,
+    valid_from timestamp with time zone NOT NULL,
+    kind text NOT NULL,
+    actor text NOT NULL,
+    reason text,
+    zone_code text NOT NULL,
+    state jsonb NOT NULL
+);
+
+ALTER TABLE public.lease ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.lease_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.parcel (
+    id bigint NOT NULL,
+    zone_code text NOT NULL,
+    code text NOT NULL,
+    park_code text,
+    name text,
+    planned_use text,
+    actual_use text,
+    status text NOT NULL,
+    geom public.geometry(MultiPolygon,4326) NOT NULL,
+    area_m2 double precision NOT NULL,
+    registered_area_m2 numeric(14,2),
+    supply_id bigint,
+    clean_checklist jsonb,
+    construction_started_on date,
+    parent_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    retired_at timestamp with time zone,
+    created_by text NOT NULL,
+    updated_by text NOT NULL,
+    version bigint DEFAULT 1 NOT NULL,
+    existed_from timestamp with time zone DEFAULT now() NOT NULL,
+    status_source text DEFAULT 'manual'::text NOT NULL,
+    CONSTRAINT parcel_code_format CHECK (((code ~ '^\S(.*\S)?$'::text) AND (length(code) <= 64))),
+    CONSTRAINT parcel_name_length CHECK ((length(name) <= 200)),
+    CONSTRAINT parcel_registered_area_positive CHECK ((registered_area_m2 > (0)::numeric)),
+    CONSTRAINT parcel_status_code CHECK ((status = ANY (ARRAY['raw_land'::text, 'clean_land'::text, 'supplied'::text, 'under_construction'::text, 'in_use'::text, 'low_efficiency'::text, 'idle'::text, 'revitalizing'::text, 'revitalized'::text]))),
+    CONSTRAINT parcel_status_source CHECK ((status_source = ANY (ARRAY['manual'::text, 'evaluation'::text, 'idle_land'::text])))
+)
+WITH (fillfactor='85');
+
+CREATE VIEW public.lease_use_mismatch AS
+ SELECT l.parcel_id,
+    l.id AS lease_id,
+    l.use_code,
+    p.planned_use
+   FROM (public.lease l
+     JOIN public.parcel p ON ((p.id = l.parcel_id)))
+  WHERE ((l.status = 'active'::text) AND (l.starts_on <= CURRENT_DATE) AND (l.ends_on >= CURRENT_DATE) AND (p.planned_use IS NOT NULL) AND (l.use_code !~~ (p.planned_use || '%'::text)) AND (p.planned_use !~~ (l.use_code || '%'::text)));
 
 CREATE TABLE public.ledger_evidence (
     id bigint NOT NULL,
@@ -555,38 +820,6 @@ ALTER TABLE public.ledger_source ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     NO MAXVALUE
     CACHE 1
 );
-
-CREATE TABLE public.parcel (
-    id bigint NOT NULL,
-    zone_code text NOT NULL,
-    code text NOT NULL,
-    park_code text,
-    name text,
-    planned_use text,
-    actual_use text,
-    status text NOT NULL,
-    geom public.geometry(MultiPolygon,4326) NOT NULL,
-    area_m2 double precision NOT NULL,
-    registered_area_m2 numeric(14,2),
-    supply_id bigint,
-    clean_checklist jsonb,
-    construction_started_on date,
-    parent_ids bigint[] DEFAULT '{}'::bigint[] NOT NULL,
-    created_at timestamp with time zone DEFAULT now() NOT NULL,
-    updated_at timestamp with time zone DEFAULT now() NOT NULL,
-    retired_at timestamp with time zone,
-    created_by text NOT NULL,
-    updated_by text NOT NULL,
-    version bigint DEFAULT 1 NOT NULL,
-    existed_from timestamp with time zone DEFAULT now() NOT NULL,
-    status_source text DEFAULT 'manual'::text NOT NULL,
-    CONSTRAINT parcel_code_format CHECK (((code ~ '^\S(.*\S)?$'::text) AND (length(code) <= 64))),
-    CONSTRAINT parcel_name_length CHECK ((length(name) <= 200)),
-    CONSTRAINT parcel_registered_area_positive CHECK ((registered_area_m2 > (0)::numeric)),
-    CONSTRAINT parcel_status_code CHECK ((status = ANY (ARRAY['raw_land'::text, 'clean_land'::text, 'supplied'::text, 'under_construction'::text, 'in_use'::text, 'low_efficiency'::text, 'idle'::text, 'revitalizing'::text, 'revitalized'::text]))),
-    CONSTRAINT parcel_status_source CHECK ((status_source = ANY (ARRAY['manual'::text, 'evaluation'::text, 'idle_land'::text])))
-)
-WITH (fillfactor='85');
 
 CREATE TABLE public.parcel_history (
     parcel_id bigint NOT NULL,
@@ -750,6 +983,73 @@ ALTER TABLE public.premises ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE public.rent_allocation (
+    payment_id bigint NOT NULL,
+    bill_id bigint NOT NULL,
+    amount_yuan numeric(14,2) NOT NULL,
+    paid_on date NOT NULL,
+    CONSTRAINT rent_allocation_amount CHECK ((amount_yuan > (0)::numeric))
+);
+
+CREATE TABLE public.rent_bill (
+    id bigint NOT NULL,
+    lease_id bigint NOT NULL,
+    zone_code text NOT NULL,
+    kind text NOT NULL,
+    plan_id bigint,
+    period_start date NOT NULL,
+    period_end date NOT NULL,
+    due_on date NOT NULL,
+    amount_yuan numeric(14,2) NOT NULL,
+    paid_yuan numeric(14,2) DEFAULT 0 NOT NULL,
+    settled_on date,
+    closed_by bigint,
+    closed_on date,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT rent_bill_amount CHECK ((amount_yuan > (0)::numeric)),
+    CONSTRAINT rent_bill_kind CHECK ((kind = ANY (ARRAY['rent'::text, 'instalment'::text]))),
+    CONSTRAINT rent_bill_paid CHECK (((paid_yuan >= (0)::numeric) AND (paid_yuan <= amount_yuan))),
+    CONSTRAINT rent_bill_plan CHECK (((kind = 'instalment'::text) = (plan_id IS NOT NULL))),
+    CONSTRAINT rent_bill_settled CHECK (((settled_on IS NOT NULL) = (paid_yuan = amount_yuan)))
+);
+
+ALTER TABLE public.rent_bill ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.rent_bill_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE public.rent_payment (
+    id bigint NOT NULL,
+    zone_code text NOT NULL,
+    lease_id bigint,
+    paid_on date NOT NULL,
+    payer text NOT NULL,
+    amount_yuan numeric(14,2) NOT NULL,
+    allocated_yuan numeric(14,2) DEFAULT 0 NOT NULL,
+    reference text,
+    source text NOT NULL,
+    recorded_at timestamp with time zone DEFAULT now() NOT NULL,
+    actor text NOT NULL,
+    CONSTRAINT rent_payment_allocated CHECK (((allocated_yuan >= (0)::numeric) AND (allocated_yuan <= amount_yuan))),
+    CONSTRAINT rent_payment_amount CHECK ((amount_yuan > (0)::numeric)),
+    CONSTRAINT rent_payment_payer CHECK (((length(btrim(payer)) >= 1) AND (length(btrim(payer)) <= 200))),
+    CONSTRAINT rent_payment_reference CHECK ((length(reference) <= 100)),
+    CONSTRAINT rent_payment_source CHECK ((source = ANY (ARRAY['manual'::text, 'import'::text])))
+);
+
+ALTER TABLE public.rent_payment ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME public.rent_payment_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE public.reserve_block (
     zone_code text NOT NULL,
     land_uses text NOT NULL,
@@ -855,6 +1155,15 @@ ALTER TABLE ONLY public.land_use_legacy
 ALTER TABLE ONLY public.land_use
     ADD CONSTRAINT land_use_pkey PRIMARY KEY (code);
 
+ALTER TABLE ONLY public.lease_collection
+    ADD CONSTRAINT lease_collection_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.lease_history
+    ADD CONSTRAINT lease_history_pkey PRIMARY KEY (lease_id, version);
+
+ALTER TABLE ONLY public.lease
+    ADD CONSTRAINT lease_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.ledger_evidence
     ADD CONSTRAINT ledger_evidence_pkey PRIMARY KEY (id);
 
@@ -897,6 +1206,15 @@ ALTER TABLE ONLY public.premises_history
 ALTER TABLE ONLY public.premises
     ADD CONSTRAINT premises_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.rent_allocation
+    ADD CONSTRAINT rent_allocation_pkey PRIMARY KEY (payment_id, bill_id);
+
+ALTER TABLE ONLY public.rent_bill
+    ADD CONSTRAINT rent_bill_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.rent_payment
+    ADD CONSTRAINT rent_payment_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY public.reserve_block
     ADD CONSTRAINT reserve_block_pkey PRIMARY KEY (zone_code, land_uses, gap_m, block_id) DEFERRABLE;
 
@@ -922,6 +1240,14 @@ CREATE INDEX idle_exemption_parcel ON public.idle_exemption USING btree (parcel_
 CREATE INDEX job_run_active ON public.job_run USING btree (status) WHERE (status = ANY (ARRAY['queued'::text, 'running'::text]));
 
 CREATE INDEX job_run_recent ON public.job_run USING btree (kind, queued_at DESC);
+
+CREATE INDEX lease_collection_lease ON public.lease_collection USING btree (lease_id, taken_on);
+
+CREATE INDEX lease_parcel ON public.lease USING btree (parcel_id);
+
+CREATE INDEX lease_premises ON public.lease USING btree (premises_id) WHERE (premises_id IS NOT NULL);
+
+CREATE INDEX lease_zone ON public.lease USING btree (zone_code, status);
 
 CREATE INDEX ledger_evidence_item ON public.ledger_evidence USING btree (item_id);
 
@@ -967,6 +1293,26 @@ CREATE INDEX premises_parcel ON public.premises USING btree (parcel_id);
 
 CREATE INDEX premises_vacant ON public.premises USING btree (zone_code, vacant_floor_area_m2) WHERE ((retired_at IS NULL) AND (vacant_floor_area_m2 > (0)::numeric));
 
+CREATE INDEX rent_allocation_bill ON public.rent_allocation USING btree (bill_id);
+
+CREATE INDEX rent_bill_closed ON public.rent_bill USING btree (zone_code, closed_on) WHERE (closed_on IS NOT NULL);
+
+CREATE UNIQUE INDEX rent_bill_instalment_once ON public.rent_bill USING btree (plan_id, period_start) WHERE (kind = 'instalment'::text);
+
+CREATE INDEX rent_bill_lease ON public.rent_bill USING btree (lease_id, due_on);
+
+CREATE INDEX rent_bill_open ON public.rent_bill USING btree (zone_code, due_on) WHERE ((settled_on IS NULL) AND (closed_by IS NULL));
+
+CREATE UNIQUE INDEX rent_bill_rent_once ON public.rent_bill USING btree (lease_id, period_start) WHERE (kind = 'rent'::text);
+
+CREATE INDEX rent_bill_settled ON public.rent_bill USING btree (zone_code, settled_on) WHERE (settled_on IS NOT NULL);
+
+CREATE INDEX rent_payment_lease ON public.rent_payment USING btree (lease_id);
+
+CREATE UNIQUE INDEX rent_payment_reference ON public.rent_payment USING btree (zone_code, reference) WHERE (reference IS NOT NULL);
+
+CREATE INDEX rent_payment_unmatched ON public.rent_payment USING btree (zone_code) WHERE (allocated_yuan < amount_yuan);
+
 CREATE INDEX reserve_block_geog ON public.reserve_block USING gist (geog) WHERE (geog IS NOT NULL);
 
 CREATE INDEX reserve_block_geom ON public.reserve_block USING gist (geom);
@@ -974,6 +1320,16 @@ CREATE INDEX reserve_block_geom ON public.reserve_block USING gist (geom);
 CREATE TRIGGER clean_land_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.clean_land_inserted();
 
 CREATE TRIGGER clean_land_updated AFTER UPDATE ON public.parcel FOR EACH ROW WHEN (((old.status = 'clean_land'::text) OR (new.status = 'clean_land'::text))) EXECUTE FUNCTION public.clean_land_updated();
+
+CREATE TRIGGER lease_before_update BEFORE UPDATE ON public.lease FOR EACH ROW EXECUTE FUNCTION public.lease_before_update();
+
+CREATE TRIGGER lease_collection_append_only BEFORE DELETE OR UPDATE ON public.lease_collection FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER lease_history_append_only BEFORE DELETE OR UPDATE ON public.lease_history FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER lease_never_deleted BEFORE DELETE ON public.lease FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER lease_written AFTER INSERT OR UPDATE ON public.lease FOR EACH ROW EXECUTE FUNCTION public.lease_written();
 
 CREATE TRIGGER ledger_evidence_append_only BEFORE DELETE OR UPDATE ON public.ledger_evidence FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
 
@@ -1006,6 +1362,8 @@ CREATE TRIGGER premises_history_append_only BEFORE DELETE OR UPDATE ON public.pr
 CREATE TRIGGER premises_history_written AFTER INSERT OR UPDATE ON public.premises FOR EACH ROW EXECUTE FUNCTION public.premises_history_written();
 
 CREATE TRIGGER premises_never_deleted BEFORE DELETE ON public.premises FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE TRIGGER rent_allocation_append_only BEFORE DELETE OR UPDATE ON public.rent_allocation FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
 
 ALTER TABLE ONLY public.construction_progress
     ADD CONSTRAINT construction_progress_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
@@ -1045,6 +1403,21 @@ ALTER TABLE ONLY public.land_use_legacy
 
 ALTER TABLE ONLY public.land_use
     ADD CONSTRAINT land_use_parent_fk FOREIGN KEY (parent) REFERENCES public.land_use(code);
+
+ALTER TABLE ONLY public.lease_collection
+    ADD CONSTRAINT lease_collection_lease_fk FOREIGN KEY (lease_id) REFERENCES public.lease(id);
+
+ALTER TABLE ONLY public.lease
+    ADD CONSTRAINT lease_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
+
+ALTER TABLE ONLY public.lease
+    ADD CONSTRAINT lease_premises_fk FOREIGN KEY (premises_id) REFERENCES public.premises(id);
+
+ALTER TABLE ONLY public.lease
+    ADD CONSTRAINT lease_use_fk FOREIGN KEY (use_code) REFERENCES public.land_use(code);
+
+ALTER TABLE ONLY public.lease
+    ADD CONSTRAINT lease_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
 
 ALTER TABLE ONLY public.ledger_evidence
     ADD CONSTRAINT ledger_evidence_item_fk FOREIGN KEY (item_id) REFERENCES public.ledger_item(id);
@@ -1087,6 +1460,27 @@ ALTER TABLE ONLY public.premises
 
 ALTER TABLE ONLY public.premises
     ADD CONSTRAINT premises_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
+
+ALTER TABLE ONLY public.rent_allocation
+    ADD CONSTRAINT rent_allocation_bill_fk FOREIGN KEY (bill_id) REFERENCES public.rent_bill(id);
+
+ALTER TABLE ONLY public.rent_allocation
+    ADD CONSTRAINT rent_allocation_payment_fk FOREIGN KEY (payment_id) REFERENCES public.rent_payment(id);
+
+ALTER TABLE ONLY public.rent_bill
+    ADD CONSTRAINT rent_bill_closed_fk FOREIGN KEY (closed_by) REFERENCES public.lease_collection(id);
+
+ALTER TABLE ONLY public.rent_bill
+    ADD CONSTRAINT rent_bill_lease_fk FOREIGN KEY (lease_id) REFERENCES public.lease(id);
+
+ALTER TABLE ONLY public.rent_bill
+    ADD CONSTRAINT rent_bill_plan_fk FOREIGN KEY (plan_id) REFERENCES public.lease_collection(id);
+
+ALTER TABLE ONLY public.rent_payment
+    ADD CONSTRAINT rent_payment_lease_fk FOREIGN KEY (lease_id) REFERENCES public.lease(id);
+
+ALTER TABLE ONLY public.rent_payment
+    ADD CONSTRAINT rent_payment_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
 
 ALTER TABLE ONLY public.reserve_target
     ADD CONSTRAINT reserve_target_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);

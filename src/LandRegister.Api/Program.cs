@@ -7,6 +7,7 @@ using LandRegister.Api.Demo;
 using LandRegister.Api.Docs;
 using LandRegister.Api.Health;
 using LandRegister.Api.LandUses;
+using LandRegister.Api.Leases;
 using LandRegister.Api.Ledger;
 using LandRegister.Api.Lifecycle;
 using LandRegister.Api.Map;
@@ -40,7 +41,7 @@ builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemHandl
 builder.Services.AddExceptionHandler<ProblemHandler>();
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddRegisterAccess(builder.Configuration);
-builder.Services.AddRegisterJobs(builder.Configuration, startScheduler: !generatingDocument).AddRun<EvaluationRun>().AddRun<IdleLandRun>();
+builder.Services.AddRegisterJobs(builder.Configuration, startScheduler: !generatingDocument).AddRun<EvaluationRun>().AddRun<IdleLandRun>().AddRun<BillingRun>();
 builder.Services.AddRegisterOpenApi();
 
 var app = builder.Build();
@@ -66,6 +67,10 @@ if (!generatingDocument) app.MapJobsDashboard();
 app.MapReserves();
 app.MapAvailableLand();
 app.MapPremises();
+var leases = app.MapLeases();
+leases.MapRent();
+leases.MapCollection();
+leases.MapPaymentImport();
 app.MapLedger();
 app.MapTiles();
 app.MapOgc();

@@ -45,9 +45,15 @@ public static class Permission
     /// <summary>Close (销号) an item someone else completed, or reopen a closed one: the second pair of eyes.</summary>
     public const string ReviewLedger = "ledger.review";
 
+    /// <summary>Read leases, their rent, bills, payments, arrears and collection: enterprise figures.</summary>
+    public const string ReadLeases = "leases.read";
+
+    /// <summary>Register, activate, end and terminate leases; bill, record and import payments; record collection actions.</summary>
+    public const string EditLeases = "leases.edit";
+
     public static IReadOnlyList<string> All { get; } =
         [ReadRegister, EditRegister, ReadHistory, ReadEnterprises, EditEnterprises, RunEvaluation, RunIdleLand, ReadJobs, ManageJobs, ManageZones, ManageKeys,
-         ReadLedger, EditLedger, ReviewLedger];
+         ReadLedger, EditLedger, ReviewLedger, ReadLeases, EditLeases];
 }
 
 /// <summary>Who may see a field: everyone (a public map), staff, or those cleared for enterprise figures.</summary>
@@ -79,11 +85,11 @@ public static class Roles
         new(Admin, Audience.Confidential, Permission.All),
         new(Planner, Audience.Confidential,
             [Permission.ReadRegister, Permission.EditRegister, Permission.ReadHistory, Permission.ReadEnterprises, Permission.RunIdleLand, Permission.ReadJobs,
-             Permission.ReadLedger, Permission.EditLedger]),
+             Permission.ReadLedger, Permission.EditLedger, Permission.ReadLeases, Permission.EditLeases]),
         new(Promoter, Audience.Internal, [Permission.ReadRegister, Permission.ReadHistory]),
         new(Analyst, Audience.Confidential,
             [Permission.ReadRegister, Permission.ReadHistory, Permission.ReadEnterprises, Permission.EditEnterprises, Permission.RunEvaluation, Permission.ReadJobs,
-             Permission.ReadLedger]),
+             Permission.ReadLedger, Permission.ReadLeases]),
         new(Viewer, Audience.Public, [Permission.ReadRegister]),
         new(Reviewer, Audience.Internal, [Permission.ReadRegister, Permission.ReadHistory, Permission.ReadLedger, Permission.ReviewLedger]),
     ];

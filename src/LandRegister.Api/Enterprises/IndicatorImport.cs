@@ -55,7 +55,7 @@ public static class IndicatorImport
         [Description("true (default): import nothing if any row is refused; false: import the good rows and report the rest.")] bool? atomic = null)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limits.MaxImportBodyBytes;
-        var rows = await ReadAsync(http.Request);
+        var rows = (await Spreadsheets.ReadRequestAsync(http.Request)).Rows;
         if (rows.Count == 0) throw Problems.Invalid("body", "the file is empty: a header row and one row per enterprise and year");
         var header = rows[0].Cells;
         var columns = MapColumns(header);
@@ -114,31 +114,6 @@ public static class IndicatorImport
         rnd = rows.Select(r => r.Figures.RndWan).ToArray(), veto = rows.Select(r => r.Figures.Veto).ToArray(),
         by = rows.Select(_ => by).ToArray(),
     };
-
-    static async Task<List<SheetRow>> ReadAsync(HttpRequest request)
-    {
-        var type = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (type == Spreadsheets.Xlsx)
-        {
-            var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer);
-            buffer.Position = 0;
-            try { return Spreadsheets.ReadXlsx(buffer); }
-            catch (Exception e) when (e is InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.IO.FileFormatException)
-            {
-                throw Problems.BadRequest("body", $"not a readable .xlsx workbook: {e.Message}");
-            }
-        }
-        if (type is Spreadsheets.Csv or "application/csv" or "text/plain")
-        {
-            using var reader = new StreamReader(request.Body, new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true));
-            try { return Spreadsheets.ReadCsv(await reader.ReadToEndAsync()); }
-            catch (System.Text.DecoderFallbackException) { throw Problems.BadRequest("body", "the CSV file is not UTF-8"); }
-        }
-        throw new ProblemException(415, "Unsupported media type.",
-            $"Send the table as {Spreadsheets.Csv} (UTF-8) or {Spreadsheets.Xlsx}.",
-            new Dictionary<string, string[]> { ["Content-Type"] = [$"'{type}' is not text/csv or .xlsx"] });
-    }
 
     static Dictionary<string, int> MapColumns(string[] header)
     {

@@ -87,6 +87,31 @@ public static class Spreadsheets
         return index - 1;
     }
 
+    /// <summary>A table sent as a request's body, with the bytes and media type it came as.</summary>
+    public sealed record Upload(List<SheetRow> Rows, byte[] Bytes, string Type);
+
+    /// <summary>A table sent as the request's body: CSV (UTF-8) or .xlsx, by its Content-Type (415 otherwise, 400 unreadable).</summary>
+    public static async Task<Upload> ReadRequestAsync(HttpRequest request)
+    {
+        var type = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (type is not (Xlsx or Csv or "application/csv" or "text/plain"))
+            throw new ProblemException(415, "Unsupported media type.", $"Send the table as {Csv} (UTF-8) or {Xlsx}.",
+                new Dictionary<string, string[]> { ["Content-Type"] = [$"'{type}' is not text/csv or .xlsx"] });
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
+        var bytes = buffer.ToArray();
+        if (type == Xlsx)
+        {
+            try { return new Upload(ReadXlsx(new MemoryStream(bytes)), bytes, Xlsx); }
+            catch (Exception e) when (e is InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or FileFormatException)
+            {
+                throw Problems.BadRequest("body", $"not a readable .xlsx workbook: {e.Message}");
+            }
+        }
+        try { return new Upload(ReadCsv(new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes)), bytes, Csv); }
+        catch (DecoderFallbackException) { throw Problems.BadRequest("body", "the CSV file is not UTF-8"); }
+    }
+
     /// <summary>A header as written by people: 入库税收（万元）, Tax_Wan, tax wan… all read as "入库税收" / "taxwan".</summary>
     public static string Normalize(string header)
     {

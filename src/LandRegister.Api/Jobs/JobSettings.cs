@@ -5,12 +5,12 @@ public sealed class JobSettings
 {
     /// <summary>
     /// The nightly run of each kind, for every zone: a cron expression (minute hour day month weekday) in the register's
-    /// time zone (<c>LandRegister:TimeZone</c>); empty to run none. Defaults: evaluation of last year at 02:00, idle land at 02:30.
+    /// time zone (<c>LandRegister:TimeZone</c>); empty to run none. Defaults: evaluation of last year at 02:00, idle land at 02:30, rent billing at 01:00.
     /// </summary>
     public Dictionary<string, string> Nightly { get; set; } = [];
 
     public static IReadOnlyDictionary<string, string> DefaultNightly { get; } =
-        new Dictionary<string, string> { ["evaluation"] = "0 2 * * *", ["idle_land"] = "30 2 * * *" };
+        new Dictionary<string, string> { ["evaluation"] = "0 2 * * *", ["idle_land"] = "30 2 * * *", ["billing"] = "0 1 * * *" };
 
     /// <summary>How many runs a node works on at once.</summary>
     public int Workers { get; set; } = 2;

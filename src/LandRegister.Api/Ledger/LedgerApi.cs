@@ -186,22 +186,23 @@ public static class LedgerApi
     {
         var errors = new FieldErrors();
         var targetParcels = (input.Targets ?? []).SelectMany(t => t.ParcelIds ?? []);
-        var missing = await conn.QuerySingleAsync<(long? Parcel, string? Enterprise, long? Premises, long? Supply)>("""
+        var missing = await conn.QuerySingleAsync<(long? Parcel, string? Enterprise, long? Premises, long? Supply, long? Lease)>("""
             SELECT (SELECT min(x) FROM unnest(@parcels::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM parcel p WHERE p.id = x AND p.zone_code = @zone)),
                    (SELECT min(x) FROM unnest(@enterprises::text[]) x WHERE NOT EXISTS (SELECT 1 FROM enterprise e WHERE e.credit_code = x AND e.zone_code = @zone)),
                    (SELECT min(x) FROM unnest(@premises::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM premises r WHERE r.id = x AND r.zone_code = @zone)),
                    (SELECT min(x) FROM unnest(@supplies::bigint[]) x WHERE NOT EXISTS (
-                        SELECT 1 FROM parcel_supply s JOIN parcel p ON p.id = s.parcel_id WHERE s.id = x AND p.zone_code = @zone))
+                        SELECT 1 FROM parcel_supply s JOIN parcel p ON p.id = s.parcel_id WHERE s.id = x AND p.zone_code = @zone)),
+                   (SELECT min(x) FROM unnest(@leases::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM lease l WHERE l.id = x AND l.zone_code = @zone))
             """, new
         {
             zone, parcels = (input.ParcelIds ?? []).Concat(targetParcels).ToArray(), enterprises = input.EnterpriseCodes ?? [],
-            premises = input.PremisesIds ?? [], supplies = input.SupplyIds ?? [],
+            premises = input.PremisesIds ?? [], supplies = input.SupplyIds ?? [], leases = input.LeaseIds ?? [],
         }, tx);
         if (missing.Parcel is { } p) errors.Add("parcelIds", $"no parcel {p} in zone {zone}");
         if (missing.Enterprise is { } e) errors.Add("enterpriseCodes", $"no enterprise {e} in zone {zone}");
         if (missing.Premises is { } r) errors.Add("premisesIds", $"no premises {r} in zone {zone}");
         if (missing.Supply is { } s) errors.Add("supplyIds", $"no supply record {s} of a parcel in zone {zone}");
-        if (input.LeaseIds is { Length: > 0 } leases) await LedgerLinks.CheckLeasesAsync(conn, tx, zone, leases, errors);
+        if (missing.Lease is { } l) errors.Add("leaseIds", $"no lease {l} in zone {zone}");
         errors.ThrowIfAny();
     }
 

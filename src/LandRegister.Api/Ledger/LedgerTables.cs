@@ -111,22 +111,7 @@ public static class LedgerTables
         [Description("true (default): import nothing if any row is refused; false: import the good rows and report the rest.")] bool? atomic = null)
     {
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size) size.MaxRequestBodySize = limits.MaxImportBodyBytes;
-        var type = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
-        if (type is not (Spreadsheets.Csv or Spreadsheets.Xlsx))
-            throw new ProblemException(415, "Unsupported media type.", $"Send the ledger as {Spreadsheets.Csv} (UTF-8) or {Spreadsheets.Xlsx}.",
-                new Dictionary<string, string[]> { ["Content-Type"] = [$"'{type}' is not text/csv or .xlsx"] });
-        using var body = new MemoryStream();
-        await http.Request.Body.CopyToAsync(body, http.RequestAborted);
-        var bytes = body.ToArray();
-        List<SheetRow> sheet;
-        try
-        {
-            sheet = type == Spreadsheets.Xlsx ? Spreadsheets.ReadXlsx(new MemoryStream(bytes)) : Spreadsheets.ReadCsv(System.Text.Encoding.UTF8.GetString(bytes));
-        }
-        catch (Exception e) when (e is InvalidDataException or DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or FileFormatException)
-        {
-            throw Problems.BadRequest("body", $"not a readable .xlsx workbook: {e.Message}");
-        }
+        var (sheet, bytes, type) = await Spreadsheets.ReadRequestAsync(http.Request);
 
         await using var conn = await db.OpenConnectionAsync();
         var source = await LedgerApi.SourceAsync(conn, id, caller);

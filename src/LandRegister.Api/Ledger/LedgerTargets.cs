@@ -18,12 +18,13 @@ namespace LandRegister.Api.Ledger;
 /// <item><c>reserve_target</c>: the zone's reserve target for <c>year</c> is met (blocks meeting it, of those required).</item>
 /// <item><c>enterprises_evaluated</c>: the zone's enterprises were evaluated for <c>year</c>.</item>
 /// <item><c>no_raw_land_supplied</c>: every parcel of the zone supplied since <c>since</c> was clean land when supplied.</item>
+/// <item><c>arrears_cleared</c>: the leases (the item's) that owe nothing due today.</item>
 /// </list>
 /// </remarks>
 public static class LedgerTargets
 {
     public static readonly string[] Kinds =
-        ["parcels_in_status", "use_mismatch_cleared", "idle_land_cleared", "reserve_target", "enterprises_evaluated", "no_raw_land_supplied"];
+        ["parcels_in_status", "use_mismatch_cleared", "idle_land_cleared", "reserve_target", "enterprises_evaluated", "no_raw_land_supplied", "arrears_cleared"];
 
     static readonly string[] OnParcels = ["parcels_in_status", "use_mismatch_cleared", "idle_land_cleared"];
 
@@ -97,6 +98,17 @@ public static class LedgerTargets
                 measured[(m.Item, m.Idx)] = (m.Value, m.Of);
         }
 
+        var onLeases = all.Where(t => Kind(t.Def) == "arrears_cleared").ToList();
+        if (onLeases.Count > 0)
+        {
+            var owing = (await conn.QueryAsync<long>("""
+                SELECT DISTINCT lease_id FROM rent_bill
+                WHERE lease_id = ANY(@ids) AND settled_on IS NULL AND closed_by IS NULL AND due_on <= @today
+                """, new { ids = onLeases.SelectMany(t => t.Item.LeaseIds).Distinct().ToArray(), today = RegisterClock.Today })).ToHashSet();
+            foreach (var t in onLeases)
+                measured[(t.Item.Id, t.Idx)] = (t.Item.LeaseIds.Distinct().Count(l => !owing.Contains(l)), t.Item.LeaseIds.Distinct().Count());
+        }
+
         // The zone-wide kinds are measured once per zone and year (or day), however many items carry them.
         foreach (var group in all.Where(t => Kind(t.Def) == "enterprises_evaluated").GroupBy(t => (t.Item.ZoneCode, Year: (int)t.Def["year"]!)))
         {
@@ -158,6 +170,7 @@ public static class LedgerTargets
         "reserve_target" => $"{value} of {of} contiguous blocks required for {def["year"]}",
         "enterprises_evaluated" => value >= 1 ? $"the {def["year"]} evaluation is done" : $"the {def["year"]} evaluation is not done",
         "no_raw_land_supplied" => $"{value} of {of} parcels supplied since {def["since"]} were clean land",
+        "arrears_cleared" => $"{value} of {of} leases owe nothing",
         _ => kind,
     };
 }

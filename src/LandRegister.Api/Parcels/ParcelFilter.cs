@@ -37,7 +37,7 @@ public sealed record ParcelListParameters
     [FromQuery(Name = "includeRetired"), Description("Include retired parcels (default false).")]
     public bool? IncludeRetired { get; init; }
 
-    [FromQuery(Name = "useMismatch"), Description("true: only parcels whose actual use is not their planned use (nor a sub-code of it); false: only the others.")]
+    [FromQuery(Name = "useMismatch"), Description("true: only parcels whose actual use, or the use of a lease running today, is not their planned use (nor a sub-code of it); false: only the others.")]
     public bool? UseMismatch { get; init; }
 
     [FromQuery(Name = "asOf"), Description("An instant (ISO 8601): the parcels as they stood in the world then (valid time, from the effective dates of their changes).")]
