@@ -258,4 +258,35 @@ public sealed class LeaseTests(RegisterApp app) : IClassFixture<RegisterApp>
         var limited = await app.ClientForAsync("planner", await app.ZoneAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await limited.GetAsync($"/api/leases/{lease}")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_ledger_item_on_rent_arrears_is_met_once_the_lessee_has_paid()
+    {
+        var (zone, _, premises) = await BuildingAsync();
+        var created = await CreateAsync(Lease(premises, more: l => l["startsOn"] = D(Today.AddMonths(-2))));
+        var lease = (long)created["id"]!;
+        var source = await (await app.PostAsync("/api/ledger/sources", new JsonObject
+        {
+            ["zoneCode"] = zone, ["title"] = "市委专项巡察反馈意见", ["issuedBy"] = "淮安市委巡察组", ["issuedOn"] = "2024-01-25", ["kind"] = "inspection",
+        })).JsonAsync();
+        var item = await app.PostAsync("/api/ledger/items", new JsonObject
+        {
+            ["sourceId"] = (long)source["id"]!, ["number"] = "13-(2)", ["problem"] = "拖欠租金", ["measures"] = new JsonArray("上门催收"), ["leadUnit"] = "新港公司",
+            ["deadline"] = D(Today), ["category"] = "rent", ["leaseIds"] = new JsonArray(lease),
+            ["targets"] = new JsonArray(new JsonObject { ["kind"] = "arrears_cleared" }),
+        });
+        var body = await item.JsonAsync();
+        Assert.True(item.StatusCode == HttpStatusCode.Created, body.ToJsonString());
+        Assert.Equal((0.0, 1.0, false), ((double)body["targets"]![0]!["value"]!, (double)body["targets"]![0]!["of"]!, (bool)body["targets"]![0]!["met"]!));
+
+        var owed = (double)(await (await app.Client.GetAsync($"/api/leases/{lease}")).JsonAsync())["owedYuan"]!;
+        Assert.Equal(30000, owed); // three months begun, billed in advance
+        await app.PostAsync("/api/leases/payments", new JsonObject
+        {
+            ["leaseId"] = lease, ["paidOn"] = D(Today), ["payer"] = "涟水恒盛电子科技有限公司", ["amountYuan"] = owed, ["reference"] = "BANK-13-2",
+        });
+        var after = await (await app.Client.GetAsync($"/api/ledger/items/{(long)body["id"]!}")).JsonAsync();
+        Assert.True((bool)after["targets"]![0]!["met"]!, after.ToJsonString());
+        Assert.Equal("1 of 1 leases owe nothing", (string)after["targets"]![0]!["description"]!);
+    }
 }

@@ -156,9 +156,9 @@ public sealed class MapPageTests(DemoApp app, Browser browser) : IClassFixture<D
 
     async Task WaitForDemoEvaluationAsync()
     {
-        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(250))
+        for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(180); await Task.Delay(250))
             if (await app.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = 'LSKFQ' AND year = 2025)")) return;
-        Assert.Fail("The demo zone's 2025 evaluation did not finish within 60 s of start-up.");
+        Assert.Fail("The demo zone's 2025 evaluation did not finish within 180 s of start-up.");
     }
 
     [Fact]
