@@ -420,6 +420,20 @@ ALTER TABLE public.construction_progress ALTER COLUMN id ADD GENERATED ALWAYS AS
     CACHE 1
 );
 
+CREATE TABLE public.contract_minimums (
+    zone_code text NOT NULL,
+    investment_intensity_wan_per_mu numeric(12,2),
+    tax_per_mu_wan numeric(12,2),
+    sales_per_mu_wan numeric(12,2),
+    min_plot_ratio numeric(6,2),
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_by text NOT NULL,
+    CONSTRAINT contract_minimums_intensity CHECK ((investment_intensity_wan_per_mu >= (0)::numeric)),
+    CONSTRAINT contract_minimums_plot_ratio CHECK ((min_plot_ratio >= (0)::numeric)),
+    CONSTRAINT contract_minimums_sales CHECK ((sales_per_mu_wan >= (0)::numeric)),
+    CONSTRAINT contract_minimums_tax CHECK ((tax_per_mu_wan >= (0)::numeric))
+);
+
 CREATE TABLE public.enterprise (
     credit_code text NOT NULL,
     zone_code text NOT NULL,
@@ -878,7 +892,11 @@ CREATE TABLE public.parcel_supply (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     created_by text NOT NULL,
     valid_from date NOT NULL,
+    tax_shortfall_damages_pct numeric(6,3),
+    approval_ref text,
+    CONSTRAINT parcel_supply_approval CHECK (((length(approval_ref) >= 1) AND (length(approval_ref) <= 100))),
     CONSTRAINT parcel_supply_credit_code CHECK ((recipient_credit_code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'::text)),
+    CONSTRAINT parcel_supply_damages CHECK (((tax_shortfall_damages_pct >= (0)::numeric) AND (tax_shortfall_damages_pct <= (100)::numeric))),
     CONSTRAINT parcel_supply_dates CHECK ((completion_by >= construction_start_by)),
     CONSTRAINT parcel_supply_intensity CHECK ((investment_intensity_wan_per_mu >= (0)::numeric)),
     CONSTRAINT parcel_supply_method CHECK ((method = ANY (ARRAY['transfer'::text, 'allocation'::text]))),
@@ -1115,6 +1133,9 @@ ALTER TABLE ONLY public.api_key
 
 ALTER TABLE ONLY public.construction_progress
     ADD CONSTRAINT construction_progress_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY public.contract_minimums
+    ADD CONSTRAINT contract_minimums_pkey PRIMARY KEY (zone_code);
 
 ALTER TABLE ONLY public.enterprise_indicator
     ADD CONSTRAINT enterprise_indicator_pkey PRIMARY KEY (credit_code, year);
@@ -1367,6 +1388,9 @@ CREATE TRIGGER rent_allocation_append_only BEFORE DELETE OR UPDATE ON public.ren
 
 ALTER TABLE ONLY public.construction_progress
     ADD CONSTRAINT construction_progress_parcel_fk FOREIGN KEY (parcel_id) REFERENCES public.parcel(id);
+
+ALTER TABLE ONLY public.contract_minimums
+    ADD CONSTRAINT contract_minimums_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
 
 ALTER TABLE ONLY public.enterprise_indicator
     ADD CONSTRAINT enterprise_indicator_enterprise_fk FOREIGN KEY (credit_code) REFERENCES public.enterprise(credit_code);

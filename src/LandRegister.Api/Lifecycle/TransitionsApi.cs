@@ -9,12 +9,12 @@ public static class TransitionsApi
 {
     const string GeoJson = FeatureCollection<ParcelFeature>.MediaType;
 
-    sealed record Current(string Status, long Version, DateTime? RetiredAt, long? SupplyId);
+    sealed record Current(string Status, long Version, DateTime? RetiredAt, long? SupplyId, string ZoneCode);
 
     static async Task<Current> CurrentAsync(NpgsqlConnection conn, long id, Caller caller, long? version)
     {
         var current = await conn.QuerySingleOrDefaultAsync<Current>(
-            $"SELECT status, version, retired_at, supply_id FROM parcel WHERE id = @id AND {Caller.InScope()}", new { id, scope = caller.Scope })
+            $"SELECT status, version, retired_at, supply_id, zone_code FROM parcel WHERE id = @id AND {Caller.InScope()}", new { id, scope = caller.Scope })
             ?? throw Problems.NotFound($"No parcel has the id {id}.");
         if (current.RetiredAt is { } at) throw Problems.Conflict("id", $"parcel {id} was retired at {at:O}; retired parcels are kept as they were");
         if (version is not null && version != current.Version) throw Problems.PreconditionFailed(ETags.For(current.Version));
@@ -56,6 +56,7 @@ public static class TransitionsApi
             ["endsSupply"] = endsSupply && current.SupplyId is not null ? current.SupplyId : null,
         }) { ValidFrom = validFrom };
         await using var tx = await conn.BeginTransactionAsync();
+        if (input.Supply is not null) await ContractMinimums.CheckAsync(conn, tx, current.ZoneCode, input.Supply, "supply.");
         long? supplyId = input.Supply is null
             ? null
             : await conn.ExecuteScalarAsync<long>(SupplyRow.Insert, SupplyRow.Args(id, input.Supply, startedOn, caller.Name), tx);
@@ -133,6 +134,7 @@ public static class TransitionsApi
             throw Problems.Conflict("id", $"parcel {id} has no supply record to correct; supply it with a transition to {ParcelStatus.Supplied}");
 
         await using var tx = await new RecordedChange("supply", correction.Reason, new Dictionary<string, object?> { ["replaces"] = previous }).BeginAsync(conn);
+        await ContractMinimums.CheckAsync(conn, tx, current.ZoneCode, correction.Supply!, "supply.");
         // The corrected record holds over the same time as the one it replaces.
         var since = await conn.ExecuteScalarAsync<DateTime>("SELECT valid_from FROM parcel_supply WHERE id = @previous", new { previous }, tx);
         var supplyId = await conn.ExecuteScalarAsync<long>(SupplyRow.Insert,

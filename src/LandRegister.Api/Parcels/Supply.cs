@@ -9,8 +9,11 @@ namespace LandRegister.Api.Parcels;
 /// <param name="TaxPerMuWan">Yearly tax per mu, 万元.</param>
 /// <param name="SalesPerMuWan">Yearly invoiced sales per mu, 万元.</param>
 /// <param name="MinPlotRatio">Minimum plot ratio (容积率).</param>
+/// <param name="TaxShortfallDamagesPct">Liquidated damages the contract states for a tax shortfall: this share (percent) of the tax
+/// missing against the commitment (per mu × mu) in a year.</param>
 [Audience(Audience.Confidential)]
-public sealed record ContractCommitments(decimal? InvestmentIntensityWanPerMu, decimal? TaxPerMuWan, decimal? SalesPerMuWan, decimal? MinPlotRatio);
+public sealed record ContractCommitments(decimal? InvestmentIntensityWanPerMu, decimal? TaxPerMuWan, decimal? SalesPerMuWan, decimal? MinPlotRatio,
+    decimal? TaxShortfallDamagesPct = null);
 
 /// <summary>A supply record to make (with the transition to supplied) or to correct.</summary>
 /// <param name="Method">transfer (出让) or allocation (划拨).</param>
@@ -20,9 +23,10 @@ public sealed record ContractCommitments(decimal? InvestmentIntensityWanPerMu, d
 /// <param name="PriceWan">Price in 万元; required for transfers.</param>
 /// <param name="ConstructionStartBy">Construction start agreed in the contract or decision; the idle-land clock runs from it.</param>
 /// <param name="CompletionBy">Completion agreed in the contract.</param>
+/// <param name="ApprovalRef">The approval that lets the commitments fall under the zone's contract minimums.</param>
 public sealed record SupplyInput(
     string? Method, DateOnly? ListedOn, DateOnly? DealtOn, string? RecipientName, string? RecipientCreditCode,
-    decimal? PriceWan, DateOnly? ConstructionStartBy, DateOnly? CompletionBy, ContractCommitments? Commitments)
+    decimal? PriceWan, DateOnly? ConstructionStartBy, DateOnly? CompletionBy, ContractCommitments? Commitments, string? ApprovalRef = null)
 {
     public static readonly string[] Methods = ["transfer", "allocation"];
 
@@ -46,6 +50,8 @@ public sealed record SupplyInput(
             foreach (var (name, value) in new[] { ("investmentIntensityWanPerMu", c2.InvestmentIntensityWanPerMu), ("taxPerMuWan", c2.TaxPerMuWan),
                          ("salesPerMuWan", c2.SalesPerMuWan), ("minPlotRatio", c2.MinPlotRatio) })
                 if (value < 0) errors.Add($"{prefix}commitments.{name}", "must not be negative");
+        if (Commitments?.TaxShortfallDamagesPct is < 0 or > 100) errors.Add($"{prefix}commitments.taxShortfallDamagesPct", "between 0 and 100 (percent)");
+        if (ApprovalRef is { } approval && (approval.Trim().Length is 0 or > 100)) errors.Add(prefix + "approvalRef", "1-100 characters");
     }
 }
 
@@ -61,6 +67,7 @@ public sealed record SupplyRecord(
     [property: Audience(Audience.Internal)] DateOnly ConstructionStartBy,
     [property: Audience(Audience.Internal)] DateOnly CompletionBy,
     ContractCommitments Commitments,
+    string? ApprovalRef,
     [property: Audience(Audience.Internal)] DateTimeOffset CreatedAt,
     [property: Audience(Audience.Internal)] string CreatedBy);
 
@@ -68,16 +75,17 @@ sealed class SupplyRow
 {
     public const string Columns = """
         id, parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan, construction_start_by,
-        completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan, sales_per_mu_wan, min_plot_ratio, created_at, created_by
+        completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan, sales_per_mu_wan, min_plot_ratio, tax_shortfall_damages_pct, approval_ref,
+        created_at, created_by
         """;
 
     public const string Insert = $"""
         INSERT INTO parcel_supply (id, parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan,
-            construction_start_by, completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan, sales_per_mu_wan, min_plot_ratio, valid_from,
-            created_by)
+            construction_start_by, completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan, sales_per_mu_wan, min_plot_ratio,
+            tax_shortfall_damages_pct, approval_ref, valid_from, created_by)
         OVERRIDING SYSTEM VALUE
         VALUES (coalesce(@supplyId, nextval(pg_get_serial_sequence('parcel_supply', 'id'))), @parcelId, @Method, @ListedOn, @DealtOn, btrim(@RecipientName), @RecipientCreditCode, @PriceWan,
-            @ConstructionStartBy, @CompletionBy, @Intensity, @Tax, @Sales, @PlotRatio, @validFrom, @by)
+            @ConstructionStartBy, @CompletionBy, @Intensity, @Tax, @Sales, @PlotRatio, @Damages, @ApprovalRef, @validFrom, @by)
         RETURNING id
         """;
 
@@ -86,7 +94,8 @@ sealed class SupplyRow
     {
         supplyId, parcelId, validFrom, s.Method, s.ListedOn, s.DealtOn, s.RecipientName, s.RecipientCreditCode, s.PriceWan, s.ConstructionStartBy,
         s.CompletionBy, Intensity = s.Commitments?.InvestmentIntensityWanPerMu, Tax = s.Commitments?.TaxPerMuWan,
-        Sales = s.Commitments?.SalesPerMuWan, PlotRatio = s.Commitments?.MinPlotRatio, by,
+        Sales = s.Commitments?.SalesPerMuWan, PlotRatio = s.Commitments?.MinPlotRatio, Damages = s.Commitments?.TaxShortfallDamagesPct,
+        ApprovalRef = s.ApprovalRef?.Trim(), by,
     };
 
     public long Id { get; init; }
@@ -103,6 +112,8 @@ sealed class SupplyRow
     public decimal? TaxPerMuWan { get; init; }
     public decimal? SalesPerMuWan { get; init; }
     public decimal? MinPlotRatio { get; init; }
+    public decimal? TaxShortfallDamagesPct { get; init; }
+    public string? ApprovalRef { get; init; }
     public DateTime CreatedAt { get; init; }
     public string CreatedBy { get; init; } = "";
 
