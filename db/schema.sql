@@ -60,13 +60,20 @@ CREATE FUNCTION public.generate_rent_bills(zone text, lease_ids bigint[], from_d
         WHERE l.status IN ('active', 'ended', 'terminated') AND (zone IS NULL OR l.zone_code = zone)
           AND (lease_ids IS NULL OR l.id = ANY(lease_ids))
           AND l.starts_on <= through_day AND lease_last_day(l) >= from_day - interval '1 year'),
+    -- Only the periods that may fall due in [from, through]: from a period before the one the first day falls in to
+    -- the one after the last day's, and none past the lease's end.
+    spans AS (
+        SELECT l.*,
+               ((extract(year FROM age(l.last_day + 1, l.starts_on)) * 12 + extract(month FROM age(l.last_day + 1, l.starts_on)))::integer
+                + CASE WHEN extract(day FROM age(l.last_day + 1, l.starts_on)) > 0 THEN 1 ELSE 0 END) AS months,
+               (extract(year FROM from_day) * 12 + extract(month FROM from_day) - extract(year FROM l.starts_on) * 12 - extract(month FROM l.starts_on))::integer AS m_from,
+               (extract(year FROM through_day) * 12 + extract(month FROM through_day) - extract(year FROM l.starts_on) * 12 - extract(month FROM l.starts_on))::integer AS m_through
+        FROM leases l),
     periods AS (
         SELECT l.*, k, (l.starts_on + make_interval(months => k))::date AS period_start,
                least((l.starts_on + make_interval(months => k + l.step))::date - 1, l.last_day) AS period_end
-        FROM leases l
-        CROSS JOIN LATERAL generate_series(0, ((extract(year FROM age(l.last_day + 1, l.starts_on)) * 12
-                                                + extract(month FROM age(l.last_day + 1, l.starts_on)))::integer
-                                                + CASE WHEN extract(day FROM age(l.last_day + 1, l.starts_on)) > 0 THEN 1 ELSE 0 END) - 1, l.step) AS k),
+        FROM spans l
+        CROSS JOIN LATERAL generate_series(greatest(0, (l.m_from - 1 - l.step) / l.step * l.step), least(l.months - 1, l.m_through + 1), l.step) AS k),
     due AS (
         SELECT p.*, CASE WHEN p.payment_timing = 'advance' THEN p.period_start ELSE p.period_end END AS due_on
         FROM periods p),
