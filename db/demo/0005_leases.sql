@@ -86,3 +86,23 @@ WHERE i.zone_code = 'LSKFQ' AND i.number IN ('13-(1)', '13-(2)');
 UPDATE ledger_item i
 SET lease_ids = (SELECT array_agg(id) FROM lease WHERE contract_ref = 'XG-ZL-2024-016'), updated_by = 'demo'
 WHERE i.zone_code = 'LSKFQ' AND i.number = '14-(2)';
+
+-- §12: a contract accepted at 1.0 万元/亩 of tax against the template's 25 (with the approval that allowed it), and the
+-- 斯韦意 contract re-signed on the new template, with its damages clause: both supply corrections of the holder's land.
+CREATE TEMP TABLE demo_resigned ON COMMIT DROP AS
+SELECT s.*, x.tax, x.approval, x.damages
+FROM (SELECT p.supply_id, row_number() OVER (ORDER BY p.code) AS k FROM parcel p
+      WHERE p.zone_code = 'LSKFQ' AND p.status = 'under_construction' AND p.supply_id IS NOT NULL) c
+JOIN parcel_supply s ON s.id = c.supply_id
+JOIN (VALUES (1, 1.0, '涟开委〔2024〕12号', NULL), (2, 25.0, NULL, 10.0)) AS x (k, tax, approval, damages) ON x.k = c.k;
+
+SELECT set_config('landregister.change', '{"kind": "supply", "reason": "演示数据：按招商引资新合同模板重新签订"}', true);
+WITH made AS (
+    INSERT INTO parcel_supply (parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan, construction_start_by,
+                               completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan, sales_per_mu_wan, min_plot_ratio,
+                               tax_shortfall_damages_pct, approval_ref, valid_from, created_by)
+    SELECT parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan, construction_start_by, completion_by,
+           300, tax, 400, 1.2, damages, approval, valid_from, 'demo'
+    FROM demo_resigned
+    RETURNING id, parcel_id)
+UPDATE parcel p SET supply_id = m.id, updated_by = 'demo' FROM made m WHERE p.id = m.parcel_id;

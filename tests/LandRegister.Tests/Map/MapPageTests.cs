@@ -158,7 +158,9 @@ public sealed class MapPageTests(DemoApp app, Browser browser) : IClassFixture<D
     {
         for (var waited = System.Diagnostics.Stopwatch.StartNew(); waited.Elapsed < TimeSpan.FromSeconds(180); await Task.Delay(250))
             if (await app.ScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = 'LSKFQ' AND year = 2025)")) return;
-        Assert.Fail("The demo zone's 2025 evaluation did not finish within 180 s of start-up.");
+        var runs = await app.OpenAsync();
+        var states = await Dapper.SqlMapper.QueryAsync<string>(runs, "SELECT format('%s %s %s %s', id, kind, status, coalesce(error, phase, '')) FROM job_run");
+        Assert.Fail($"The demo zone's 2025 evaluation did not finish within 180 s of start-up. Runs: {string.Join("; ", states)}");
     }
 
     [Fact]
