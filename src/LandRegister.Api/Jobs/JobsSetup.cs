@@ -43,8 +43,11 @@ public static class JobsSetup
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        services.AddHangfireServer(o =>
+        services.AddHangfireServer((provider, o) =>
         {
+            // Jobs are made from this application's own services: Hangfire's default activator is process-wide, and with
+            // several applications in one process (the tests) it would run one's jobs with another's (or a disposed) container.
+            o.Activator = new Hangfire.AspNetCore.AspNetCoreJobActivator(provider.GetRequiredService<IServiceScopeFactory>());
             o.ServerName = RunJob.Node;
             o.WorkerCount = settings.Workers;
             o.Queues = [RunQueue, "default"];
