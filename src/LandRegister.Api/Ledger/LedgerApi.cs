@@ -17,12 +17,6 @@ public static class LedgerApi
     public static RouteGroupBuilder MapLedger(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/ledger").WithTags("Ledger");
-        group.MapGet("/sources", ListSources).WithName(nameof(ListSources)).RequireAuthorization(Permission.ReadLedger)
-            .WithSummary("The audits, inspections and reviews of the caller's zones");
-        group.MapGet("/sources/{id:long}", GetSource).WithName(nameof(GetSource)).RequireAuthorization(Permission.ReadLedger)
-            .WithSummary("One source");
-        group.MapPost("/sources", CreateSource).WithName(nameof(CreateSource)).RequireAuthorization(Permission.EditLedger)
-            .WithSummary("Record an audit, inspection or review whose findings the ledger tracks");
         group.MapGet("/items", ListItems).WithName(nameof(ListItems)).RequireAuthorization(Permission.ReadLedger)
             .WithSummary("Items, overdue first, then by deadline, each with its targets as the register measures them");
         group.MapGet("/items/{id:long}", GetItem).WithName(nameof(GetItem)).RequireAuthorization(Permission.ReadLedger)
@@ -31,16 +25,8 @@ public static class LedgerApi
             .WithSummary("Record a finding: problem, measures, lead unit, deadline, category, links and targets");
         group.MapPatch("/items/{id:long}", ChangeItem).WithName(nameof(ChangeItem)).RequireAuthorization(Permission.EditLedger)
             .WithSummary("Change an item's text, units, deadline, links or targets (If-Match required)");
-        group.MapPost("/items/{id:long}/progress", ReportProgress).WithName(nameof(ReportProgress)).RequireAuthorization(Permission.EditLedger)
-            .WithSummary("Report progress, and move the status up to completed (evidence needed); If-Match required");
-        group.MapGet("/items/{id:long}/progress", ListProgress).WithName(nameof(ListProgress)).RequireAuthorization(Permission.ReadLedger)
-            .WithSummary("The item's progress entries, oldest first");
-        group.MapPost("/items/{id:long}/close", CloseItem).WithName(nameof(CloseItem)).RequireAuthorization(Permission.ReviewLedger)
-            .WithSummary("Close (销号) a completed item: a reviewer who did not complete it (If-Match required)");
-        group.MapPost("/items/{id:long}/reopen", ReopenItem).WithName(nameof(ReopenItem)).RequireAuthorization(Permission.ReviewLedger)
-            .WithSummary("Reopen a closed item, with the reason (If-Match required)");
-        group.MapGet("/items/{id:long}/history", GetItemHistory).WithName(nameof(GetItemHistory)).RequireAuthorization(Permission.ReadLedger)
-            .WithSummary("Every version of the item: when it held, when it was recorded, who and why");
+        group.MapLedgerSources();
+        group.MapLedgerProgress();
         group.MapLedgerEvidence();
         group.MapLedgerTables();
         return group;
@@ -50,40 +36,9 @@ public static class LedgerApi
 
     static readonly string SourceById = $"SELECT {LedgerSourceRow.Columns} FROM ledger_source s WHERE s.id = @id AND {Caller.InScope("s.zone_code")}";
 
-    public static async Task<Ok<ItemList<LedgerSource>>> ListSources(Caller caller, NpgsqlDataSource db,
-        [Description("Only this zone's sources.")] string? zone = null)
-    {
-        await using var conn = await db.OpenConnectionAsync();
-        var rows = await conn.QueryAsync<LedgerSourceRow>($"""
-            SELECT {LedgerSourceRow.Columns} FROM ledger_source s
-            WHERE {Caller.InScope("s.zone_code")} AND (@zone::text IS NULL OR s.zone_code = @zone) ORDER BY s.issued_on DESC, s.id
-            """, new { zone, scope = caller.Scope });
-        return TypedResults.Ok(new ItemList<LedgerSource>(rows.Select(r => r.ToContract()).ToList()));
-    }
-
-    public static async Task<Ok<LedgerSource>> GetSource(long id, Caller caller, NpgsqlDataSource db)
-    {
-        await using var conn = await db.OpenConnectionAsync();
-        return TypedResults.Ok((await SourceAsync(conn, id, caller)).ToContract());
-    }
-
     internal static async Task<LedgerSourceRow> SourceAsync(NpgsqlConnection conn, long id, Caller caller, NpgsqlTransaction? tx = null) =>
         await conn.QuerySingleOrDefaultAsync<LedgerSourceRow>(SourceById, new { id, scope = caller.Scope }, tx)
         ?? throw Problems.NotFound($"No ledger source has the id {id}.");
-
-    public static async Task<Created<LedgerSource>> CreateSource(LedgerSourceInput input, Caller caller, NpgsqlDataSource db)
-    {
-        input.Validate();
-        await using var conn = await db.OpenConnectionAsync();
-        if (!caller.CanActIn(input.ZoneCode!) ||
-            !await conn.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM zone WHERE code = @ZoneCode)", input))
-            throw Problems.Invalid("zoneCode", "no zone has this code");
-        var id = await conn.ExecuteScalarAsync<long>("""
-            INSERT INTO ledger_source (zone_code, title, issued_by, issued_on, kind, document_ref, created_by)
-            VALUES (@ZoneCode, btrim(@Title), btrim(@IssuedBy), @IssuedOn, @Kind, @DocumentRef, @by) RETURNING id
-            """, new { input.ZoneCode, input.Title, input.IssuedBy, input.IssuedOn, input.Kind, input.DocumentRef, by = caller.Name });
-        return TypedResults.Created($"/api/ledger/sources/{id}", (await SourceAsync(conn, id, caller)).ToContract());
-    }
 
     // ----- items
 
@@ -242,84 +197,9 @@ public static class LedgerApi
         return TypedResults.Ok((await ContractsAsync(conn, db, [row], settings, uses))[0]);
     }
 
-    static async Task<ProblemException> WhyNotWrittenAsync(NpgsqlConnection conn, long id, Caller caller)
+    internal static async Task<ProblemException> WhyNotWrittenAsync(NpgsqlConnection conn, long id, Caller caller)
     {
         var row = await ItemAsync(conn, id, caller);
         return Problems.PreconditionFailed(ETags.For(row.Version));
-    }
-
-    // ----- progress, closing, reopening
-
-    public static async Task<Created<LedgerProgress>> ReportProgress(long id, LedgerProgressInput input, Caller caller, NpgsqlDataSource db, HttpContext http)
-    {
-        var version = ETags.RequiredVersion(http.Request);
-        input.Validate();
-        await using var conn = await db.OpenConnectionAsync();
-        var item = await ItemAsync(conn, id, caller);
-        var to = input.Status ?? item.Status;
-        var evidence = input.EvidenceIds ?? [];
-        var foreign = await conn.ExecuteScalarAsync<long?>(
-            "SELECT min(x) FROM unnest(@evidence::bigint[]) x WHERE NOT EXISTS (SELECT 1 FROM ledger_evidence v WHERE v.id = x AND v.item_id = @id)",
-            new { evidence, id });
-        if (foreign is { } missing) throw Problems.Invalid("evidenceIds", $"no evidence {missing} uploaded to this item");
-        LedgerRules.CheckProgress(item.Status, to, evidence.Length);
-        var entry = await LedgerWrites.ProgressAsync(conn, new LedgerWrites.Step(id, version, item.Status, to, input.Date, input.Text!, evidence, caller.Name,
-            to == LedgerValues.Completed && item.Status != LedgerValues.Completed ? caller.Name : item.CompletedBy, "progress"))
-            ?? throw await WhyNotWrittenAsync(conn, id, caller);
-        ETags.Set(http.Response, entry.Version);
-        return TypedResults.Created($"/api/ledger/items/{id}/progress", entry.Progress.ToContract());
-    }
-
-    public static async Task<Created<LedgerProgress>> CloseItem(long id, LedgerReview review, Caller caller, NpgsqlDataSource db, HttpContext http)
-    {
-        var version = ETags.RequiredVersion(http.Request);
-        review.Validate();
-        await using var conn = await db.OpenConnectionAsync();
-        var item = await ItemAsync(conn, id, caller);
-        LedgerRules.CheckClose(item.Status, item.CompletedBy, caller.Name);
-        var entry = await LedgerWrites.ProgressAsync(conn, new LedgerWrites.Step(id, version, item.Status, LedgerValues.Closed, review.Date, review.Text!, [],
-            caller.Name, item.CompletedBy, "closed")) ?? throw await WhyNotWrittenAsync(conn, id, caller);
-        ETags.Set(http.Response, entry.Version);
-        return TypedResults.Created($"/api/ledger/items/{id}/progress", entry.Progress.ToContract());
-    }
-
-    public static async Task<Created<LedgerProgress>> ReopenItem(long id, LedgerReview review, Caller caller, NpgsqlDataSource db, HttpContext http)
-    {
-        var version = ETags.RequiredVersion(http.Request);
-        review.Validate();
-        await using var conn = await db.OpenConnectionAsync();
-        var item = await ItemAsync(conn, id, caller);
-        LedgerRules.CheckReopen(item.Status);
-        var entry = await LedgerWrites.ProgressAsync(conn, new LedgerWrites.Step(id, version, item.Status, LedgerValues.InProgress, review.Date,
-            review.Text!, [], caller.Name, null, "reopened")) ?? throw await WhyNotWrittenAsync(conn, id, caller);
-        ETags.Set(http.Response, entry.Version);
-        return TypedResults.Created($"/api/ledger/items/{id}/progress", entry.Progress.ToContract());
-    }
-
-    public static async Task<Ok<ItemList<LedgerProgress>>> ListProgress(long id, Caller caller, NpgsqlDataSource db)
-    {
-        await using var conn = await db.OpenConnectionAsync();
-        await ItemAsync(conn, id, caller);
-        var rows = await conn.QueryAsync<LedgerProgressRow>(
-            $"SELECT {LedgerProgressRow.Columns} FROM ledger_progress WHERE item_id = @id ORDER BY entry_date, id", new { id });
-        return TypedResults.Ok(new ItemList<LedgerProgress>(rows.Select(r => r.ToContract()).ToList()));
-    }
-
-    /// <summary>A version of an item.</summary>
-    /// <param name="ValidFrom">When it held from in the world (the progress entry's date, or when it was recorded).</param>
-    public sealed record LedgerItemVersion(long Version, DateTimeOffset RecordedAt, DateTimeOffset ValidFrom, string Kind, string Actor, string? Reason,
-        System.Text.Json.Nodes.JsonObject State);
-
-    sealed record VersionRow(long Version, DateTime RecordedAt, DateTime ValidFrom, string Kind, string Actor, string? Reason, string State);
-
-    public static async Task<Ok<ItemList<LedgerItemVersion>>> GetItemHistory(long id, Caller caller, NpgsqlDataSource db)
-    {
-        await using var conn = await db.OpenConnectionAsync();
-        await ItemAsync(conn, id, caller);
-        var rows = await conn.QueryAsync<VersionRow>("""
-            SELECT version, recorded_at, valid_from, kind, actor, reason, state::text AS state FROM ledger_item_history WHERE item_id = @id ORDER BY version
-            """, new { id });
-        return TypedResults.Ok(new ItemList<LedgerItemVersion>(rows.Select(r => new LedgerItemVersion(r.Version, r.RecordedAt, r.ValidFrom, r.Kind, r.Actor,
-            r.Reason, System.Text.Json.Nodes.JsonNode.Parse(r.State)!.AsObject())).ToList()));
     }
 }
