@@ -8,9 +8,10 @@ namespace LandRegister.Api.Contracts;
 /// <summary>
 /// What a land contract committed to against what the register holds, per supplied parcel and year: tax and sales per
 /// mu (the holder's figures for the year over all the land it holds in the zone), investment intensity (the share of the
-/// agreed investment reported made by the end of the year), plot ratio (the floor area of its premises over its area),
-/// and construction start and completion against the agreed days; each with its shortfall, and the liquidated damages
-/// a contract states for a tax shortfall.
+/// agreed investment reported made by the end of the year), plot ratio (the floor area of its premises over its area;
+/// unknown while none is registered), and construction start and completion (the day recorded, or the day its status
+/// first said so) against the agreed days; each with its shortfall, and the liquidated damages a contract states for a
+/// tax shortfall.
 /// </summary>
 public static class ContractPerformanceApi
 {
@@ -34,7 +35,7 @@ public static class ContractPerformanceApi
 
     sealed record Row(long ParcelId, string ParcelCode, string? ParkCode, string Status, string RecipientName, string RecipientCreditCode, double AreaMu,
         decimal? IntensityCommitted, decimal? TaxCommitted, decimal? SalesCommitted, decimal? PlotRatioCommitted, decimal? DamagesPct, string? ApprovalRef,
-        decimal? TaxPerMu, decimal? SalesPerMu, decimal? InvestedShare, decimal PlotRatio, DateOnly StartBy, DateOnly? StartedOn,
+        decimal? TaxPerMu, decimal? SalesPerMu, decimal? InvestedShare, decimal? PlotRatio, DateOnly StartBy, DateOnly? StartedOn,
         DateOnly CompletionBy, DateOnly? CompletedOn);
 
     const string Sql = """
@@ -53,11 +54,17 @@ public static class ContractPerformanceApi
                round(i.tax_wan / nullif(h.mu, 0), 2) AS tax_per_mu, round(i.sales_wan / nullif(h.mu, 0), 2) AS sales_per_mu,
                (SELECT g.invested_share FROM construction_progress g WHERE g.parcel_id = x.id AND g.reported_on <= @yearEnd
                 ORDER BY g.reported_on DESC, g.id DESC LIMIT 1) AS invested_share,
-               round(coalesce((SELECT sum(pr.floor_area_m2) FROM premises pr WHERE pr.parcel_id = x.id AND pr.retired_at IS NULL), 0)
+               round((SELECT sum(pr.floor_area_m2) FROM premises pr WHERE pr.parcel_id = x.id AND pr.retired_at IS NULL)
                      / x.area_m2::numeric, 2) AS plot_ratio,
-               x.construction_start_by AS start_by, x.construction_started_on AS started_on, x.completion_by,
-               (SELECT min(hh.valid_from) FROM parcel_history hh
-                WHERE hh.parcel_id = x.id AND 'status' = ANY(hh.changed) AND hh.status = 'in_use' AND hh.valid_from >= x.valid_from)::date AS completed_on
+               x.construction_start_by AS start_by,
+               coalesce(x.construction_started_on,
+                        ((SELECT min(hh.valid_from) FROM parcel_history hh
+                         WHERE hh.parcel_id = x.id AND 'status' = ANY(hh.changed)
+                           AND hh.status IN ('under_construction', 'in_use', 'low_efficiency', 'revitalizing', 'revitalized')) AT TIME ZONE @tz)::date) AS started_on,
+               x.completion_by,
+               ((SELECT min(hh.valid_from) FROM parcel_history hh
+                 WHERE hh.parcel_id = x.id AND 'status' = ANY(hh.changed)
+                   AND hh.status IN ('in_use', 'low_efficiency', 'revitalizing', 'revitalized')) AT TIME ZONE @tz)::date AS completed_on
         FROM supplied x
         JOIN holdings h ON h.recipient_credit_code = x.recipient_credit_code
         LEFT JOIN enterprise_indicator i ON i.credit_code = x.recipient_credit_code AND i.year = @year
@@ -76,7 +83,7 @@ public static class ContractPerformanceApi
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
         var yearEnd = new DateOnly(y, 12, 31);
-        var rows = await conn.QueryAsync<Row>(Sql, new { zone = code, year = y, yearEnd });
+        var rows = await conn.QueryAsync<Row>(Sql, new { zone = code, year = y, yearEnd, tz = RegisterClock.TimeZone.Id });
         var items = rows.Select(r => Assess(r, y, today)).Where(p => shortfall is null || p.Shortfall == shortfall).ToList();
         return TypedResults.Ok(new PerformanceReport(code, y, items.Count, items.Count(p => p.Shortfall), items.Sum(p => p.TaxDamagesWan ?? 0), items));
     }

@@ -74,7 +74,7 @@ public sealed class ContractTests(RegisterApp app) : IClassFixture<RegisterApp>
         Assert.Equal((25.0, 10.0, 15.0, false), ((double)indicators["taxPerMuWan"]["committed"]!, (double)indicators["taxPerMuWan"]["actual"]!,
             (double)indicators["taxPerMuWan"]["shortfall"]!, (bool)indicators["taxPerMuWan"]["met"]!));
         Assert.True((bool)indicators["salesPerMuWan"]["met"]!);
-        Assert.Equal(1.0, (double)indicators["plotRatio"]["shortfall"]!); // nothing built on it
+        Assert.Null((bool?)indicators["plotRatio"]["met"]); // no building registered on it yet
         Assert.Null((bool?)indicators["investmentIntensityWanPerMu"]["met"]); // no construction report
         Assert.Equal(Math.Round(15 * mu * 0.10, 2), (double)item["taxDamagesWan"]!, 2);
         Assert.True((int)item["constructionStart"]!["daysLate"]! > 0); // agreed for 2024-10-15, not started
