@@ -121,6 +121,7 @@ public static class ParcelImport
 
         using var doc = await JsonDocument.ParseAsync(http.Request.Body, cancellationToken: http.RequestAborted);
         var root = doc.RootElement;
+        UnicodeText.Ensure(root);
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("type", out var t) || t.GetString() != "FeatureCollection"
             || !root.TryGetProperty("features", out var features) || features.ValueKind != JsonValueKind.Array)
             throw Problems.Invalid("type", "must be a GeoJSON FeatureCollection with a features array");

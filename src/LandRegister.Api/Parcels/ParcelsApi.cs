@@ -87,6 +87,7 @@ public static class ParcelsApi
         [Description("CRS of the coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554.")] string? crs = null,
         [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null)
     {
+        UnicodeText.Ensure(feature);
         var options = new ParcelReadOptions(Crs.Parse(crs), null, UseScheme(useScheme), Strict: true);
         await uses.CatalogueAsync();
         var errors = new FieldErrors();
@@ -117,6 +118,7 @@ public static class ParcelsApi
         [Description("CRS of the geometry's coordinates, as for create.")] string? crs = null,
         [Description("gbt21010 to read numeric land-use codes as GB/T 21010 codes.")] string? useScheme = null)
     {
+        UnicodeText.Ensure(patch);
         var version = ETags.RequiredVersion(http.Request);
         var options = new ParcelReadOptions(Crs.Parse(crs), null, UseScheme(useScheme), Strict: true);
         await uses.CatalogueAsync();

@@ -89,6 +89,7 @@ public static class PremisesApi
         [FromBody] JsonElement feature, Caller caller, NpgsqlDataSource db, HttpContext http,
         [Description("CRS of the coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554.")] string? crs = null)
     {
+        UnicodeText.Ensure(feature);
         var draft = PremisesReader.ReadFeature(feature, Crs.Parse(crs));
         await using var conn = await db.OpenConnectionAsync();
         var zone = await CheckPlaceAsync(conn, draft, null, caller);
@@ -111,6 +112,7 @@ public static class PremisesApi
         long id, [FromBody] JsonElement patch, Caller caller, NpgsqlDataSource db, HttpContext http,
         [Description("CRS of the footprint's coordinates, as for create.")] string? crs = null)
     {
+        UnicodeText.Ensure(patch);
         var version = ETags.RequiredVersion(http.Request);
         var inputCrs = Crs.Parse(crs);
         await using var conn = await db.OpenConnectionAsync();
