@@ -73,3 +73,29 @@ public static class ApiDocs
         return app;
     }
 }
+
+/// <summary>
+/// A request body described in the OpenAPI document only. Declaring it with <c>Accepts</c> would let routing answer 415
+/// to another content type before the caller is authenticated; the handlers check the type themselves, after.
+/// </summary>
+public static class DescribedBody
+{
+    /// <summary>The operation takes a file as its body: one of <paramref name="mediaTypes"/>.</summary>
+    public static RouteHandlerBuilder TakesFile(this RouteHandlerBuilder builder, string description, params string[] mediaTypes) =>
+        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true, Description = description,
+                Content = mediaTypes.ToDictionary(t => t, t => new OpenApiMediaType
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = t == "multipart/form-data" ? JsonSchemaType.Object : JsonSchemaType.String,
+                        Format = t.StartsWith("text/", StringComparison.Ordinal) || t == "multipart/form-data" ? null : "binary",
+                    },
+                }),
+            };
+            return Task.CompletedTask;
+        });
+}

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using LandRegister.Api.Access;
+using LandRegister.Api.Docs;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace LandRegister.Api.Enterprises;
@@ -45,7 +46,7 @@ public static class IndicatorImport
     {
         var group = app.MapGroup("/api/indicators").WithTags("Enterprises");
         group.MapPost("/import", ImportIndicators).WithName(nameof(ImportIndicators)).RequireAuthorization(Permission.EditEnterprises)
-            .Accepts<string>(Spreadsheets.Csv, Spreadsheets.Xlsx)
+            .TakesFile("The figures, one row per enterprise and year: CSV (UTF-8) or .xlsx", Spreadsheets.Csv, Spreadsheets.Xlsx)
             .WithSummary("Import yearly figures from CSV or .xlsx (Chinese or English headers); all or nothing by default");
         return group;
     }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using LandRegister.Api.Access;
+using LandRegister.Api.Docs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using LandRegister.Api.Enterprises;
 using LandRegister.Api.Zones;
@@ -28,7 +29,7 @@ public static class PaymentImport
 
     public static void MapPaymentImport(this RouteGroupBuilder group) =>
         group.MapPost("/payments/import", ImportPayments).WithName(nameof(ImportPayments)).RequireAuthorization(Permission.EditLeases)
-            .Accepts<string>(Spreadsheets.Csv, Spreadsheets.Xlsx)
+            .TakesFile("The bank statement: CSV (UTF-8) or .xlsx", Spreadsheets.Csv, Spreadsheets.Xlsx)
             .WithSummary("Import a bank statement (CSV or .xlsx: date, payer, amount, reference): all or nothing, each line matched to a lease");
 
     public sealed record ImportedPayments(int Recorded, int Skipped, int Unmatched, decimal AmountYuan, IReadOnlyList<RentPayment> Payments);

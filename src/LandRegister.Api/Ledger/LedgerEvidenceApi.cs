@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using LandRegister.Api.Access;
+using LandRegister.Api.Docs;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
@@ -33,7 +34,7 @@ public static class LedgerEvidenceApi
     public static void MapLedgerEvidence(this RouteGroupBuilder group)
     {
         group.MapPost("/items/{id:long}/evidence", UploadEvidence).WithName(nameof(UploadEvidence)).RequireAuthorization(Permission.EditLedger)
-            .Accepts<IFormFile>("multipart/form-data").DisableAntiforgery()
+            .TakesFile("The evidence file (part file) and an optional description (part description)", "multipart/form-data").DisableAntiforgery()
             .WithSummary("Upload an evidence file (multipart field 'file', optional 'description'): PDF, image or office document");
         group.MapGet("/items/{id:long}/evidence", ListEvidence).WithName(nameof(ListEvidence)).RequireAuthorization(Permission.ReadLedger)
             .WithSummary("The item's evidence files");

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Security.Cryptography;
 using LandRegister.Api.Access;
+using LandRegister.Api.Docs;
 using Microsoft.AspNetCore.Http.Features;
 using static LandRegister.Api.Ledger.LedgerTables;
 
@@ -22,7 +23,7 @@ public static class LedgerImport
 {
     public static void MapLedgerImport(this RouteGroupBuilder group) =>
         group.MapPost("/sources/{id:long}/import", ImportLedger).WithName(nameof(ImportLedger)).RequireAuthorization(Permission.EditLedger)
-            .Accepts<string>(Spreadsheets.Csv, Spreadsheets.Xlsx)
+            .TakesFile("The ledger in its own layout: CSV (UTF-8) or .xlsx", Spreadsheets.Csv, Spreadsheets.Xlsx)
             .WithSummary("Import a source's items from its ledger (.xlsx or CSV, Chinese or English headers); all or nothing by default");
 
     /// <summary>A row as read: the item's members, its status and its progress text.</summary>
