@@ -3,13 +3,19 @@ namespace LandRegister.Api.Infrastructure;
 /// <summary>Rules for the free text clients send.</summary>
 public static class Text
 {
-    public const string ControlCharacters = "must not contain control characters (such as NUL)";
+    public const string ControlCharacters =
+        "must not contain control characters (such as NUL) or bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069)";
 
-    /// <summary>No C0/C1 control characters: they cannot be stored (NUL) or only hide what a code says.</summary>
-    public static bool IsPlain(string text) => !text.Any(char.IsControl);
+    /// <summary>
+    /// No C0/C1 control characters and no bidirectional overrides or isolates: they cannot be stored (NUL), or they make
+    /// a code or a name read otherwise than it is written (U+202E turns "txt.exe" into "exe.txt" on screen).
+    /// </summary>
+    public static bool IsPlain(string text) => !text.Any(c => char.IsControl(c) || IsBidiControl(c));
 
-    /// <summary>Running text (a problem, a measure, a progress report): line breaks and tabs, but no other control characters.</summary>
-    public static bool IsProse(string text) => !text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t'));
+    /// <summary>Running text (a problem, a measure, a progress report): line breaks and tabs, but nothing else IsPlain refuses.</summary>
+    public static bool IsProse(string text) => !text.Any(c => (char.IsControl(c) && c is not ('\n' or '\r' or '\t')) || IsBidiControl(c));
+
+    static bool IsBidiControl(char c) => c is >= '\u202A' and <= '\u202E' or >= '\u2066' and <= '\u2069';
 }
 
 /// <summary>

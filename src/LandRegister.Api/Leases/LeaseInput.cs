@@ -19,10 +19,10 @@ public sealed record LeaseInput(
             "name either the premises leased (premisesId) or the parcel leased as land (parcelId)");
         if (AreaM2 is null) errors.Add("areaM2", "required: the floor or land area leased, m²");
         else if (AreaM2 <= 0) errors.Add("areaM2", "must be more than 0");
-        Text(LessorName, "lessorName", 200, errors);
+        Required(LessorName, "lessorName", 200, errors);
         Choice(LessorKind, "lessorKind", LeaseValues.LessorKinds, errors);
         Choice(LesseeKind, "lesseeKind", LeaseValues.LesseeKinds, errors);
-        Text(LesseeName, "lesseeName", 200, errors);
+        Required(LesseeName, "lesseeName", 200, errors);
         if (LesseeCreditCode is not null && CreditCode.Check(LesseeCreditCode) is { } problem) errors.Add("lesseeCreditCode", problem);
         else if (LesseeKind == "enterprise" && LesseeCreditCode is null) errors.Add("lesseeCreditCode", "required for an enterprise: its unified social credit code");
         if (LesseeIdentifier is { Length: > 64 }) errors.Add("lesseeIdentifier", "at most 64 characters");
@@ -47,10 +47,11 @@ public sealed record LeaseInput(
         return use!;
     }
 
-    static void Text(string? value, string field, int max, FieldErrors errors)
+    static void Required(string? value, string field, int max, FieldErrors errors)
     {
         if (string.IsNullOrWhiteSpace(value)) errors.Add(field, "required");
         else if (value.Length > max) errors.Add(field, $"at most {max} characters");
+        else if (!Text.IsPlain(value)) errors.Add(field, Text.ControlCharacters);
     }
 
     static void Choice(string? value, string field, string[] allowed, FieldErrors errors)

@@ -61,6 +61,7 @@ public static class PaymentImport
             else if (date > RegisterClock.Today) errors.Add($"{at}.date", "must not be in the future");
             var payer = Cell(row, "payer");
             if (payer.Length is 0 or > 200) errors.Add($"{at}.payer", "required, at most 200 characters");
+            else if (!Text.IsPlain(payer)) errors.Add($"{at}.payer", Text.ControlCharacters);
             if (!Spreadsheets.TryNumber(Cell(row, "amount").Replace(",", ""), out var amount) || amount <= 0 || decimal.Round(amount, 2) != amount)
                 errors.Add($"{at}.amount", $"'{Cell(row, "amount")}' is not an amount of 元 above 0 (at most 2 decimals)");
             var reference = Cell(row, "reference") is { Length: > 0 } r ? r : null;

@@ -72,4 +72,21 @@ public sealed class InvalidUnicodeTests(RegisterApp app) : IClassFixture<Registe
             "body.properties.code");
         Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM premises"));
     }
+
+    [Fact]
+    public async Task Codes_and_names_that_read_otherwise_than_written_are_refused()
+    {
+        var zone = await app.ZoneAsync();
+        var before = await app.CountParcelsAsync();
+        var parcel = await app.PostAsync("/api/parcels?crs=EPSG:4549", Feature(Box(X0 + 900, Y0, 100, 100), zone, code: "320826\u202ELX0001"),
+            "application/geo+json");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, parcel.StatusCode);
+        Assert.Contains("properties.code", (await parcel.JsonAsync())["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(before, await app.CountParcelsAsync());
+        var enterprise = await app.PostAsync("/api/enterprises",
+            new JsonObject { ["creditCode"] = "91320826MA1MX4LT08", ["zoneCode"] = zone, ["name"] = "涟水\u2066恒盛\u2069有限公司" });
+        Assert.True(enterprise.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity, enterprise.StatusCode.ToString());
+        Assert.Contains("name", (await enterprise.JsonAsync())["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM enterprise"));
+    }
 }
