@@ -50,8 +50,9 @@ static class LeaseWrites
         var version = ETags.RequiredVersion(http.Request);
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await new RecordedChange(kind, reason).BeginAsync(conn);
-        var lease = await LeasesApi.LeaseAsync(conn, id, caller, tx);
+        // Locked before it is read, so the version compared with If-Match is the one the change is made on.
         await conn.ExecuteAsync("SELECT 1 FROM lease WHERE id = @id FOR UPDATE", new { id }, tx);
+        var lease = await LeasesApi.LeaseAsync(conn, id, caller, tx);
         if (version is not null && version != lease.Version) throw Problems.PreconditionFailed(ETags.For(lease.Version));
         await change(conn, tx, lease);
         await tx.CommitAsync();

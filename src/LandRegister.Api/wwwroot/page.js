@@ -43,6 +43,18 @@ function failed(error) {
   else { message(error.message); document.body.dataset.state = "failed"; }
 }
 
+// The key dialog, the same on every page; the page names its button (data-submit).
+(function buildKeyDialog() {
+  const dialog = document.getElementById("key-dialog");
+  dialog.replaceChildren(el("form", { method: "dialog", id: "key-form" },
+    el("h2", {}, "需要 API 密钥 ", el("span", {}, "An API key is needed")),
+    el("p", {}, "请输入您的 LandRegister API 密钥。密钥只保存在本浏览器标签页中。", el("br"),
+      el("span", {}, "Enter your LandRegister API key. It is kept in this browser tab only.")),
+    el("input", { id: "api-key", type: "password", autocomplete: "off", required: true, ariaLabel: "API key" }),
+    el("p", { id: "key-error", role: "alert" }),
+    el("button", { type: "submit" }, dialog.dataset.submit)));
+})();
+
 document.getElementById("key-form").addEventListener("submit", () => {
   page.key = document.getElementById("api-key").value.trim();
   sessionStorage.setItem(KEY_ITEM, page.key);
