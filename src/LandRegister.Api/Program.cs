@@ -29,6 +29,7 @@ _ = Mapping.Config;
 var limits = RegisterLimits.From(builder.Configuration);
 builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxBodyBytes);
 builder.Services.AddSingleton(limits);
+builder.Services.AddSingleton(PublicOrigin.From(builder.Configuration));
 builder.Services.AddRegisterDatabase(builder.Configuration);
 builder.Services.AddSingleton<LandUseCodes>();
 builder.Services.AddSingleton(ReserveSettings.From(builder.Configuration));
@@ -46,6 +47,7 @@ builder.Services.AddRegisterJobs(builder.Configuration, startScheduler: !generat
 builder.Services.AddRegisterOpenApi();
 
 var app = builder.Build();
+PublicOrigin.UseTrustedProxies(app);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMapPage();

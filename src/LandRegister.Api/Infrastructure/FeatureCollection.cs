@@ -33,7 +33,7 @@ public static class Links
 {
     /// <summary>This request's absolute URL.</summary>
     public static string Self(HttpRequest request) =>
-        $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{request.QueryString}";
+        $"{request.PublicOrigin()}{request.Path}{request.QueryString}";
 
     /// <summary>This request's absolute URL with every filter kept and <c>cursor</c> replaced.</summary>
     public static string WithCursor(HttpRequest request, string cursor)
@@ -42,7 +42,7 @@ public static class Links
             .Where(q => q.Key != "cursor")
             .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
             .Append(new("cursor", cursor));
-        return $"{request.Scheme}://{request.Host}{request.PathBase}{request.Path}{QueryString.Create(query)}";
+        return $"{request.PublicOrigin()}{request.Path}{QueryString.Create(query)}";
     }
 
     /// <summary>The RFC 8288 Link header for a page's links (those followed with GET).</summary>

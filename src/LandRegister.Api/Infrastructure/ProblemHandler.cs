@@ -15,11 +15,17 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
             ProblemException p => p,
             BadHttpRequestException b => FromBadRequest(b),
             JsonException j => MalformedJson(j),
+            _ when Database.IsTransient(exception) => Unavailable,
             PostgresException pg => PostgresErrors.Translate(pg),
             _ => null,
         };
         if (problem is null || context.Response.HasStarted) return false;
-        if (problem.Status >= 500) log.LogError(exception, "Request failed");
+        if (problem == Unavailable)
+        {
+            log.LogWarning("{Method} {Path} answered 503: the database is unreachable ({Reason})", context.Request.Method, context.Request.Path, exception.Message);
+            context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        else if (problem.Status >= 500) log.LogError(exception, "Request failed");
 
         var details = new ProblemDetails { Status = problem.Status, Title = problem.Title, Detail = problem.Detail };
         if (problem.Errors.Count > 0) details.Extensions["errors"] = problem.Errors;
@@ -27,6 +33,17 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
         context.Response.StatusCode = problem.Status;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = details, Exception = exception });
     }
+
+    const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// The database is away (restarting, failing over, out of connections). A read may be sent again in a few seconds; a
+    /// change cut off at its very commit may have been recorded, so a client reads before sending a change again (or
+    /// sends it with If-Match, which refuses a second application).
+    /// </summary>
+    static readonly ProblemException Unavailable = new(503, "The register's database is unavailable.",
+        $"The database did not answer (it may be restarting or failing over). Retry in {RetryAfterSeconds} s; before repeating a change, read whether it was recorded.",
+        new Dictionary<string, string[]> { ["database"] = ["unreachable"] });
 
     const string TooLarge = "The request body exceeds the configured limit (Limits:MaxBodyBytes; Limits:MaxImportBodyBytes for imports).";
 

@@ -58,7 +58,7 @@ public static partial class OgcApi
         return ogc;
     }
 
-    static string Root(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+    static string Root(HttpRequest request) => request.PublicOrigin();
 
 
     public static IResult Landing(HttpRequest request)

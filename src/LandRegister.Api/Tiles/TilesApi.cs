@@ -120,7 +120,7 @@ public static class TilesApi
     {
         var tileLayer = LayerOf(layer);
         var bounds = await tileLayer.BoundsAsync(new TileRequest(caller, db, reserves, uses, cache));
-        var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var origin = request.PublicOrigin();
         var fields = Caller.AudienceOf(request.HttpContext) >= Audience.Internal
             ? tileLayer.Fields.Concat(tileLayer.InternalFields).ToDictionary()
             : tileLayer.Fields.ToDictionary();

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Net;
+using LandRegister.Tests.Support;
+
+namespace LandRegister.Tests.Infrastructure;
+
+/// <summary>
+/// While PostgreSQL restarts, the API answers 503 with Retry-After and a problem body, never 500, and serves again
+/// once the database is back.
+/// </summary>
+[Collection(nameof(DatabaseOutages))]
+public sealed class DatabaseOutageTests : IAsyncLifetime
+{
+    readonly RegisterApp app = new();
+
+    public Task InitializeAsync() => app.InitializeAsync();
+
+    public Task DisposeAsync() => app.DisposeAsync();
+
+    [Fact]
+    public async Task Requests_during_a_database_restart_get_503_with_retry_after_and_never_500()
+    {
+        var viewer = await app.ClientForAsync("viewer");
+        var answers = new ConcurrentBag<HttpResponseMessage>();
+        using var stop = new CancellationTokenSource();
+        var readers = Enumerable.Range(0, 4).Select(i => Task.Run(async () =>
+        {
+            var client = i % 2 == 0 ? app.Client : viewer;
+            while (!stop.IsCancellationRequested)
+            {
+                answers.Add(await client.GetAsync(i < 2 ? "/api/parcels?limit=10" : "/api/zones"));
+                await Task.Delay(5);
+            }
+        })).ToList();
+
+        await Task.Delay(300);
+        await Cluster.RestartAsync();
+        await Task.Delay(1500);
+        await stop.CancelAsync();
+        await Task.WhenAll(readers);
+
+        var byStatus = answers.GroupBy(a => (int)a.StatusCode).ToDictionary(g => g.Key, g => g.Count());
+        var summary = string.Join(", ", byStatus.OrderBy(s => s.Key).Select(s => $"{s.Key}: {s.Value}"));
+        Assert.DoesNotContain(500, byStatus.Keys);
+        Assert.True(byStatus.Keys.All(s => s is 200 or 503), summary);
+        var unavailable = answers.Where(a => a.StatusCode == HttpStatusCode.ServiceUnavailable).ToList();
+        Assert.True(unavailable.Count > 0, $"no request met the restart: {summary}");
+        foreach (var answer in unavailable.Take(5))
+        {
+            Assert.True(answer.Headers.RetryAfter?.Delta >= TimeSpan.FromSeconds(1), "503 without Retry-After");
+            await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.ServiceUnavailable, "database");
+        }
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/parcels?limit=10")).StatusCode);
+    }
+}
