@@ -13,6 +13,7 @@ static class BenchApi
         {
             ["Logging:LogLevel:Default"] = "Warning", ["DOTNET_gcServer"] = "1",
             ["RateLimit:Burst"] = "1000000", ["RateLimit:PerSecond"] = "1000000",
+            ["RateLimit:AddressBurst"] = "1000000", ["RateLimit:AddressPerSecond"] = "1000000",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) all[key] = value;
         return ApiProcess.StartAsync(dll, connectionString, AdminKey, all, port, echo: true);

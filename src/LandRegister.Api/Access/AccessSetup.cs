@@ -4,11 +4,13 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace LandRegister.Api.Access;
 
-/// <summary>Per-key rate limits, configured under <c>RateLimit</c>: a token bucket per API key (per address without one).</summary>
+/// <summary>
+/// Rate limits, configured under <c>RateLimit</c>: a token bucket per client address, taken before the key is looked up
+/// (so a flood of made-up keys costs no database work), then a token bucket per API key.
+/// </summary>
 public sealed class RateLimitSettings
 {
     /// <summary>Requests a key may make in a burst.</summary>
@@ -16,6 +18,12 @@ public sealed class RateLimitSettings
 
     /// <summary>Requests per second a key regains.</summary>
     public int PerSecond { get; set; } = 50;
+
+    /// <summary>Requests one client address may make in a burst, whatever key it sends.</summary>
+    public int AddressBurst { get; set; } = 600;
+
+    /// <summary>Requests per second an address regains.</summary>
+    public int AddressPerSecond { get; set; } = 150;
 }
 
 public static class AccessSetup
@@ -32,19 +40,33 @@ public static class AccessSetup
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicies();
         var limits = config.GetSection("RateLimit").Get<RateLimitSettings>() ?? new RateLimitSettings();
+        services.AddSingleton(new AddressLimiter(Bucket(limits.AddressBurst, limits.AddressPerSecond)));
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
                 RateLimitPartition.GetTokenBucketLimiter(
                     http.User.Identity?.Name is { } name ? $"key:{name}" : $"address:{http.Connection.RemoteIpAddress}",
-                    _ => new TokenBucketRateLimiterOptions
-                    {
-                        TokenLimit = limits.Burst, TokensPerPeriod = limits.PerSecond,
-                        ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
-                    }));
-            o.OnRejected = RejectAsync;
+                    _ => Bucket(limits.Burst, limits.PerSecond)));
+            o.OnRejected = (context, ct) => RejectAsync(context.HttpContext, context.Lease,
+                "This API key has used its request allowance", "RateLimit:Burst, RateLimit:PerSecond");
         });
         return services;
+    }
+
+    static TokenBucketRateLimiterOptions Bucket(int burst, int perSecond) => new()
+    {
+        TokenLimit = burst, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
+    };
+
+    /// <summary>The per-address bucket, taken before authentication.</summary>
+    sealed class AddressLimiter(TokenBucketRateLimiterOptions bucket) : IDisposable
+    {
+        readonly PartitionedRateLimiter<HttpContext> limiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+            RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "", _ => bucket));
+
+        public RateLimitLease Acquire(HttpContext http) => limiter.AttemptAcquire(http);
+
+        public void Dispose() => limiter.Dispose();
     }
 
     /// <summary>One policy per permission; endpoints name the permission they need.</summary>
@@ -57,16 +79,22 @@ public static class AccessSetup
 
     public static WebApplication UseRegisterAccess(this WebApplication app)
     {
+        var addresses = app.Services.GetRequiredService<AddressLimiter>();
+        app.Use(async (http, next) =>
+        {
+            using var lease = addresses.Acquire(http);
+            if (lease.IsAcquired) await next(http);
+            else await RejectAsync(http, lease, "This address has used its request allowance", "RateLimit:AddressBurst, RateLimit:AddressPerSecond");
+        });
         app.UseAuthentication();
         app.UseRateLimiter();
         app.UseAuthorization();
         return app;
     }
 
-    static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+    static async ValueTask RejectAsync(HttpContext http, RateLimitLease lease, string what, string settings)
     {
-        var http = context.HttpContext;
-        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+        var wait = lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -76,7 +104,7 @@ public static class AccessSetup
             ProblemDetails = new ProblemDetails
             {
                 Status = 429, Title = "Too many requests.",
-                Detail = $"This API key has used its request allowance; retry after {seconds} s (RateLimit:Burst, RateLimit:PerSecond).",
+                Detail = $"{what}; retry after {seconds} s ({settings}).",
                 Extensions = { ["errors"] = new Dictionary<string, string[]> { [ApiKeyAuthentication.Header] = ["rate limit exceeded"] } },
             },
         });

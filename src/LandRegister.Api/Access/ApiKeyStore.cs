@@ -1,16 +1,37 @@
+using System.Collections.Concurrent;
 
 namespace LandRegister.Api.Access;
 
 /// <summary>
 /// Finds the key behind a presented secret. Keys live in the database and are read on every request, so a
-/// revocation or a key made by another instance takes effect at once.
+/// revocation or a key made by another instance takes effect at once. A refused secret in the form of a generated key
+/// (which can never become valid: its public id is unknown, or it was revoked or expired) is remembered by its hash for
+/// <see cref="RefusalSeconds"/>, so a client repeating it costs no database round trip. Other secrets can only be the
+/// key given at start-up, which another instance may set at any moment; the per-address rate limit bounds their cost.
 /// </summary>
 public sealed class ApiKeyStore(NpgsqlDataSource db)
 {
     public const string BootstrapName = "admin";
+    public const int RefusalSeconds = 30;
+    const int MaxRefusals = 10_000;
+
+    readonly ConcurrentDictionary<string, (string Failure, DateTime Until)> refused = new();
 
     /// <summary>The active key for <paramref name="presented"/>, or why there is none (unknown, revoked, expired).</summary>
     internal async Task<(ApiKeyRow? Key, string? Failure)> FindAsync(string presented)
+    {
+        var hash = Convert.ToBase64String(ApiKeySecret.Hash(presented));
+        if (refused.TryGetValue(hash, out var known) && known.Until > DateTime.UtcNow) return (null, known.Failure);
+        var found = await LookUpAsync(presented);
+        if (found.Failure is { } failure && ApiKeySecret.TryReadPublicId(presented, out _))
+        {
+            if (refused.Count >= MaxRefusals) refused.Clear();
+            refused[hash] = (failure, DateTime.UtcNow.AddSeconds(RefusalSeconds));
+        }
+        return found;
+    }
+
+    async Task<(ApiKeyRow? Key, string? Failure)> LookUpAsync(string presented)
     {
         await using var conn = await db.OpenConnectionAsync();
         ApiKeyRow? key = null;

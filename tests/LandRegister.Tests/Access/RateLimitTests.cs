@@ -12,6 +12,15 @@ public sealed class RateLimitedApp : RegisterApp
     };
 }
 
+public sealed class AddressLimitedApp : RegisterApp
+{
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["RateLimit:AddressBurst"] = "20",
+        ["RateLimit:AddressPerSecond"] = "1",
+    };
+}
+
 public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimitedApp>
 {
     [Fact]
@@ -27,5 +36,39 @@ public sealed class RateLimitTests(RateLimitedApp app) : IClassFixture<RateLimit
 
         Assert.Equal(HttpStatusCode.OK, (await viewer.GetAsync("/api/zones")).StatusCode);
         for (var i = 0; i < 10; i++) Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/healthz")).StatusCode);
+    }
+}
+
+/// <summary>
+/// A flood of made-up keys is limited per address before any key is looked up, and a refused key is remembered, so it
+/// costs the database (almost) nothing.
+/// </summary>
+public sealed class AddressLimitTests(AddressLimitedApp app) : IClassFixture<AddressLimitedApp>
+{
+    /// <summary>Transactions committed in the app's database so far (pools closed first, so every backend has reported).</summary>
+    async Task<long> CommittedAsync()
+    {
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString).Database;
+        await Task.Delay(500);
+        await using var conn = new Npgsql.NpgsqlConnection(TestDatabase.ConnectionString("postgres"));
+        await conn.OpenAsync();
+        return await Dapper.SqlMapper.ExecuteScalarAsync<long>(conn,
+            "SELECT xact_commit FROM pg_stat_database WHERE datname = @database", new { database });
+    }
+
+    [Fact]
+    public async Task Three_hundred_requests_with_a_made_up_key_are_throttled_by_address_and_cost_few_database_transactions()
+    {
+        var stranger = app.ClientWithKey("lr_0123456789abcdef_made-up-secret-made-up-secret-made-up-secr");
+        var before = await CommittedAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 300; i++) statuses.Add((await stranger.GetAsync("/api/zones")).StatusCode);
+        var after = await CommittedAsync();
+
+        Assert.True(statuses.Count(s => s == HttpStatusCode.TooManyRequests) >= 250, string.Join(",", statuses.Distinct()));
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.Unauthorized or HttpStatusCode.TooManyRequests, s.ToString()));
+        // One lookup for the refused key, and whatever the scheduler did meanwhile: far from one per request.
+        Assert.True(after - before < 30, $"{after - before} transactions for 300 requests");
     }
 }

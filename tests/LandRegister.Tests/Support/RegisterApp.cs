@@ -46,6 +46,8 @@ public class RegisterApp : IAsyncLifetime
             // Tests send bursts far above any real client's; the rate-limit test sets its own limits.
             b.UseSetting("RateLimit:Burst", "1000000");
             b.UseSetting("RateLimit:PerSecond", "1000000");
+            b.UseSetting("RateLimit:AddressBurst", "1000000");
+            b.UseSetting("RateLimit:AddressPerSecond", "1000000");
             foreach (var (key, value) in Settings) b.UseSetting(key, value);
             b.ConfigureLogging(l => l.AddProvider(Logs));
         });
