@@ -296,6 +296,18 @@ BEGIN
     RETURN NULL;
 END $$;
 
+CREATE FUNCTION public.parcel_supply_recipient_zone() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM parcel p JOIN enterprise e ON e.credit_code = NEW.recipient_credit_code
+               WHERE p.id = NEW.parcel_id AND e.zone_code <> p.zone_code) THEN
+        RAISE EXCEPTION 'the recipient % is not an enterprise of the zone of parcel %', NEW.recipient_credit_code, NEW.parcel_id
+            USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_supply_recipient_zone', TABLE = 'parcel_supply';
+    END IF;
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION public.premises_before_write() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -1382,6 +1394,8 @@ CREATE TRIGGER parcel_history_updated AFTER UPDATE ON public.parcel FOR EACH ROW
 CREATE TRIGGER parcel_never_deleted BEFORE DELETE ON public.parcel FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
 
 CREATE TRIGGER parcel_supply_append_only BEFORE DELETE OR UPDATE ON public.parcel_supply FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
+
+CREATE CONSTRAINT TRIGGER parcel_supply_recipient_zone AFTER INSERT ON public.parcel_supply DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.parcel_supply_recipient_zone();
 
 CREATE TRIGGER premises_before_write BEFORE INSERT OR UPDATE ON public.premises FOR EACH ROW EXECUTE FUNCTION public.premises_before_write();
 

@@ -21,15 +21,16 @@ public static class EnterprisesApi
         return group;
     }
 
-    const string Land = """
+    /// <summary>The land an enterprise holds or rents, of the zones the caller may see.</summary>
+    static readonly string Land = $"""
         SELECT p.id AS parcel_id, p.code AS parcel_code, p.park_code, 'holder' AS role, NULL::numeric AS share,
                NULL::numeric AS floor_area_m2, p.area_m2
         FROM parcel p JOIN parcel_supply s ON s.id = p.supply_id
-        WHERE s.recipient_credit_code = @creditCode AND p.retired_at IS NULL
+        WHERE s.recipient_credit_code = @creditCode AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")}
         UNION ALL
         SELECT p.id, p.code, p.park_code, 'tenant', t.share, t.floor_area_m2, p.area_m2
         FROM enterprise_tenancy t JOIN parcel p ON p.id = t.parcel_id
-        WHERE t.credit_code = @creditCode AND p.retired_at IS NULL
+        WHERE t.credit_code = @creditCode AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")}
         ORDER BY 1
         """;
 
@@ -51,7 +52,7 @@ public static class EnterprisesApi
             $"SELECT {EnterpriseRow.Columns} FROM enterprise WHERE credit_code = @creditCode AND {Caller.InScope()}",
             new { creditCode, scope = caller.Scope }, tx);
         if (row is null) return null;
-        var land = (await conn.QueryAsync<LandRow>(Land, new { creditCode }, tx)).Select(l => l.ToContract()).ToList();
+        var land = (await conn.QueryAsync<LandRow>(Land, new { creditCode, scope = caller.Scope }, tx)).Select(l => l.ToContract()).ToList();
         return (row.ToContract(land), row.Version);
     }
 

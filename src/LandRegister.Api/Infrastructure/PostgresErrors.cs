@@ -34,6 +34,8 @@ public static class PostgresErrors
         ["premises_footprint_valid"] = ("geometry", "the footprint is not a valid polygon after conversion to WGS84"),
         ["premises_parcel_fk"] = ("properties.parcelId", "no parcel has this id"),
         ["parcel_supply_credit_code"] = ("supply.recipientCreditCode", "not a unified social credit code"),
+        ["parcel_supply_recipient_zone"] = ("supply.recipientCreditCode",
+            "not an enterprise of the parcel's zone: land is supplied to an enterprise registered in the zone (or to one not registered yet)"),
     };
 
     /// <summary>The constraints this table names (a test checks each exists).</summary>
