@@ -1235,10 +1235,7 @@ ALTER TABLE ONLY public.park
     ADD CONSTRAINT park_id_unique UNIQUE (id);
 
 ALTER TABLE ONLY public.park
-    ADD CONSTRAINT park_pkey PRIMARY KEY (code);
-
-ALTER TABLE ONLY public.park
-    ADD CONSTRAINT park_zone_code_unique UNIQUE (zone_code, code);
+    ADD CONSTRAINT park_pkey PRIMARY KEY (zone_code, code);
 
 ALTER TABLE ONLY public.premises_history
     ADD CONSTRAINT premises_history_pkey PRIMARY KEY (premises_id, version);

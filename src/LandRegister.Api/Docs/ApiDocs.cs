@@ -28,7 +28,9 @@ public static class ApiDocs
             doc.Info.Description =
                 "The register of idle and low-efficiency land of development zones: parcels, their status and use, " +
                 "zones and parks. GeoJSON per RFC 7946; errors as RFC 9457 problem details; ETag and If-Match on writes. " +
-                "Authenticate with an API key in the X-Api-Key header; each operation names the permission it needs.";
+                "Authenticate with an API key in the X-Api-Key header; each operation names the permission it needs. " +
+                "Every date (yyyy-MM-dd) lies from 1949-10-01 to 100 years from today; a date that must have come " +
+                "(an effective date, asOf, recordedAsOf, a payment) is also not after today: outside, 400 or 422 naming the field.";
             doc.Servers?.Clear();
             doc.Components ??= new OpenApiComponents();
             doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
@@ -39,6 +41,15 @@ public static class ApiDocs
                 Name = ApiKeyAuthentication.Header,
                 Description = "An API key. Roles: admin, planner, promoter, analyst, viewer.",
             };
+            return Task.CompletedTask;
+        });
+        // Dates are read by the register's own converter (RegisterDateConverter), which the generator cannot see into.
+        o.AddSchemaTransformer((schema, context, _) =>
+        {
+            var type = context.JsonTypeInfo.Type;
+            if (Nullable.GetUnderlyingType(type) is { } inner && inner == typeof(DateOnly))
+                (schema.Type, schema.Format) = (JsonSchemaType.String | JsonSchemaType.Null, "date");
+            else if (type == typeof(DateOnly)) (schema.Type, schema.Format) = (JsonSchemaType.String, "date");
             return Task.CompletedTask;
         });
         o.AddOperationTransformer((operation, context, _) =>

@@ -12,7 +12,7 @@ public static class PostgresErrors
         ["zone_pkey"] = ("code", "a zone with this code already exists"),
         ["zone_code_format"] = ("code", "use 1-32 letters, digits, '_', '.' or '-', starting with a letter or digit"),
         ["zone_gk_epsg_range"] = ("gkEpsg", "must be a CGCS2000 3-degree Gauss-Krüger EPSG code, 4513-4554"),
-        ["park_pkey"] = ("code", "a park with this code already exists"),
+        ["park_pkey"] = ("code", "a park with this code already exists in the zone"),
         ["park_code_format"] = ("code", "use 1-32 letters, digits, '_', '.' or '-', starting with a letter or digit"),
         ["park_zone_fk"] = ("zoneCode", "no zone has this code"),
         ["park_boundary_valid"] = ("boundary", "the boundary is not a valid polygon in WGS84"),

@@ -93,6 +93,7 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
     {
         var mistyped = ConvertFailure().Match(exception.Message);
         if (exception.Message.Contains("could not be mapped", StringComparison.Ordinal)) return "unknown property";
+        if (exception.Message == RegisterDates.OutOfRange) return RegisterDates.OutOfRange;
         // The type named is the member's, or (for a record's constructor parameter) the record's; the inner
         // exception says what the reader expected.
         if (mistyped.Success) return $"wrong type: expected {Expected(exception.InnerException?.Message + " " + mistyped.Groups["type"].Value)}";

@@ -57,9 +57,12 @@ public static class Arrears
 
     public static async Task<Ok<ArrearsReport>> GetArrears(Caller caller, NpgsqlDataSource db,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
-        [Description("The day the arrears are counted on (default today).")] DateOnly? asOf = null)
+        [Description("The day the arrears are counted on (default today; from 1949-10-01, not after today).")] DateOnly? asOf = null)
     {
         var code = ZoneScope.Of(zone, caller);
+        var errors = new FieldErrors();
+        ValidTime.CheckDay(asOf, "asOf", errors);
+        errors.ThrowIfAny();
         var day = asOf ?? RegisterClock.Today;
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);

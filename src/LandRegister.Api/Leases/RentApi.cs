@@ -61,7 +61,9 @@ public static class RentApi
     public static async Task<IResult> StartBillingRun(BillingRunRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs)
     {
         var zone = ZoneScope.Of(request.Zone, caller);
-        if (request.AsOf > RegisterClock.Today) throw Problems.Invalid("asOf", "must not be in the future");
+        var errors = new FieldErrors();
+        ValidTime.CheckDay(request.AsOf, "asOf", errors);
+        errors.ThrowIfAny();
         await using (var conn = await db.OpenConnectionAsync()) await ZoneScope.RequireAsync(conn, zone, caller);
         var run = await runs.StartAsync(BillingRun.Billing, zone, null, request.AsOf ?? RegisterClock.Today, caller.Name);
         return TypedResults.Accepted(BillingRun.Billing.Location(run.Id), run.ToContract());

@@ -154,10 +154,11 @@ sealed class ParkSource : KeysetSource
 
     public override Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParksAsync(r.Caller, r.Db, r.Cache);
 
-    protected override string Key => "code";
+    /// <summary>Park codes are unique within a zone: a park's feature id is <c>zone:code</c>.</summary>
+    protected override string Key => "(zone_code || ':' || code)";
 
     protected override string Select => """
-        code AS id, ST_AsGeoJSON(boundary, 8) AS geometry,
+        zone_code || ':' || code AS id, ST_AsGeoJSON(boundary, 8) AS geometry,
         json_build_object('code', code, 'zoneCode', zone_code, 'name', name, 'leadingIndustries', leading_industries,
                           'areaMu', round_mu(ST_Area(boundary::geography)))::text AS properties
         """;

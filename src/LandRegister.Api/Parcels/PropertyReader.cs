@@ -41,7 +41,12 @@ sealed class PropertyReader(JsonElement properties, string prefix, ParcelReadOpt
     {
         if (!TryGet(name, out var value)) return null;
         if (value.ValueKind == JsonValueKind.String
-            && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, default, out var day)) return day;
+            && DateOnly.TryParseExact(value.GetString(), "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture, default, out var day))
+        {
+            if (RegisterDates.InRange(day)) return day;
+            errors.Add(prefix + Source(name), RegisterDates.OutOfRange);
+            return null;
+        }
         errors.Add(prefix + Source(name), "must be a date, yyyy-MM-dd");
         return null;
     }
@@ -60,6 +65,7 @@ sealed class PropertyReader(JsonElement properties, string prefix, ParcelReadOpt
     static readonly JsonSerializerOptions Strict = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow,
+        Converters = { new RegisterDateConverter() },
     };
 
     public void RejectUnknown()

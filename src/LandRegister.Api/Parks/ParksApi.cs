@@ -18,7 +18,7 @@ public static class ParksApi
         group.MapGet("/", ListParks).WithName(nameof(ListParks)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("List parks, optionally of one zone");
         group.MapGet("/{code}", GetPark).WithName(nameof(GetPark)).RequireAuthorization(Permission.ReadRegister)
-            .WithSummary("Get a park by its code");
+            .WithSummary("Get a park by its code (and zone: park codes are unique within a zone)");
         group.MapPost("/", CreatePark).WithName(nameof(CreatePark)).RequireAuthorization(Permission.EditRegister)
             .WithSummary("Register a park with its boundary");
         return group;
@@ -34,14 +34,18 @@ public static class ParksApi
         return TypedResults.Ok(new ItemList<Park>(rows.Select(r => r.ToContract()).ToList()));
     }
 
-    public static async Task<Ok<Park>> GetPark(string code, Caller caller, NpgsqlDataSource db, HttpResponse response)
+    public static async Task<Ok<Park>> GetPark(
+        string code, Caller caller, NpgsqlDataSource db, HttpResponse response,
+        [Description("The park's zone; needed only when parks of several of the caller's zones have this code.")] string? zone = null)
     {
         await using var conn = await db.OpenConnectionAsync();
-        var row = await conn.QuerySingleOrDefaultAsync<ParkRow>(
-            $"SELECT {Columns} FROM park WHERE code = @code AND {Caller.InScope()}", new { code, scope = caller.Scope })
-            ?? throw Problems.NotFound($"No park has the code '{code}'.");
-        ETags.Set(response, row.Version);
-        return TypedResults.Ok(row.ToContract());
+        var rows = (await conn.QueryAsync<ParkRow>(
+            $"SELECT {Columns} FROM park WHERE code = @code AND (@zone::text IS NULL OR zone_code = @zone) AND {Caller.InScope()} LIMIT 2",
+            new { code, zone, scope = caller.Scope })).AsList();
+        if (rows.Count == 0) throw Problems.NotFound(zone is null ? $"No park has the code '{code}'." : $"Zone {zone} has no park with the code '{code}'.");
+        if (rows.Count > 1) throw Problems.Conflict("zone", $"parks of several zones have the code '{code}': name the zone (?zone=)");
+        ETags.Set(response, rows[0].Version);
+        return TypedResults.Ok(rows[0].ToContract());
     }
 
     public static async Task<Created<Park>> CreatePark(
@@ -60,6 +64,6 @@ public static class ParksApi
             """,
             new { input.Code, input.ZoneCode, input.Name, boundary, industries = input.LeadingIndustries ?? [], by = caller.Name });
         ETags.Set(response, row.Version);
-        return TypedResults.Created($"/api/parks/{Uri.EscapeDataString(row.Code)}", row.ToContract());
+        return TypedResults.Created($"/api/parks/{Uri.EscapeDataString(row.Code)}?zone={Uri.EscapeDataString(row.ZoneCode)}", row.ToContract());
     }
 }

@@ -46,4 +46,29 @@ public sealed class ZoneIsolationTests(RegisterApp app) : IClassFixture<Register
         var seenByAdmin = await (await app.Client.GetAsync($"/api/enterprises/{enterpriseOfB}")).JsonAsync();
         Assert.Equal(2, seenByAdmin["land"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task A_key_of_one_zone_registers_a_park_code_another_zone_uses_without_learning_of_it()
+    {
+        var (zoneA, zoneB) = (await app.ZoneAsync(), await app.ZoneAsync());
+        var code = await app.ParkAsync(zoneA, Rectangle(119.3, 33.8, 500, 500));
+        var plannerB = await app.ClientForAsync("planner", zoneB);
+
+        var created = await plannerB.PostAsync("/api/parks",
+            Json(new JsonObject { ["code"] = code, ["zoneCode"] = zoneB, ["name"] = "乙区同名园区" }));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.DoesNotContain(zoneA, await created.Content.ReadAsStringAsync());
+        var again = await plannerB.PostAsync("/api/parks", Json(new JsonObject { ["code"] = code, ["zoneCode"] = zoneB, ["name"] = "again" }));
+        Assert.Equal("a park with this code already exists in the zone",
+            ProblemAssert.Reason(await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict, "code"), "code"));
+
+        Assert.Equal(zoneB, (string)(await (await plannerB.GetAsync(created.Headers.Location)).JsonAsync())["zoneCode"]!);
+        Assert.Equal(zoneB, (string)(await (await plannerB.GetAsync($"/api/parks/{code}")).JsonAsync())["zoneCode"]!);
+        // The administrator sees both, and names the zone.
+        await ProblemAssert.IsProblemAsync(await app.Client.GetAsync($"/api/parks/{code}"), HttpStatusCode.Conflict, "zone");
+        Assert.Equal(zoneA, (string)(await (await app.Client.GetAsync($"/api/parks/{code}?zone={zoneA}")).JsonAsync())["zoneCode"]!);
+        var features = (await (await app.Client.GetAsync("/ogc/collections/parks/items?limit=100")).JsonAsync())["features"]!.AsArray();
+        Assert.Contains(features, f => (string)f!["id"]! == $"{zoneA}:{code}");
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/ogc/collections/parks/items/{zoneA}:{code}")).StatusCode);
+    }
 }
