@@ -85,7 +85,10 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
     static ProblemException MalformedJson(JsonException exception)
     {
         var field = string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "body" : exception.Path.TrimStart('$', '.');
-        return Problems.BadRequest(field, JsonReason(exception));
+        // A well-formed date outside the register's range is a value refused, as the same date is where it is read by hand.
+        return exception.Message == RegisterDates.OutOfRange
+            ? Problems.Invalid(field, RegisterDates.OutOfRange)
+            : Problems.BadRequest(field, JsonReason(exception));
     }
 
     /// <summary>Why System.Text.Json refused a value: an unknown property, a value of the wrong type, or malformed JSON.</summary>

@@ -78,7 +78,7 @@ public static class ParcelInput
             errors.AddUnknown(prefix + "properties.status", $"unknown status '{status}'", ParcelStatus.All);
         if (area is <= 0) errors.Add(prefix + "properties.registeredAreaM2", "must be greater than 0");
         if (supply is not null) supply.Validate(prefix + "properties.supply.", effective ?? RegisterClock.Today, errors);
-        else if (NeedSupply.Contains(status))
+        else if (NeedSupply.Contains(status) && !errors.All.Any(e => e.Field.StartsWith(prefix + "properties.supply", StringComparison.Ordinal)))
             errors.Add(prefix + "properties.supply", $"required for a parcel registered as {status}: its supply record (method, dealtOn, recipient, dates), " +
                                                      "without which the idle-land rule and the evaluation cannot see its holder");
         if (supply is not null && status is ParcelStatus.RawLand or ParcelStatus.CleanLand)

@@ -57,7 +57,13 @@ sealed class PropertyReader(JsonElement properties, string prefix, ParcelReadOpt
         if (!TryGet(name, out var value)) return null;
         if (value.ValueKind == JsonValueKind.Object)
             try { return value.Deserialize<T>(Strict); }
-            catch (JsonException e) { errors.AddUnreadable(prefix + Source(name) + (e.Path is { Length: > 1 } p ? p[1..] : ""), "not readable: " + e.Message.Split(" Path:")[0]); return null; }
+            catch (JsonException e)
+            {
+                var field = prefix + Source(name) + (e.Path is { Length: > 1 } p ? p[1..] : "");
+                if (e.Message == RegisterDates.OutOfRange) errors.Add(field, RegisterDates.OutOfRange);
+                else errors.AddUnreadable(field, "not readable: " + e.Message.Split(" Path:")[0]);
+                return null;
+            }
         errors.Add(prefix + Source(name), "must be an object");
         return null;
     }

@@ -9,9 +9,9 @@ namespace LandRegister.Tests.Infrastructure;
 public sealed class DateBoundsTests(RegisterApp app) : IClassFixture<RegisterApp>
 {
     [Theory]
-    [InlineData("0001-01-01", HttpStatusCode.BadRequest, "1949-10-01")]
-    [InlineData("1949-09-30", HttpStatusCode.BadRequest, "1949-10-01")]
-    [InlineData("2999-01-01", HttpStatusCode.BadRequest, "1949-10-01")]
+    [InlineData("0001-01-01", HttpStatusCode.UnprocessableEntity, "1949-10-01")]
+    [InlineData("1949-09-30", HttpStatusCode.UnprocessableEntity, "1949-10-01")]
+    [InlineData("2999-01-01", HttpStatusCode.UnprocessableEntity, "1949-10-01")]
     [InlineData("2099-01-01", HttpStatusCode.UnprocessableEntity, "future")]
     public async Task An_idle_land_run_at_a_day_out_of_range_is_refused_and_starts_nothing(string asOf, HttpStatusCode status, string reason)
     {
@@ -39,8 +39,7 @@ public sealed class DateBoundsTests(RegisterApp app) : IClassFixture<RegisterApp
         supply[field] = value;
         feature["properties"]!["supply"] = supply;
         var response = await app.PostAsync("/api/parcels", feature, "application/geo+json");
-        var problem = await ProblemAssert.IsProblemAsync(response, response.StatusCode == HttpStatusCode.BadRequest ? HttpStatusCode.BadRequest : HttpStatusCode.UnprocessableEntity,
-            $"properties.supply.{field}");
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity, $"properties.supply.{field}");
         Assert.Contains("1949-10-01", problem.ToJsonString());
         Assert.Equal(0L, await app.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = @zone", new { zone }));
     }
