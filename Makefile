@@ -8,7 +8,9 @@ CONFIG   ?= Release
 # The admin key of a local install (LANDREGISTER_ADMIN_KEY); set your own for anything but a demo.
 ADMIN_KEY ?= local-admin-key-change-me
 export LANDREGISTER_DB_PORT := $(DB_PORT)
-REGISTER_DB := Host=127.0.0.1;Port=$(DB_PORT);Username=postgres;Database=landregister
+# The schema's owner migrates; requests are served as the application role, which start-up creates and grants.
+OWNER_DB    := Host=127.0.0.1;Port=$(DB_PORT);Username=postgres;Database=landregister
+REGISTER_DB := Host=127.0.0.1;Port=$(DB_PORT);Username=landregister_app;Database=landregister
 
 .PHONY: help run test bench build db-start db-stop db-reset schema web
 
@@ -46,7 +48,7 @@ web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 
 run: db-start web
-	ConnectionStrings__Register="$(REGISTER_DB)" LandRegister__LoadDemo=true LANDREGISTER_ADMIN_KEY="$(ADMIN_KEY)" \
+	ConnectionStrings__Register="$(REGISTER_DB)" ConnectionStrings__Migrations="$(OWNER_DB)" LandRegister__LoadDemo=true LANDREGISTER_ADMIN_KEY="$(ADMIN_KEY)" \
 		dotnet run --project src/LandRegister.Api -c $(CONFIG) -- --urls $(API_URL)
 
 test: web

@@ -66,7 +66,6 @@ app.MapIndicatorImport();
 app.MapEvaluation();
 app.MapIdleLand();
 app.MapJobs();
-if (!generatingDocument) app.MapJobsDashboard();
 app.MapReserves();
 app.MapAvailableLand();
 app.MapPremises();
@@ -82,12 +81,13 @@ app.MapOgc();
 
 if (!generatingDocument)
 {
-    var db = app.Services.GetRequiredService<NpgsqlDataSource>();
     await app.Services.GetRequiredService<Migrator>().ApplyAsync();
+    // Hangfire prepares its schema when its storage is first made: after the migrations, which grant the role it runs as.
+    app.MapJobsDashboard();
     await app.EnsureAdminKeyAsync();
     if (app.Configuration.GetValue<bool>("LandRegister:LoadDemo"))
     {
-        await DemoData.LoadAsync(db, app.Logger);
+        await DemoData.LoadAsync(app.Services.GetRequiredService<SchemaOwner>().Db, app.Logger);
         DemoData.EvaluateOnStart(app, EvaluationRun.Evaluation);
     }
     app.ScheduleRecurringJobs();

@@ -15,11 +15,27 @@ public static class Database
     {
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         GeometryParameters.Register();
-        services.AddSingleton(_ => Open(config.GetConnectionString("Register")
-            ?? throw new InvalidOperationException(
-                "ConnectionStrings:Register is not set. Set it in appsettings or as the environment variable ConnectionStrings__Register.")));
-        services.AddSingleton<Migrator>();
+        string Register() => config.GetConnectionString("Register") ?? throw new InvalidOperationException(
+            "ConnectionStrings:Register is not set. Set it in appsettings or as the environment variable ConnectionStrings__Register.");
+        services.AddSingleton(_ => Open(Register()));
+        services.AddSingleton(_ => new SchemaOwner(Open(config.GetConnectionString("Migrations") is { Length: > 0 } owner ? owner : Register())));
+        services.AddSingleton(provider => new Migrator(provider.GetRequiredService<SchemaOwner>().Db, provider.GetRequiredService<ILogger<Migrator>>())
+        {
+            ApplicationRole = ApplicationRole(Register(), config.GetConnectionString("Migrations")),
+        });
         return services;
+    }
+
+    /// <summary>
+    /// The role requests are served as, when it is not the schema's owner: the user of <c>ConnectionStrings:Register</c>
+    /// when <c>ConnectionStrings:Migrations</c> names another. Null when both are one (the owner serves requests).
+    /// </summary>
+    static string? ApplicationRole(string register, string? migrations)
+    {
+        if (string.IsNullOrEmpty(migrations)) return null;
+        var app = new NpgsqlConnectionStringBuilder(register).Username;
+        var owner = new NpgsqlConnectionStringBuilder(migrations).Username;
+        return string.IsNullOrEmpty(app) || app == owner ? null : app;
     }
 
     /// <summary>A data source on <paramref name="connectionString"/> with the register's session settings and PostGIS types.</summary>
@@ -51,6 +67,13 @@ public static class Database
         _ => e.InnerException is { } inner && IsTransient(inner),
     };
 }
+
+/// <summary>
+/// The connection of the role that owns the register's schema (<c>ConnectionStrings:Migrations</c>, by default the same as
+/// <c>ConnectionStrings:Register</c>): it applies the migrations, grants the application role what it may do, and loads
+/// the demo. Requests never use it.
+/// </summary>
+public sealed record SchemaOwner(NpgsqlDataSource Db);
 
 /// <summary>
 /// Lets Dapper pass NetTopologySuite geometries as PostGIS parameters. Without a handler Dapper would take a

@@ -32,6 +32,9 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> log)
     /// <summary>The scripts this migrator applies: this build's; tests may give others.</summary>
     public IReadOnlyList<Script> Scripts { get; init; } = Embedded;
 
+    /// <summary>The role requests are served as, granted its privileges after every start's migrations; null when the owner serves them.</summary>
+    public string? ApplicationRole { get; init; }
+
     public async Task ApplyAsync(CancellationToken ct = default)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -51,6 +54,7 @@ public sealed class Migrator(NpgsqlDataSource db, ILogger<Migrator> log)
                 await tx.CommitAsync(ct);
                 log.LogInformation("Applied migration {Script}", script.Name);
             }
+            if (ApplicationRole is { } role) await ApplicationPrivileges.GrantAsync(conn, role, log);
         }
         finally
         {

@@ -23,7 +23,15 @@ public class RegisterApp : IAsyncLifetime
     /// <summary>The admin key this instance is started with.</summary>
     public string Admin { get; protected init; } = AdminKey;
 
+    /// <summary>The database, as its owner: what the tests arrange and check with.</summary>
     public string ConnectionString { get; protected set; } = "";
+
+    /// <summary>The role the app serves requests as.</summary>
+    public const string ApplicationRole = "landregister_app";
+
+    /// <summary>The database as the application role, which the app is given as ConnectionStrings:Register.</summary>
+    public string ApplicationConnectionString =>
+        new NpgsqlConnectionStringBuilder(ConnectionString) { Username = ApplicationRole, Password = null }.ConnectionString;
     public HttpClient Client { get; private set; } = null!;
     public Uri BaseAddress => Client.BaseAddress!;
 
@@ -41,7 +49,9 @@ public class RegisterApp : IAsyncLifetime
         if (ConnectionString.Length == 0) ConnectionString = await TestDatabase.CreateAsync();
         var f = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("ConnectionStrings:Register", ConnectionString);
+            // As in production: the schema's owner migrates, requests are served as the application role.
+            b.UseSetting("ConnectionStrings:Migrations", ConnectionString);
+            b.UseSetting("ConnectionStrings:Register", ApplicationConnectionString);
             b.UseSetting("LANDREGISTER_ADMIN_KEY", Admin);
             // Tests send bursts far above any real client's; the rate-limit test sets its own limits.
             b.UseSetting("RateLimit:Burst", "1000000");

@@ -27,4 +27,20 @@ public static class Runs
             await Task.Delay(100);
         }
     }
+
+    /// <summary>Polls a run until it has ended, through answers that fail while the database is away.</summary>
+    public static async Task<JsonObject> WaitThroughOutageAsync(HttpClient client, string location, TimeSpan timeout)
+    {
+        for (var clock = System.Diagnostics.Stopwatch.StartNew(); ; await Task.Delay(200))
+        {
+            var response = await client.GetAsync(location);
+            if (response.IsSuccessStatusCode)
+            {
+                var run = JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+                if ((string)run["status"]! is "succeeded" or "failed") return run;
+                if (clock.Elapsed > timeout) throw new TimeoutException($"run still {run["status"]} after {timeout}: {run}");
+            }
+            else if (clock.Elapsed > timeout) throw new TimeoutException($"{location} answered {(int)response.StatusCode} after {timeout}");
+        }
+    }
 }

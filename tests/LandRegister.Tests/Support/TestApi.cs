@@ -7,6 +7,6 @@ public static class TestApi
 {
     static string Dll => Path.Combine(AppContext.BaseDirectory, "LandRegister.Api.dll");
 
-    public static Task<ApiProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string> settings) =>
-        ApiProcess.StartAsync(Dll, connectionString, RegisterApp.AdminKey, settings);
+    public static Task<ApiProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string> settings, int? port = null) =>
+        ApiProcess.StartAsync(Dll, connectionString, RegisterApp.AdminKey, settings, port);
 }
