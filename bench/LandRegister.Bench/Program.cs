@@ -1,7 +1,7 @@
 using LandRegister.Bench;
 
 // The register's benchmarks, each measured against a peer or a target in the same run.
-//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,history,evaluation,ledger,leases,reserves,tiles]
+//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,history,evaluation,ledger,leases,load,reserves,tiles]
 var options = BenchOptions.Parse(args);
 var report = new Report(options.Out);
 if (options.Runs("import")) await ImportBenchmark.RunAsync(options, report);
@@ -13,6 +13,7 @@ await using (var api = await BenchApi.StartAsync(bench.ConnectionString, options
     if (options.Runs("evaluation")) await EvaluationBenchmark.RunAsync(bench, api, report);
     if (options.Runs("ledger")) await LedgerBenchmark.RunAsync(bench, api, report);
     if (options.Runs("leases")) await LeaseBenchmark.RunAsync(bench, api, report);
+    if (options.Runs("load")) await LoadBenchmark.RunAsync(bench, api, report);
 }
 if (options.Runs("reserves")) await ReserveBenchmark.RunAsync(options, report);
 if (options.Runs("tiles"))

@@ -1,0 +1,123 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Dapper;
+using LandRegister.Api.Parcels;
+using LandRegister.Api.Tiles;
+
+namespace LandRegister.Bench;
+
+/// <summary>
+/// Load: 200 concurrent connections for 30 s on the million-parcel table, against the API (<c>GET /api/parcels?limit=100</c>,
+/// and parcel tiles at z15), and against the same statements run directly over a pool of the API's size (Npgsql's
+/// default, 100). Reports throughput, p50 and p99, and the API's throughput as a share of the direct one.
+/// </summary>
+static class LoadBenchmark
+{
+    const int Connections = 200;
+    const int PoolSize = 100;
+    static readonly TimeSpan Duration = TimeSpan.FromSeconds(30), WarmUp = TimeSpan.FromSeconds(3);
+
+    static readonly LandRegister.Api.Access.Caller Everyone = new("bench", "admin", null);
+
+    sealed record Load(long Answered, long Failed, double Seconds, double P50, double P99)
+    {
+        public double Throughput => Answered / Seconds;
+    }
+
+    public static async Task RunAsync(BenchDatabase db, ApiProcess api, Report report)
+    {
+        await ListingBenchmark.EnsureParcelsAsync(db);
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections }) { BaseAddress = api.Client.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Api-Key", BenchApi.AdminKey);
+        await using var pool = LandRegister.Api.Infrastructure.Database.Open(
+            new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = PoolSize, Timeout = 60 }.ConnectionString);
+
+        var listArgs = new DynamicParameters();
+        var listSql = ParcelSql.Page(ParcelQuery.From(new ParcelSearch(null, null, null, null, null, null, null, null, null, null, 100, null), Everyone, null!), listArgs);
+        var random = new Random(15);
+        var tiles = Enumerable.Range(0, 400).Select(_ => TileAt(119.02 + random.NextDouble() * 0.8, 33.02 + random.NextDouble() * 0.66, 15)).ToArray();
+        var settings = new TileSettings();
+        var tileSql = TileLayer.Find("parcels")!.TileSql(true, false);
+
+        var apiList = await RunAsync(_ => GetAsync(http, "/api/parcels?limit=100"));
+        var sqlList = await RunAsync(async _ =>
+        {
+            await using var conn = await pool.OpenConnectionAsync();
+            await using var reader = await conn.ExecuteReaderAsync(listSql, listArgs);
+            do { while (await reader.ReadAsync()) { } } while (await reader.NextResultAsync());
+        });
+        var apiTiles = await RunAsync(n => { var t = tiles[n % tiles.Length]; return GetAsync(http, $"/tiles/parcels/{t.Z}/{t.X}/{t.Y}.mvt"); });
+        var sqlTiles = await RunAsync(async n =>
+        {
+            var t = tiles[n % tiles.Length];
+            await using var conn = await pool.OpenConnectionAsync();
+            await conn.ExecuteScalarAsync<byte[]>(tileSql, new
+            {
+                z = t.Z, x = t.X, y = t.Y, scope = (string[]?)null, tolerance = t.Tolerance, minArea = settings.MinPixelArea * t.PixelAreaM2,
+                limit = settings.MaxFeatures,
+            });
+        });
+
+        static string Row(string what, Load l) =>
+            $"| {what} | {l.Throughput:N0}/s | {Stats.Ms(l.P50)} | {Stats.Ms(l.P99)} | {l.Failed:N0} |";
+        report.Section("Load: 200 concurrent connections for 30 s, API against the same statements in PostgreSQL", $"""
+            | | throughput | p50 | p99 | failed |
+            | --- | --- | --- | --- | --- |
+            {Row("`GET /api/parcels?limit=100` (HTTP, GeoJSON)", apiList)}
+            {Row("the same statement (count + page) over a pool of 100", sqlList)}
+            {Row("`GET /tiles/parcels/15/…` (400 random tiles, the tile cache on)", apiTiles)}
+            {Row("the tile statement for the same tiles, built each time, over a pool of 100", sqlTiles)}
+
+            - Listing, API ÷ direct throughput: **{Stats.Ratio(apiList.Throughput / sqlList.Throughput)}** (target ≥ 0.8×); p99 {Stats.Ms(apiList.P99)} (target < 1 s)
+            - Tiles, API ÷ direct throughput: **{Stats.Ratio(apiTiles.Throughput / sqlTiles.Throughput)}**; p99 {Stats.Ms(apiTiles.P99)}
+
+            {Connections} client tasks on one HttpClient (at most {Connections} connections) or on a {PoolSize}-connection Npgsql
+            pool (the API's own pool size), each sending its next request as soon as the last is answered, {Duration.TotalSeconds:0} s
+            after {WarmUp.TotalSeconds:0} s of warm-up; client, API and PostgreSQL share this machine's {Environment.ProcessorCount} cores.
+            "Failed": an answer other than 200/204, or none within 60 s. Cached tiles still check the rows' fingerprint in
+            PostgreSQL; the direct tile statement builds every tile.
+            """);
+    }
+
+    static TileAddress TileAt(double lon, double lat, int z)
+    {
+        var n = 1 << z;
+        return new TileAddress(z, (int)Math.Floor((lon + 180) / 360 * n),
+            (int)Math.Floor((1 - Math.Asinh(Math.Tan(lat * Math.PI / 180)) / Math.PI) / 2 * n));
+    }
+
+    static async Task GetAsync(HttpClient http, string path)
+    {
+        using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);
+        await response.Content.CopyToAsync(Stream.Null);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode}");
+    }
+
+    /// <summary>Runs <paramref name="one"/> from <see cref="Connections"/> tasks, each again as soon as it returns; measures after the warm-up.</summary>
+    static async Task<Load> RunAsync(Func<int, Task> one)
+    {
+        var clock = Stopwatch.StartNew();
+        var measureFrom = WarmUp;
+        var until = WarmUp + Duration;
+        var latencies = new ConcurrentBag<List<double>>();
+        long failed = 0, next = 0;
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
+        {
+            var mine = new List<double>();
+            while (clock.Elapsed < until)
+            {
+                var started = clock.Elapsed;
+                var ok = true;
+                try { await one((int)Interlocked.Increment(ref next)); }
+                catch (Exception) { ok = false; }
+                if (started < measureFrom) continue;
+                if (ok) mine.Add((clock.Elapsed - started).TotalMilliseconds);
+                else Interlocked.Increment(ref failed);
+            }
+            latencies.Add(mine);
+        })));
+        var all = latencies.SelectMany(l => l).ToList();
+        var seconds = (clock.Elapsed - measureFrom).TotalSeconds;
+        return new Load(all.Count, failed, seconds, Stats.Median(all), Stats.Percentile(all, 0.99));
+    }
+}
