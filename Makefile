@@ -26,6 +26,7 @@ build:
 	dotnet build LandRegister.sln -c $(CONFIG)
 
 db-start:
+	@echo "== the local database (PostgreSQL + PostGIS, installed the first time) on port $(DB_PORT)"
 	@db/local.sh start >/dev/null
 	@db/local.sh createdb landregister
 
@@ -45,11 +46,15 @@ schema:
 web: web/node_modules/.package-lock.json
 
 web/node_modules/.package-lock.json: web/package-lock.json
+	@echo "== the map page's MapLibre GL, from npm"
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 
 run: db-start web
-	ConnectionStrings__Register="$(REGISTER_DB)" ConnectionStrings__Migrations="$(OWNER_DB)" LandRegister__LoadDemo=true LANDREGISTER_ADMIN_KEY="$(ADMIN_KEY)" \
-		dotnet run --project src/LandRegister.Api -c $(CONFIG) -- --urls $(API_URL)
+	@echo "== building the API (about a minute the first time)"
+	@dotnet build src/LandRegister.Api/LandRegister.Api.csproj -c $(CONFIG) -nologo -v minimal
+	@echo "== starting on $(API_URL): migrations, the demo zone, then 'LandRegister is ready'. Admin key: $(ADMIN_KEY)"
+	@ConnectionStrings__Register="$(REGISTER_DB)" ConnectionStrings__Migrations="$(OWNER_DB)" LandRegister__LoadDemo=true LANDREGISTER_ADMIN_KEY="$(ADMIN_KEY)" \
+		dotnet run --project src/LandRegister.Api -c $(CONFIG) --no-build -- --urls $(API_URL)
 
 test: web
 	@tests/prepare.sh

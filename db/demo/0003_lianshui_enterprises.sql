@@ -38,7 +38,9 @@ SELECT h.credit_code, 'LSKFQ',
        'demo', 'demo'
 FROM demo_holder h;
 
--- Supply records: transferred (出让) between 2014 and 2023, with the commitments of the contract.
+-- Supply records: transferred (出让) from 2014, with the commitments of the contract. Land still supplied or under
+-- construction was dealt in the last 14 months, counted from the day the demo is loaded: the idle-land rule (a year
+-- past the agreed start of construction) finds the zone's idle land, not land the demo merely left waiting.
 INSERT INTO parcel_supply (parcel_id, method, listed_on, dealt_on, recipient_name, recipient_credit_code, price_wan,
                            construction_start_by, completion_by, investment_intensity_wan_per_mu, tax_per_mu_wan,
                            sales_per_mu_wan, min_plot_ratio, valid_from, created_by)
@@ -46,7 +48,7 @@ SELECT h.parcel_id, 'transfer', d.dealt - 45, d.dealt, e.name, h.credit_code, ro
        d.dealt + 180, d.dealt + 900, 300 + h.k % 4 * 50, 15 + h.k % 4 * 5, 300 + h.k % 5 * 50, 1.0 + h.k % 3 * 0.1, d.dealt, 'demo'
 FROM demo_holder h
 JOIN enterprise e ON e.credit_code = h.credit_code
-CROSS JOIN LATERAL (SELECT CASE WHEN h.status IN ('supplied', 'under_construction') THEN DATE '2023-01-10' + (h.k * 37 % 600)
+CROSS JOIN LATERAL (SELECT CASE WHEN h.status IN ('supplied', 'under_construction') THEN current_date - 420 + (h.k * 37 % 360)
                                 ELSE DATE '2014-02-01' + (h.k * 71 % 2400) END AS dealt) d;
 
 SELECT set_config('landregister.change', '{"kind": "supply", "reason": "演示数据：供地记录", "validFrom": "2018-01-01T00:00:00+08:00"}', true);

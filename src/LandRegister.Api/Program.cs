@@ -88,10 +88,13 @@ if (!generatingDocument)
     if (app.Configuration.GetValue<bool>("LandRegister:LoadDemo"))
     {
         await DemoData.LoadAsync(app.Services.GetRequiredService<SchemaOwner>().Db, app.Logger);
-        DemoData.EvaluateOnStart(app, EvaluationRun.Evaluation);
+        DemoData.RunOnStart(app, EvaluationRun.Evaluation, IdleLandRun.IdleLand);
     }
     app.ScheduleRecurringJobs();
     ReserveBlocks.WarmUpOnStart(app);
+    app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
+        "LandRegister is ready: {Urls} — the map at /, the API reference at /docs, the jobs at /jobs; send an API key in X-Api-Key",
+        string.Join(", ", app.Urls)));
 }
 
 app.Run();

@@ -29,10 +29,11 @@ public static class DemoData
     public const int EvaluatedYear = 2025;
 
     /// <summary>
-    /// Once the app has started (the scheduler running), evaluates the demo zone's last year unless it has been:
-    /// the per-mu figures and classes the map's details panel shows.
+    /// Once the app has started (the scheduler running), evaluates the demo zone's last year and applies the idle-land
+    /// rule today, unless they have been: so the map's details panel shows per-mu figures and classes, and the idle-land
+    /// findings list the zone's idle land, from the first start.
     /// </summary>
-    public static void EvaluateOnStart(WebApplication app, RunKind evaluation)
+    public static void RunOnStart(WebApplication app, RunKind evaluation, RunKind idleLand)
     {
         var db = app.Services.GetRequiredService<NpgsqlDataSource>();
         var runs = app.Services.GetRequiredService<JobRuns>();
@@ -41,15 +42,24 @@ public static class DemoData
             try
             {
                 await using var conn = await db.OpenConnectionAsync();
-                var evaluated = await conn.ExecuteScalarAsync<bool>(
-                    "SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = @ZoneCode AND year = @EvaluatedYear)", new { ZoneCode, EvaluatedYear });
-                if (evaluated || await runs.ActiveAsync(evaluation.Name, ZoneCode, EvaluatedYear) is not null) return;
-                var run = await runs.StartAsync(evaluation, ZoneCode, EvaluatedYear, null, "demo");
-                app.Logger.LogInformation("Evaluating the demo zone's {Year}: run {Run}", EvaluatedYear, run.Id);
+                var (evaluated, idleChecked) = await conn.QuerySingleAsync<(bool, bool)>("""
+                    SELECT EXISTS (SELECT 1 FROM evaluation_current WHERE zone_code = @ZoneCode AND year = @EvaluatedYear),
+                           EXISTS (SELECT 1 FROM idle_current WHERE zone_code = @ZoneCode)
+                    """, new { ZoneCode, EvaluatedYear });
+                if (!evaluated && await runs.ActiveAsync(evaluation.Name, ZoneCode, EvaluatedYear) is null)
+                {
+                    var run = await runs.StartAsync(evaluation, ZoneCode, EvaluatedYear, null, "demo");
+                    app.Logger.LogInformation("Evaluating the demo zone's {Year}: run {Run}", EvaluatedYear, run.Id);
+                }
+                if (!idleChecked && await runs.ActiveAsync(idleLand.Name, ZoneCode, null) is null)
+                {
+                    var run = await runs.StartAsync(idleLand, ZoneCode, null, RegisterClock.Today, "demo");
+                    app.Logger.LogInformation("Applying the idle-land rule to the demo zone: run {Run}", run.Id);
+                }
             }
             catch (Exception e)
             {
-                app.Logger.LogError(e, "Starting the demo zone's evaluation failed");
+                app.Logger.LogError(e, "Starting the demo zone's runs failed");
             }
         }));
     }

@@ -76,11 +76,37 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
             return new ProblemException(413, "The request body is too large.", TooLarge,
                 new Dictionary<string, string[]> { ["body"] = ["too large"] });
         if (exception.InnerException is JsonException json) return MalformedJson(json);
-        var parameter = BindFailure().Match(exception.Message);
-        var field = parameter.Success ? parameter.Groups["name"].Value : "request";
-        var reason = parameter.Success ? $"'{parameter.Groups["value"].Value}' is not a valid {parameter.Groups["type"].Value.TrimEnd('?')}" : exception.Message;
-        return Problems.BadRequest(char.ToLowerInvariant(field[0]) + field[1..], reason);
+        if (BindFailure().Match(exception.Message) is { Success: true } bad)
+            return Problems.BadRequest(Camel(bad.Groups["name"].Value), $"'{bad.Groups["value"].Value}' is not {Form(bad.Groups["type"].Value)}");
+        if (MissingParameter().Match(exception.Message) is { Success: true } missing)
+            return Problems.BadRequest(Camel(missing.Groups["name"].Value), $"required: {Form(missing.Groups["type"].Value)}");
+        if (exception.Message.StartsWith("Implicit body inferred", StringComparison.Ordinal) || exception.Message.Contains("body was provided", StringComparison.Ordinal))
+            return Problems.BadRequest("body", "required: a JSON body (the API document describes it)");
+        // Whatever else the framework refuses, in its own words but without its type names.
+        return Problems.BadRequest("request", TypeName().Replace(exception.Message, "value"));
     }
+
+    static string Camel(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    /// <summary>What a parameter of a .NET type looks like, in the words of someone writing a URL, with an example.</summary>
+    static string Form(string type) => type.Replace("Nullable<", "").TrimEnd('>', '?') switch
+    {
+        "DateTimeOffset" or "DateTime" => "an ISO 8601 instant, e.g. 2024-12-31T16:00:00Z",
+        "DateOnly" => "a date (yyyy-MM-dd), e.g. 2024-12-31",
+        "int" or "Int32" or "long" or "Int64" or "short" => "a whole number, e.g. 2024",
+        "double" or "Double" or "decimal" or "Decimal" or "float" => "a number, e.g. 12.5",
+        "bool" or "Boolean" => "true or false",
+        "Guid" => "a UUID, e.g. 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        "string" or "String" => "a text value",
+        "string[]" or "String[]" => "one or more text values",
+        _ => "a value of the documented form (see the API document)",
+    };
+
+    [GeneratedRegex("""Required parameter "(?<type>[^"]+) (?<name>\w+)" was not provided""")]
+    private static partial Regex MissingParameter();
+
+    [GeneratedRegex(@"\b(System\.[\w.`]+|Nullable<\w+>|(Int32|Int64|DateTimeOffset|DateOnly|Boolean|Double|Decimal|String)\b)")]
+    private static partial Regex TypeName();
 
     static ProblemException MalformedJson(JsonException exception)
     {
@@ -97,6 +123,11 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
         var mistyped = ConvertFailure().Match(exception.Message);
         if (exception.Message.Contains("could not be mapped", StringComparison.Ordinal)) return "unknown property";
         if (exception.Message == RegisterDates.OutOfRange) return RegisterDates.OutOfRange;
+        // A string that is not valid Unicode (an escaped unpaired surrogate, a byte that is not UTF-8) is not a wrong type.
+        if (exception.InnerException is InvalidOperationException { Message: var inner }
+            && (inner.Contains("UTF-16", StringComparison.Ordinal) || inner.Contains("UTF-8", StringComparison.Ordinal)
+                || inner.Contains("transcode", StringComparison.OrdinalIgnoreCase)))
+            return UnicodeText.Invalid;
         // The type named is the member's, or (for a record's constructor parameter) the record's; the inner
         // exception says what the reader expected.
         if (mistyped.Success) return $"wrong type: expected {Expected(exception.InnerException?.Message + " " + mistyped.Groups["type"].Value)}";

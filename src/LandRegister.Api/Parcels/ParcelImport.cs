@@ -139,7 +139,7 @@ public static class ParcelImport
                 errors.Add($"features[{index}].properties.zoneCode", "no zone has this code");
             else if (draft is not null && !firstIndex.TryAdd((draft.ZoneCode, draft.Code), index))
                 errors.Add($"features[{index}].properties.code", $"the same code as features[{firstIndex[(draft.ZoneCode, draft.Code)]}] in this file");
-            if (errors.Any) rejected.Add(new ImportRejection(index, draft?.Code ?? CodeOf(feature), Group(errors)));
+            if (errors.Any) rejected.Add(new ImportRejection(index, draft?.Code ?? CodeOf(feature, map), Group(errors)));
             else drafts.Add((index, draft!));
             index++;
         }
@@ -261,7 +261,19 @@ public static class ParcelImport
     static Dictionary<string, string[]> Group(FieldErrors errors) =>
         errors.All.GroupBy(e => e.Field).ToDictionary(g => g.Key, g => g.Select(e => e.Reason).ToArray());
 
-    static string? CodeOf(JsonElement feature) =>
-        feature.ValueKind == JsonValueKind.Object && feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object
-        && p.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString() : null;
+    /// <summary>
+    /// The code a refused feature holds, read as the import reads it: the property the mapping names for it, else
+    /// <c>properties.code</c>, else the feature's <c>id</c>; so the report names every feature the file names.
+    /// </summary>
+    static string? CodeOf(JsonElement feature, IReadOnlyDictionary<string, string>? map)
+    {
+        if (feature.ValueKind != JsonValueKind.Object) return null;
+        var source = map is not null && map.TryGetValue("code", out var mapped) ? mapped : "code";
+        if (feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty(source, out var c)
+            && c.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+            return c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText();
+        return feature.TryGetProperty("id", out var id) && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
+            ? (id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText())
+            : null;
+    }
 }

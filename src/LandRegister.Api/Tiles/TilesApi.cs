@@ -72,12 +72,8 @@ public static class TilesApi
         var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql, args);
         var key = $"{tileLayer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}|{print.Features}|{print.Versions}";
         var etag = ETagOf(key);
-        if (http.Request.Headers.IfNoneMatch == etag)
-        {
-            http.Response.Headers.ETag = etag;
-            return TypedResults.StatusCode(304);
-        }
         if (print.Features == 0) return Empty(http, etag);
+        if (NotModified(http, etag) is { } unchanged) return unchanged;
         if (!cache.TryGetValue(key, out byte[]? bytes) || bytes is null)
         {
             bytes = await BuildAsync(conn, tileLayer, audience >= Audience.Internal, args, print.Features, settings);
@@ -106,10 +102,22 @@ public static class TilesApi
         }
     }
 
-    static IResult Empty(HttpContext http, string etag)
+    /// <summary>An empty tile: 204 with its ETag, or 304 to a client that holds that ETag.</summary>
+    static IResult Empty(HttpContext http, string etag) => NotModified(http, etag) ?? NoContent(http, etag);
+
+    static IResult NoContent(HttpContext http, string etag)
     {
         http.Response.Headers.ETag = etag;
         return TypedResults.NoContent();
+    }
+
+    /// <summary>304 when the request's If-None-Match names <paramref name="etag"/> (or is <c>*</c>); null otherwise.</summary>
+    static IResult? NotModified(HttpContext http, string etag)
+    {
+        var held = http.Request.Headers.IfNoneMatch.ToString();
+        if (held.Length == 0 || (held.Trim() != "*" && !held.Split(',').Any(t => t.Trim().Replace("W/", "") == etag))) return null;
+        http.Response.Headers.ETag = etag;
+        return TypedResults.StatusCode(304);
     }
 
     static string ETagOf(string key) => $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24]}\"";

@@ -39,6 +39,22 @@ public sealed class ParcelImportTests(RegisterApp app) : IClassFixture<RegisterA
     }
 
     [Fact]
+    public async Task A_file_refused_for_want_of_a_zone_reports_the_code_each_feature_holds()
+    {
+        var before = await app.CountParcelsAsync();
+        var withId = new JsonObject { ["type"] = "Feature", ["id"] = "000AB12", ["geometry"] = Rectangle(119.30, 33.80, 100, 100), ["properties"] = new JsonObject() };
+        var withNumber = new JsonObject { ["type"] = "Feature", ["id"] = 17, ["geometry"] = Rectangle(119.31, 33.80, 100, 100), ["properties"] = new JsonObject() };
+        var mapped = new JsonObject
+        {
+            ["type"] = "Feature", ["geometry"] = Rectangle(119.32, 33.80, 100, 100), ["properties"] = new JsonObject { ["numero"] = "0042" },
+        };
+        var response = await ImportAsync("mapping=code:numero", Collection(withId, withNumber, mapped).ToJsonString());
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.UnprocessableEntity, "features[0].properties.zoneCode");
+        Assert.Equal(["000AB12", "17", "0042"], problem["rejected"]!.AsArray().Select(r => (string?)r!["code"]));
+        Assert.Equal(before, await app.CountParcelsAsync());
+    }
+
+    [Fact]
     public async Task One_bad_feature_refuses_the_whole_import_and_names_its_index_code_and_reason()
     {
         var zone = await app.ZoneAsync();
