@@ -182,6 +182,9 @@ public static class EvaluationApi
         GROUP BY GROUPING SETS ((park_code, reason), (reason));
         """;
 
+    /// <summary>A per-mu figure as the summary prints it: 4 decimals at most, no trailing zeros (14.5, not 14.5000).</summary>
+    static decimal? Figure(decimal? value) => value is { } v ? Math.Round(v, 4) / 1.0000000000000000000000000000m : null;
+
     public static async Task<Ok<EvaluationSummary>> GetEvaluationSummary(
         Caller caller, NpgsqlDataSource db, [Description("The year evaluated.")] int year,
         [Description("The zone (optional for a key of one zone).")] string? zone = null)
@@ -203,9 +206,9 @@ public static class EvaluationApi
             var t = tax.FirstOrDefault(r => Here(r.ParkCode, r.WholeZone));
             var u = reasons.Where(r => Here(r.ParkCode, r.WholeZone)).ToList();
             return new ParkSummary(whole ? null : park, c.OrderBy(r => r.Class).ToDictionary(r => r.Class, r => r.Count), c.Sum(r => r.Low),
-                t?.Ranked ?? 0, t?.TaxPerMu, t?.Mean, t?.Median is { } m ? Math.Round((decimal)m, 4) : null, t?.Benchmark,
+                t?.Ranked ?? 0, Figure(t?.TaxPerMu), Figure(t?.Mean), Figure((decimal?)t?.Median), Figure(t?.Benchmark),
                 u.Sum(r => r.Count), u.OrderByDescending(r => r.Count).ThenBy(r => r.Reason, StringComparer.Ordinal).ToDictionary(r => r.Reason, r => r.Count),
-                reference, reference is { } level && t?.TaxPerMu is { } perMu ? perMu - level : null);
+                Figure(reference), reference is { } level && t?.TaxPerMu is { } perMu ? Figure(perMu - level) : null);
         }
 
         var parks = classes.Where(c => !c.WholeZone).Select(c => c.ParkCode).Distinct().OrderBy(p => p, StringComparer.Ordinal)

@@ -12,6 +12,9 @@ namespace LandRegister.Api.IdleLand;
 public sealed record IdleLandRequest(string? Zone, DateOnly? AsOf);
 
 /// <summary>A parcel found idle by the zone's latest idle-land run.</summary>
+/// <param name="ClockFrom">Where the idle-land clock starts: the agreed start of construction, or the day work stopped.</param>
+/// <param name="DaysSinceClockStart">Days from clockFrom to the run's day, the exempt days taken off: the year of grace included.</param>
+/// <param name="DaysIdle">Days the land has been idle under the rule: since the year of grace ended (0 on the day it became idle).</param>
 /// <param name="HolderCreditCode">The recipient of the parcel's supply record, who owes the fee.</param>
 [Audience(Audience.Confidential)]
 public sealed record IdleLandFinding(
@@ -20,7 +23,8 @@ public sealed record IdleLandFinding(
     [property: Audience(Audience.Internal)] string? ParkCode,
     [property: Audience(Audience.Internal)] string Rule,
     [property: Audience(Audience.Internal)] DateOnly ClockFrom,
-    [property: Audience(Audience.Internal)] int IdleDays,
+    [property: Audience(Audience.Internal)] int DaysSinceClockStart,
+    [property: Audience(Audience.Internal)] int DaysIdle,
     [property: Audience(Audience.Internal)] int ExemptDays,
     decimal? FeeWan,
     [property: Audience(Audience.Internal)] bool Reclaimable,
@@ -74,7 +78,7 @@ public static class IdleLandApi
     public static async Task<Ok<JobRun>> GetIdleLandRun(long id, Caller caller, JobRuns runs) =>
         TypedResults.Ok((await runs.GetAsync(id, caller, IdleLandRun.IdleLand.Name) ?? throw Problems.NotFound($"No idle-land run has the id {id}.")).ToContract());
 
-    internal sealed record FindingRow(long ParcelId, string ParcelCode, string? ParkCode, string Rule, DateOnly ClockFrom, int IdleDays, int ExemptDays,
+    internal sealed record FindingRow(long ParcelId, string ParcelCode, string? ParkCode, string Rule, DateOnly ClockFrom, int DaysSinceClockStart, int DaysIdle, int ExemptDays,
         decimal? FeeWan, bool Reclaimable, string? HolderName, string? HolderCreditCode)
     {
         public IdleLandFinding ToContract() => this.Adapt<IdleLandFinding>();
@@ -100,11 +104,12 @@ public static class IdleLandApi
             "SELECT c.run_id, r.as_of FROM idle_current c JOIN job_run r ON r.id = c.run_id WHERE c.zone_code = @code", new { code })
             ?? throw Problems.NotFound($"Zone {code} has no idle-land findings yet: start a run (POST /api/idle-land/runs).");
         var take = limit ?? 100;
-        var args = new { run = current.RunId, reclaimable, cursor, take = take + 1 };
+        var args = new { run = current.RunId, asOf = current.AsOf ?? RegisterClock.Today, reclaimable, cursor, take = take + 1 };
         const string Filter = "f.run_id = @run AND (@reclaimable::boolean IS NULL OR f.reclaimable = @reclaimable)";
         var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM idle_finding f WHERE {Filter}", args);
         var rows = (await conn.QueryAsync<FindingRow>($"""
-            SELECT f.parcel_id, p.code AS parcel_code, p.park_code, f.rule, f.clock_from, f.idle_days, f.exempt_days, f.fee_wan, f.reclaimable,
+            SELECT f.parcel_id, p.code AS parcel_code, p.park_code, f.rule, f.clock_from, f.idle_days AS days_since_clock_start,
+                   (@asOf::date - (f.clock_from + f.exempt_days + interval '1 year')::date) AS days_idle, f.exempt_days, f.fee_wan, f.reclaimable,
                    s.recipient_name AS holder_name, s.recipient_credit_code AS holder_credit_code
             FROM idle_finding f JOIN parcel p ON p.id = f.parcel_id LEFT JOIN parcel_supply s ON s.id = p.supply_id
             WHERE {Filter} AND (@cursor::bigint IS NULL OR f.parcel_id > @cursor)

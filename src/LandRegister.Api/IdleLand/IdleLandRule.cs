@@ -16,10 +16,11 @@ public sealed record Construction(
 /// <summary>A parcel found idle.</summary>
 /// <param name="Rule">not_started, or stalled (started, under 1/3 developed or 25% invested, stopped).</param>
 /// <param name="ClockFrom">Where the clock starts: the agreed start, or the day work stopped.</param>
-/// <param name="IdleDays">Days idle on <c>asOf</c>, the exempt days taken off.</param>
+/// <param name="DaysSinceClockStart">Days from <paramref name="ClockFrom"/> to <c>asOf</c>, the exempt days taken off: the year of grace included.</param>
+/// <param name="DaysIdle">Days the land has been idle under the rule on <c>asOf</c>: since the year of grace ended.</param>
 /// <param name="FeeWan">The idle-land fee, 20% of the land price.</param>
 /// <param name="Reclaimable">Idle for two years: the land can be taken back without compensation.</param>
-public sealed record IdleFinding(string Rule, DateOnly ClockFrom, int IdleDays, int ExemptDays, decimal? FeeWan, bool Reclaimable);
+public sealed record IdleFinding(string Rule, DateOnly ClockFrom, int DaysSinceClockStart, int DaysIdle, int ExemptDays, decimal? FeeWan, bool Reclaimable);
 
 /// <summary>
 /// The idle-land rule of MLR Order 53 (闲置土地处置办法, 2012): supplied land is idle when construction has not
@@ -52,9 +53,10 @@ public static class IdleLandRule
         // The clock runs one calendar year, moved on by the exempt days.
         var idleFrom = clockFrom.AddDays(exempt).AddYears(1);
         if (asOf < idleFrom) return null;
-        var idleDays = asOf.DayNumber - clockFrom.DayNumber - exempt;
+        var sinceClockStart = asOf.DayNumber - clockFrom.DayNumber - exempt;
         var reclaimable = asOf >= clockFrom.AddDays(exempt).AddYears(2);
-        return new IdleFinding(rule, clockFrom, idleDays, exempt, c.PriceWan is { } price ? Math.Round(price * FeeShare, 2) : null, reclaimable);
+        return new IdleFinding(rule, clockFrom, sinceClockStart, asOf.DayNumber - idleFrom.DayNumber, exempt,
+            c.PriceWan is { } price ? Math.Round(price * FeeShare, 2) : null, reclaimable);
     }
 
     /// <summary>Days of [from, asOf) covered by at least one exemption (overlapping exemptions count once).</summary>

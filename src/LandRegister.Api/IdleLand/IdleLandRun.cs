@@ -118,7 +118,7 @@ public sealed class IdleLandRun : IRun
             await copy.WriteAsync(id, NpgsqlDbType.Bigint, ct);
             await copy.WriteAsync(f.Rule, NpgsqlDbType.Text, ct);
             await copy.WriteAsync(f.ClockFrom, NpgsqlDbType.Date, ct);
-            await copy.WriteAsync(f.IdleDays, NpgsqlDbType.Integer, ct);
+            await copy.WriteAsync(f.DaysSinceClockStart, NpgsqlDbType.Integer, ct);
             await copy.WriteAsync(f.ExemptDays, NpgsqlDbType.Integer, ct);
             if (f.FeeWan is { } fee) await copy.WriteAsync(fee, NpgsqlDbType.Numeric, ct);
             else await copy.WriteNullAsync(ct);

@@ -174,7 +174,7 @@ sealed class ReserveSource : KeysetSource
     public override string Id => "reserves";
     public override string Title => "Reserve blocks (集中连片净地)";
     public override string Description =>
-        "Contiguous clean land of the configured uses and gap, each block the union of its parcels. Filters: zone, minAreaMu (default 0).";
+        "Contiguous clean land of the configured uses and gap, each block the union of its parcels. Filters: zone, minAreaMu (default, as /api/reserves: the target's, Reserves:TargetAreaMu, 500; minAreaMu=0 for every block).";
     public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone", "minAreaMu"];
 
     protected override string Key => "block_id";
@@ -192,7 +192,9 @@ sealed class ReserveSource : KeysetSource
         var rule = await ReserveRule.FromAsync(null, null, r.Reserves, r.Uses);
         var current = await ReserveBlocks.ForCallerAsync(r.Db, r.Caller, rule, r.Query["zone"].FirstOrDefault());
         args.AddDynamicParams(current.Args);
-        args.Add("min", Area.SquareMetres(OgcApi.Number(r.Query["minAreaMu"], "minAreaMu") ?? 0));
+        // The list's default is /api/reserves' (the target's area); a block asked for by its id is found whatever its size.
+        var byId = r.Http.Request.RouteValues.ContainsKey("featureId");
+        args.Add("min", Area.SquareMetres(OgcApi.Number(r.Query["minAreaMu"], "minAreaMu") ?? (byId ? 0 : r.Reserves.TargetAreaMu)));
         return $"""
             FROM reserve_block WHERE zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND area_m2 >= @min
               {(box ? "AND ST_Intersects(geom, ST_MakeEnvelope(@minX, @minY, @maxX, @maxY, 4326))" : "")}

@@ -55,15 +55,21 @@ public static class PremisesApi
         if (minVacantM2 is < 0) errors.Add("minVacantM2", "must not be negative");
         errors.ThrowIfAny();
         await using var conn = await db.OpenConnectionAsync();
-        var rows = (await conn.QueryAsync<PremisesRow>($"""
-            SELECT {PremisesRow.Columns} FROM {PremisesRow.From}
-            WHERE {Caller.InScope("pr.zone_code")}
+        var matches = $"""
+            {Caller.InScope("pr.zone_code")}
               AND (@zone::text IS NULL OR pr.zone_code = @zone) AND (@parcelId::bigint IS NULL OR pr.parcel_id = @parcelId)
               AND (@park::text IS NULL OR p.park_code = @park) AND (@vacancies::text[] IS NULL OR pr.vacancy = ANY(@vacancies))
               AND (@minVacantM2::numeric IS NULL OR pr.vacant_floor_area_m2 >= @minVacantM2)
-              AND (@includeRetired OR pr.retired_at IS NULL) AND (@cursor::bigint IS NULL OR pr.id > @cursor)
+              AND (@includeRetired OR pr.retired_at IS NULL)
+            """;
+        await using var read = await conn.QueryMultipleAsync($"""
+            SELECT count(*) FROM {PremisesRow.From} WHERE {matches};
+            SELECT {PremisesRow.Columns} FROM {PremisesRow.From}
+            WHERE {matches} AND (@cursor::bigint IS NULL OR pr.id > @cursor)
             ORDER BY pr.id LIMIT @take
-            """, new { scope = caller.Scope, zone, parcelId, park, vacancies, minVacantM2, includeRetired, cursor, take = limit + 1 })).AsList();
+            """, new { scope = caller.Scope, zone, parcelId, park, vacancies, minVacantM2, includeRetired, cursor, take = limit + 1 });
+        var matched = await read.ReadSingleAsync<long>();
+        var rows = (await read.ReadAsync<PremisesRow>()).AsList();
         var links = new List<Link> { new(Links.Self(http.Request), "self", GeoJson) };
         if (rows.Count > limit)
         {
@@ -72,7 +78,7 @@ public static class PremisesApi
         }
         Links.SetHeader(http.Response, links);
         var features = rows.ConvertAll(r => r.ToFeature());
-        return TypedResults.Json(new FeatureCollection<PremisesFeature>(null, features.Count, DateTimeOffset.UtcNow, links, features), contentType: GeoJson);
+        return TypedResults.Json(new FeatureCollection<PremisesFeature>(matched, features.Count, DateTimeOffset.UtcNow, links, features), contentType: GeoJson);
     }
 
     public static async Task<IResult> GetPremises(long id, Caller caller, NpgsqlDataSource db, HttpContext http)

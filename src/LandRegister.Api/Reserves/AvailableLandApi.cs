@@ -86,10 +86,7 @@ public static class AvailableLandApi
             (SELECT 'block' AS kind, block_id AS item_id, zone_code, area_m2, parcel_ids, parcel_codes, park_codes, land_use_codes,
                     ST_AsGeoJSON(geom, 8) AS geometry, CASE WHEN @near THEN ST_Distance(geog, @point) END AS distance_m
              FROM reserve_block
-             WHERE zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND geog IS NOT NULL
-               AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
-               AND (@park::text IS NULL OR @park = ANY(park_codes))
-               AND (@radius::float8 IS NULL OR ST_DWithin(geog, @point, @radius))
+             WHERE {BlockMatches}
              ORDER BY {(near ? "geog <-> @point" : "area_m2, block_id")}
              LIMIT @take)
             UNION ALL
@@ -97,29 +94,51 @@ public static class AvailableLandApi
                     CASE WHEN park_code IS NULL THEN ARRAY[]::text[] ELSE ARRAY[park_code] END, ARRAY[planned_use],
                     ST_AsGeoJSON(geom, 8), CASE WHEN @near THEN ST_Distance(geom::geography, @point) END
              FROM parcel
-             WHERE status = 'clean_land' AND retired_at IS NULL AND zone_code = ANY(@zones) AND planned_use LIKE ANY(@patterns)
-               AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
-               AND (@park::text IS NULL OR park_code = @park)
-               AND (@radius::float8 IS NULL OR ST_DWithin(geom::geography, @point, @radius))
+             WHERE {ParcelMatches}
              ORDER BY {(near ? "geom::geography <-> @point" : "area_m2, id")}
              LIMIT @take)) found
         ORDER BY distance_m, area_m2, kind, item_id
         LIMIT @limit
         """;
 
-    const string Premises = """
-        SELECT 'premises' AS kind, pr.id::text AS item_id, pr.zone_code, p.area_m2, ARRAY[p.id] AS parcel_ids, ARRAY[p.code] AS parcel_codes,
-               CASE WHEN p.park_code IS NULL THEN '{}'::text[] ELSE ARRAY[p.park_code] END AS park_codes,
-               CASE WHEN p.planned_use IS NULL THEN '{}'::text[] ELSE ARRAY[p.planned_use] END AS land_use_codes,
-               ST_AsGeoJSON(pr.footprint, 8) AS geometry, CASE WHEN @near THEN ST_Distance(pr.footprint::geography, @point) END AS distance_m,
-               pr.code AS premises_code, pr.floor_area_m2, pr.vacant_floor_area_m2, pr.vacancy, pr.vacant_since, pr.condition,
-               pr.owner_name, pr.owner_kind
-        FROM premises pr JOIN parcel p ON p.id = pr.parcel_id
-        WHERE pr.zone_code = ANY(@zones) AND pr.retired_at IS NULL AND pr.vacant_floor_area_m2 > 0
+    const string BlockMatches = """
+        zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND geog IS NOT NULL
+          AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
+          AND (@park::text IS NULL OR @park = ANY(park_codes))
+          AND (@radius::float8 IS NULL OR ST_DWithin(geog, @point, @radius))
+        """;
+
+    const string ParcelMatches = """
+        status = 'clean_land' AND retired_at IS NULL AND zone_code = ANY(@zones) AND planned_use LIKE ANY(@patterns)
+          AND area_m2 >= @min AND (@max::float8 IS NULL OR area_m2 <= @max)
+          AND (@park::text IS NULL OR park_code = @park)
+          AND (@radius::float8 IS NULL OR ST_DWithin(geom::geography, @point, @radius))
+        """;
+
+    const string PremisesMatches = """
+        pr.zone_code = ANY(@zones) AND pr.retired_at IS NULL AND pr.vacant_floor_area_m2 > 0
           AND pr.vacant_floor_area_m2 >= @minFloor AND (@maxFloor::numeric IS NULL OR pr.vacant_floor_area_m2 <= @maxFloor)
           AND (@landUse::text IS NULL OR p.planned_use LIKE ANY(@patterns))
           AND (@park::text IS NULL OR p.park_code = @park)
           AND (@radius::float8 IS NULL OR ST_DWithin(pr.footprint::geography, @point, @radius))
+        """;
+
+    /// <summary>How many results the search matches in all, whatever the page shows (<c>numberMatched</c>).</summary>
+    const string Matched = $"""
+        SELECT (SELECT count(*) FROM reserve_block WHERE {BlockMatches})
+             + (SELECT count(*) FROM parcel WHERE {ParcelMatches})
+             + CASE WHEN @withPremises THEN (SELECT count(*) FROM premises pr JOIN parcel p ON p.id = pr.parcel_id WHERE {PremisesMatches}) ELSE 0 END
+        """;
+
+    const string Premises = $"""
+        SELECT 'premises' AS kind, pr.id::text AS item_id, pr.zone_code, p.area_m2, ARRAY[p.id] AS parcel_ids, ARRAY[p.code] AS parcel_codes,
+               CASE WHEN p.park_code IS NULL THEN ARRAY[]::text[] ELSE ARRAY[p.park_code] END AS park_codes,
+               CASE WHEN p.planned_use IS NULL THEN ARRAY[]::text[] ELSE ARRAY[p.planned_use] END AS land_use_codes,
+               ST_AsGeoJSON(pr.footprint, 8) AS geometry, CASE WHEN @near THEN ST_Distance(pr.footprint::geography, @point) END AS distance_m,
+               pr.code AS premises_code, pr.floor_area_m2, pr.vacant_floor_area_m2, pr.vacancy, pr.vacant_since, pr.condition,
+               pr.owner_name, pr.owner_kind
+        FROM premises pr JOIN parcel p ON p.id = pr.parcel_id
+        WHERE {PremisesMatches}
         ORDER BY distance_m, pr.vacant_floor_area_m2, pr.id
         LIMIT @limit
         """;
@@ -170,9 +189,11 @@ public static class AvailableLandApi
             if (point is not null) results = results.OrderBy(r => r.DistanceM).ThenBy(r => r.AreaM2).Take(limit).ToList();
             else results = results.Take(limit).ToList();
         }
+        args.Add("withPremises", includePremises);
+        var matched = await conn.ExecuteScalarAsync<long>(Matched.Replace("@point", Point), args);
         var features = results.ConvertAll(r => r.ToFeature());
         var links = new List<Link> { new(Links.Self(request), "self", GeoJson) };
-        return TypedResults.Json(new FeatureCollection<AvailableFeature>(null, features.Count, DateTimeOffset.UtcNow, links, features), contentType: GeoJson);
+        return TypedResults.Json(new FeatureCollection<AvailableFeature>(matched, features.Count, DateTimeOffset.UtcNow, links, features), contentType: GeoJson);
     }
 
     static (double Lon, double Lat)? ParsePoint(string near, FieldErrors errors)

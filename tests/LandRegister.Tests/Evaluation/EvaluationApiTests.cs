@@ -133,7 +133,11 @@ public sealed class EvaluationApiTests(RegisterApp app) : IClassFixture<Register
         Assert.Equal("evaluation", (string)last["kind"]!);
         Assert.Equal("in_use", (string)last["changes"]!["status"]!["before"]!);
 
-        var summary = await (await app.Client.GetAsync($"/api/evaluation/summary?zone={zone}&year=2024")).JsonAsync();
+        var summaryText = await app.Client.GetStringAsync($"/api/evaluation/summary?zone={zone}&year=2024");
+        // Per-mu figures print one way: at most 4 decimals and no trailing zeros (14.5, never 14.5000).
+        Assert.DoesNotMatch(@"TaxPerMu"":-?\d+\.\d*0[,}]", summaryText);
+        Assert.Matches(@"TaxPerMu"":-?\d+(\.\d{1,4})?[,}]", summaryText);
+        var summary = JsonNode.Parse(summaryText)!.AsObject();
         var parkSummary = summary["parks"]!.AsArray().Single()!;
         Assert.Equal(1, (int)parkSummary["classes"]!["A"]!);
         Assert.Equal(4, (int)parkSummary["classes"]!["B"]!); // R2, R3, R5 and the tenant

@@ -46,6 +46,10 @@ public sealed class IdleLandApiTests(RegisterApp app) : IClassFixture<RegisterAp
         Assert.Equal("not_started", (string)findings[idle]["rule"]!);
         Assert.True((bool)findings[idle]["reclaimable"]!);
         Assert.Equal(2037m, (decimal)findings[idle]["feeWan"]!); // 20% of 10185 万元
+        var clockFrom = DateOnly.Parse((string)findings[idle]["clockFrom"]!, System.Globalization.CultureInfo.InvariantCulture);
+        var asOf = new DateOnly(2024, 6, 1);
+        Assert.Equal(asOf.DayNumber - clockFrom.DayNumber, (int)findings[idle]["daysSinceClockStart"]!);
+        Assert.Equal(asOf.DayNumber - clockFrom.AddYears(1).DayNumber, (int)findings[idle]["daysIdle"]!);
         Assert.Equal("stalled", (string)findings[stalled]["rule"]!);
         Assert.False((bool)findings[stalled]["reclaimable"]!);
         Assert.Equal("idle", await StatusAsync(idle));

@@ -14,7 +14,9 @@ public sealed class IdleLandRuleTests
         Assert.Null(IdleLandRule.Assess(NotStarted(), [], new DateOnly(2023, 2, 28)));
         var finding = IdleLandRule.Assess(NotStarted(), [], new DateOnly(2023, 3, 1))!;
         Assert.Equal("not_started", finding.Rule);
-        Assert.Equal(365, finding.IdleDays);
+        Assert.Equal(365, finding.DaysSinceClockStart);
+        Assert.Equal(0, finding.DaysIdle); // idle from this very day: the year before was the year of grace
+        Assert.Equal(31, IdleLandRule.Assess(NotStarted(), [], new DateOnly(2023, 4, 1))!.DaysIdle);
         Assert.Equal(200m, finding.FeeWan);
         Assert.False(finding.Reclaimable);
     }
@@ -35,7 +37,8 @@ public sealed class IdleLandRuleTests
         Assert.Null(IdleLandRule.Assess(NotStarted(), exemptions, new DateOnly(2023, 6, 8)));
         var finding = IdleLandRule.Assess(NotStarted(), exemptions, new DateOnly(2023, 6, 9))!;
         Assert.Equal(100, finding.ExemptDays);
-        Assert.Equal(365, finding.IdleDays);
+        Assert.Equal(365, finding.DaysSinceClockStart);
+        Assert.Equal(0, finding.DaysIdle);
         // An exemption still running stops the clock up to today.
         Assert.Null(IdleLandRule.Assess(NotStarted(), [new Exemption(new DateOnly(2022, 6, 1), null)], new DateOnly(2025, 1, 1)));
     }

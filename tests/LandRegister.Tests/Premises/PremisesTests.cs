@@ -99,6 +99,9 @@ public sealed class PremisesTests(RegisterApp app) : IClassFixture<RegisterApp>
         Assert.Equal(HttpStatusCode.NoContent, retired.StatusCode);
         Assert.DoesNotContain((await app.Client.FeaturesAsync($"/api/premises?parcelId={parcel}")), f => (long)f!["id"]! == id);
         Assert.Single(await app.Client.FeaturesAsync($"/api/premises?parcelId={parcel}&includeRetired=true"));
+        var counted = await (await app.Client.GetAsync($"/api/premises?parcelId={parcel}&includeRetired=true&limit=1")).JsonAsync();
+        Assert.Equal(1, (int)counted["numberMatched"]!);
+        Assert.Equal(0, (int)(await (await app.Client.GetAsync($"/api/premises?parcelId={parcel}")).JsonAsync())["numberMatched"]!);
         await ProblemAssert.IsProblemAsync(
             await app.SendAsync(HttpMethod.Patch, url, """{"properties":{"name":"x"}}""", "application/merge-patch+json", "\"4\""),
             HttpStatusCode.Conflict, "id");

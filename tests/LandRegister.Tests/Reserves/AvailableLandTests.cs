@@ -76,6 +76,10 @@ public sealed class AvailableLandTests(RegisterApp app) : IClassFixture<Register
 
         var within = await app.Client.FeaturesAsync(Url(site.Zone, $"minAreaMu=300&near={near}&radiusKm=10"));
         Assert.Equal(2, within.Count);
+        // numberMatched counts every match, whatever the page holds.
+        var page = await (await app.Client.GetAsync(Url(site.Zone, $"minAreaMu=300&near={near}&limit=1"))).JsonAsync();
+        Assert.Equal(1, (int)page["numberReturned"]!);
+        Assert.Equal(3, (int)page["numberMatched"]!);
         Assert.DoesNotContain(within, r => Codes(r!).Contains(site.Far));
     }
 
