@@ -584,7 +584,8 @@ CREATE TABLE public.idle_finding (
     exempt_days integer NOT NULL,
     fee_wan numeric(14,2),
     reclaimable boolean NOT NULL,
-    CONSTRAINT idle_finding_rule CHECK ((rule = ANY (ARRAY['not_started'::text, 'stalled'::text])))
+    missing text[] DEFAULT '{}'::text[] NOT NULL,
+    CONSTRAINT idle_finding_rule CHECK ((rule = ANY (ARRAY['not_started'::text, 'stalled'::text, 'stalled_not_determinable'::text])))
 );
 
 CREATE TABLE public.job_run (

@@ -16,6 +16,7 @@ public sealed record IdleLandRequest(string? Zone, DateOnly? AsOf);
 /// <param name="DaysSinceClockStart">Days from clockFrom to the run's day, the exempt days taken off: the year of grace included.</param>
 /// <param name="DaysIdle">Days the land has been idle under the rule: since the year of grace ended (0 on the day it became idle).</param>
 /// <param name="HolderCreditCode">The recipient of the parcel's supply record, who owes the fee.</param>
+/// <param name="Missing">For a finding stalled_not_determinable: the figures a construction report must give (developedShare, investedShare).</param>
 [Audience(Audience.Confidential)]
 public sealed record IdleLandFinding(
     [property: Audience(Audience.Internal)] long ParcelId,
@@ -28,7 +29,8 @@ public sealed record IdleLandFinding(
     [property: Audience(Audience.Internal)] int ExemptDays,
     decimal? FeeWan,
     [property: Audience(Audience.Internal)] bool Reclaimable,
-    string? HolderName, string? HolderCreditCode);
+    string? HolderName, string? HolderCreditCode,
+    [property: Audience(Audience.Internal)] string[] Missing);
 
 public sealed record IdleLandFindings(string ZoneCode, long RunId, DateOnly? AsOf, long NumberMatched, IReadOnlyList<IdleLandFinding> Items, long? NextCursor);
 
@@ -79,14 +81,16 @@ public static class IdleLandApi
         TypedResults.Ok((await runs.GetAsync(id, caller, IdleLandRun.IdleLand.Name) ?? throw Problems.NotFound($"No idle-land run has the id {id}.")).ToContract());
 
     internal sealed record FindingRow(long ParcelId, string ParcelCode, string? ParkCode, string Rule, DateOnly ClockFrom, int DaysSinceClockStart, int DaysIdle, int ExemptDays,
-        decimal? FeeWan, bool Reclaimable, string? HolderName, string? HolderCreditCode)
+        decimal? FeeWan, bool Reclaimable, string? HolderName, string? HolderCreditCode, string Missing)
     {
         public IdleLandFinding ToContract() => this.Adapt<IdleLandFinding>();
     }
 
     sealed class FindingMapping : IRegister
     {
-        public void Register(TypeAdapterConfig config) => config.NewConfig<FindingRow, IdleLandFinding>();
+        // Dapper fills a record's constructor with scalars only: the missing figures come as one comma-separated text.
+        public void Register(TypeAdapterConfig config) => config.NewConfig<FindingRow, IdleLandFinding>()
+            .Map(d => d.Missing, s => (s.Missing ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
     }
 
     public static async Task<Ok<IdleLandFindings>> GetIdleLandFindings(
@@ -104,13 +108,13 @@ public static class IdleLandApi
             "SELECT c.run_id, r.as_of FROM idle_current c JOIN job_run r ON r.id = c.run_id WHERE c.zone_code = @code", new { code })
             ?? throw Problems.NotFound($"Zone {code} has no idle-land findings yet: start a run (POST /api/idle-land/runs).");
         var take = limit ?? 100;
-        var args = new { run = current.RunId, asOf = current.AsOf ?? RegisterClock.Today, reclaimable, cursor, take = take + 1 };
+        var args = new { run = current.RunId, asOf = (current.AsOf ?? RegisterClock.Today).ToDateTime(TimeOnly.MinValue), reclaimable, cursor, take = take + 1 };
         const string Filter = "f.run_id = @run AND (@reclaimable::boolean IS NULL OR f.reclaimable = @reclaimable)";
         var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM idle_finding f WHERE {Filter}", args);
         var rows = (await conn.QueryAsync<FindingRow>($"""
             SELECT f.parcel_id, p.code AS parcel_code, p.park_code, f.rule, f.clock_from, f.idle_days AS days_since_clock_start,
                    (@asOf::date - (f.clock_from + f.exempt_days + interval '1 year')::date) AS days_idle, f.exempt_days, f.fee_wan, f.reclaimable,
-                   s.recipient_name AS holder_name, s.recipient_credit_code AS holder_credit_code
+                   s.recipient_name AS holder_name, s.recipient_credit_code AS holder_credit_code, array_to_string(f.missing, ',') AS missing
             FROM idle_finding f JOIN parcel p ON p.id = f.parcel_id LEFT JOIN parcel_supply s ON s.id = p.supply_id
             WHERE {Filter} AND (@cursor::bigint IS NULL OR f.parcel_id > @cursor)
             ORDER BY f.parcel_id LIMIT @take

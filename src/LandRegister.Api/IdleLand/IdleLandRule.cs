@@ -14,13 +14,22 @@ public sealed record Construction(
     DateOnly ConstructionStartBy, bool Started, double? DevelopedShare, double? InvestedShare, DateOnly? StoppedSince, decimal? PriceWan);
 
 /// <summary>A parcel found idle.</summary>
-/// <param name="Rule">not_started, or stalled (started, under 1/3 developed or 25% invested, stopped).</param>
+/// <param name="Rule">not_started; stalled (started, under 1/3 developed or 25% invested, stopped); or
+/// stalled_not_determinable (stopped for the year, but the shares the rule weighs are not known): not idle, not cleared.</param>
 /// <param name="ClockFrom">Where the clock starts: the agreed start, or the day work stopped.</param>
 /// <param name="DaysSinceClockStart">Days from <paramref name="ClockFrom"/> to <c>asOf</c>, the exempt days taken off: the year of grace included.</param>
 /// <param name="DaysIdle">Days the land has been idle under the rule on <c>asOf</c>: since the year of grace ended.</param>
 /// <param name="FeeWan">The idle-land fee, 20% of the land price.</param>
 /// <param name="Reclaimable">Idle for two years: the land can be taken back without compensation.</param>
-public sealed record IdleFinding(string Rule, DateOnly ClockFrom, int DaysSinceClockStart, int DaysIdle, int ExemptDays, decimal? FeeWan, bool Reclaimable);
+/// <param name="Missing">What the register would need to apply the rule (developedShare, investedShare), for a finding not determinable.</param>
+public sealed record IdleFinding(string Rule, DateOnly ClockFrom, int DaysSinceClockStart, int DaysIdle, int ExemptDays, decimal? FeeWan, bool Reclaimable,
+    IReadOnlyList<string>? Missing = null)
+{
+    public const string NotDeterminable = "stalled_not_determinable";
+
+    /// <summary>Idle under the rule (not merely not determinable).</summary>
+    public bool Idle => Rule != NotDeterminable;
+}
 
 /// <summary>
 /// The idle-land rule of MLR Order 53 (闲置土地处置办法, 2012): supplied land is idle when construction has not
@@ -47,6 +56,12 @@ public static class IdleLandRule
             rule = "stalled";
             clockFrom = stopped;
         }
+        else if (c.StoppedSince is { } halted && (c.DevelopedShare is null || c.InvestedShare is null))
+        {
+            // Stopped, and what is known does not make it stalled: the share not known might.
+            rule = IdleFinding.NotDeterminable;
+            clockFrom = halted;
+        }
         else return null;
 
         var exempt = ExemptDays(exemptions, clockFrom, asOf);
@@ -55,6 +70,9 @@ public static class IdleLandRule
         if (asOf < idleFrom) return null;
         var sinceClockStart = asOf.DayNumber - clockFrom.DayNumber - exempt;
         var reclaimable = asOf >= clockFrom.AddDays(exempt).AddYears(2);
+        if (rule == IdleFinding.NotDeterminable)
+            return new IdleFinding(rule, clockFrom, sinceClockStart, asOf.DayNumber - idleFrom.DayNumber, exempt, null, false,
+                [.. c.DevelopedShare is null ? new[] { "developedShare" } : [], .. c.InvestedShare is null ? new[] { "investedShare" } : []]);
         return new IdleFinding(rule, clockFrom, sinceClockStart, asOf.DayNumber - idleFrom.DayNumber, exempt,
             c.PriceWan is { } price ? Math.Round(price * FeeShare, 2) : null, reclaimable);
     }

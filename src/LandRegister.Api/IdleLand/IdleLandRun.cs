@@ -56,7 +56,7 @@ public sealed class IdleLandRun : IRun
         """;
 
     const string CopyFindings = """
-        COPY idle_finding (run_id, zone_code, parcel_id, rule, clock_from, idle_days, exempt_days, fee_wan, reclaimable)
+        COPY idle_finding (run_id, zone_code, parcel_id, rule, clock_from, idle_days, exempt_days, fee_wan, reclaimable, missing)
         FROM STDIN (FORMAT BINARY)
         """;
 
@@ -78,7 +78,9 @@ public sealed class IdleLandRun : IRun
                 (double?)c.DevelopedShare, (double?)c.InvestedShare, c.StoppedSince is { } stop ? DateOnly.FromDateTime(stop) : null, c.PriceWan);
             var exemptions = (c.ExemptFrom ?? []).Select((from, i) => new Exemption(from, c.ExemptTo![i])).ToList();
             var finding = IdleLandRule.Assess(construction, exemptions, asOf);
-            if (finding is not null)
+            if (finding is { Idle: false })
+                found.Add((c.Id, finding)); // listed, and its status left as it is: the rule cannot say
+            else if (finding is not null)
             {
                 found.Add((c.Id, finding));
                 if (c.LiveStatus != ParcelStatus.Idle) idle.Add(c.Id);
@@ -102,7 +104,8 @@ public sealed class IdleLandRun : IRun
             """, new { zone = run.ZoneCode, id = run.Id }, tx, cancellationToken: ct));
         return new
         {
-            asOf, findings = found.Count, feesWan = found.Sum(f => f.Finding.FeeWan ?? 0), reclaimable = found.Count(f => f.Finding.Reclaimable),
+            asOf, findings = found.Count(f => f.Finding.Idle), notDeterminable = found.Count(f => !f.Finding.Idle),
+            feesWan = found.Sum(f => f.Finding.FeeWan ?? 0), reclaimable = found.Count(f => f.Finding.Reclaimable),
             parcelsMarkedIdle = moved, parcelsNoLongerIdle = restored, seconds = phases.Seconds(),
         };
     }
@@ -123,6 +126,7 @@ public sealed class IdleLandRun : IRun
             if (f.FeeWan is { } fee) await copy.WriteAsync(fee, NpgsqlDbType.Numeric, ct);
             else await copy.WriteNullAsync(ct);
             await copy.WriteAsync(f.Reclaimable, NpgsqlDbType.Boolean, ct);
+            await copy.WriteAsync((f.Missing ?? []).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, ct);
         }
         await copy.CompleteAsync(ct);
     }

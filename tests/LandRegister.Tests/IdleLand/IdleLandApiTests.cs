@@ -38,10 +38,25 @@ public sealed class IdleLandApiTests(RegisterApp app) : IClassFixture<RegisterAp
         });
         Assert.Equal(HttpStatusCode.Created, report.StatusCode);
 
+        // Started, stopped for more than a year, and nobody has reported how much was developed or invested.
+        var unknown = await SuppliedAsync(zone, "2022-01-01", 119.33);
+        await app.WalkAsync(unknown, To("under_construction").On("2022-02-01"));
+        Assert.Equal(HttpStatusCode.Created, (await app.PostAsync($"/api/parcels/{unknown}/construction-reports", new JsonObject
+        {
+            ["reportedOn"] = "2023-05-01", ["startedOn"] = "2022-02-01", ["stoppedSince"] = "2023-03-01",
+        })).StatusCode);
+
         var run = await app.RunAsync("/api/idle-land/runs", new JsonObject { ["zone"] = zone, ["asOf"] = "2024-06-01" });
         Assert.Equal("succeeded", (string)run["status"]!);
+        Assert.Equal(2, (int)run["counts"]!["findings"]!);
+        Assert.Equal(1, (int)run["counts"]!["notDeterminable"]!);
         var findings = (await (await app.Client.GetAsync($"/api/idle-land/findings?zone={zone}")).JsonAsync())["items"]!.AsArray()
             .ToDictionary(f => (long)f!["parcelId"]!, f => f!.AsObject());
+        Assert.Equal("stalled_not_determinable", (string)findings[unknown]["rule"]!);
+        Assert.Equal(["developedShare", "investedShare"], findings[unknown]["missing"]!.AsArray().Select(m => (string)m!));
+        Assert.Null(findings[unknown]["feeWan"]);
+        Assert.Equal("under_construction", await app.ScalarAsync<string>("SELECT status FROM parcel WHERE id = @unknown", new { unknown }));
+        findings.Remove(unknown);
         Assert.Equal(new[] { idle, stalled }.Order(), findings.Keys.Order());
         Assert.Equal("not_started", (string)findings[idle]["rule"]!);
         Assert.True((bool)findings[idle]["reclaimable"]!);
@@ -70,7 +85,7 @@ public sealed class IdleLandApiTests(RegisterApp app) : IClassFixture<RegisterAp
         Assert.Equal("supplied", await StatusAsync(idle));
         Assert.Equal("idle", await StatusAsync(stalled));
         var after = await (await app.Client.GetAsync($"/api/idle-land/findings?zone={zone}")).JsonAsync();
-        Assert.Equal([stalled], after["items"]!.AsArray().Select(f => (long)f!["parcelId"]!));
+        Assert.Equal([stalled, unknown], after["items"]!.AsArray().Select(f => (long)f!["parcelId"]!));
     }
 
     [Theory]

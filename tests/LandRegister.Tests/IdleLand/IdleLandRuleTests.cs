@@ -59,4 +59,24 @@ public sealed class IdleLandRuleTests
     [Fact]
     public void Started_land_where_work_goes_on_is_not_idle() =>
         Assert.Null(IdleLandRule.Assess(new Construction(StartBy, true, 0.1, 0.1, null, 800), [], new DateOnly(2030, 1, 1)));
+
+    [Theory]
+    [InlineData(null, null, "developedShare,investedShare")]
+    [InlineData(0.5, null, "investedShare")]   // enough developed; the investment, unknown, might be under a quarter
+    [InlineData(null, 0.4, "developedShare")]
+    public void Stopped_land_whose_shares_are_not_known_is_not_determinable_and_says_what_is_missing(double? developed, double? invested, string missing)
+    {
+        var stopped = new Construction(StartBy, true, developed, invested, new DateOnly(2023, 1, 10), 800);
+        Assert.Null(IdleLandRule.Assess(stopped, [], new DateOnly(2024, 1, 9)));
+        var finding = IdleLandRule.Assess(stopped, [], new DateOnly(2024, 1, 10))!;
+        Assert.Equal(IdleFinding.NotDeterminable, finding.Rule);
+        Assert.False(finding.Idle);
+        Assert.Null(finding.FeeWan);
+        Assert.False(finding.Reclaimable);
+        Assert.Equal(missing, string.Join(",", finding.Missing!));
+    }
+
+    [Fact]
+    public void A_known_share_under_its_threshold_is_stalled_even_when_the_other_is_not_known() =>
+        Assert.Equal("stalled", IdleLandRule.Assess(new Construction(StartBy, true, 0.1, null, new DateOnly(2023, 1, 10), 800), [], new DateOnly(2024, 2, 1))!.Rule);
 }
