@@ -46,6 +46,7 @@ public sealed record EvaluationScheme(
                 if (!Measures.All.ContainsKey(indicator.Key ?? ""))
                     errors.AddUnknown($"indicators[{i}].key", $"unknown indicator '{indicator.Key}'", Measures.All.Keys);
                 if (indicator.Weight is <= 0 or > 100) errors.Add($"indicators[{i}].weight", "above 0, at most 100");
+                if (indicator.Cap is < 1 or > 10) errors.Add($"indicators[{i}].cap", "a multiple of the weight from 1 to 10, e.g. 1.2");
                 if (indicator.Benchmark is null) errors.Add($"indicators[{i}].benchmark", "required");
                 else if (indicator.Benchmark.Rule == "fixed" && indicator.Benchmark.Value is not > 0)
                     errors.Add($"indicators[{i}].benchmark.value", "a fixed benchmark needs a value above 0");
@@ -77,7 +78,19 @@ public sealed record SchemeScope(bool AboveScale, double MinAreaMu);
 
 /// <param name="Key">tax_per_mu, sales_per_mu, revenue_per_mu, value_added_per_mu, tax_per_energy, value_added_per_energy, labour_productivity or rnd_share.</param>
 /// <param name="Weight">Points for reaching the benchmark; the score is Σ weight × value ÷ benchmark.</param>
-public sealed record SchemeIndicator(string Key, double Weight, Benchmark Benchmark);
+/// <param name="Cap">
+/// The most points the indicator can give, as a multiple of its weight (many 亩均 schemes cap at 1.2, so that one
+/// outstanding figure cannot make up for the others); none when absent.
+/// </param>
+public sealed record SchemeIndicator(string Key, double Weight, Benchmark Benchmark, double? Cap = null)
+{
+    /// <summary>The points a value earns against the benchmark: weight × value ÷ benchmark, at most <see cref="Cap"/> × weight.</summary>
+    public double Points(double? value, double benchmark)
+    {
+        var points = Weight * (value ?? 0) / benchmark;
+        return Cap is { } cap ? Math.Min(points, cap * Weight) : points;
+    }
+}
 
 /// <summary>What a value is measured against: a multiple of last year's zone average, or a fixed value.</summary>
 /// <param name="Rule">zone_average_last_year or fixed.</param>

@@ -14,7 +14,7 @@ public sealed record EvaluationUnit(
 /// <summary>A tenant without land of its own, graded with the holder of the parcel it rents (docs/domain.md).</summary>
 public sealed record MergedTenant(string CreditCode, double LandMu, string? ParkCode);
 
-/// <summary>One indicator of one unit: its value, the benchmark, and the points it earned (weight × value ÷ benchmark).</summary>
+/// <summary>One indicator of one unit: its value, the benchmark, and the points it earned (weight × value ÷ benchmark, capped as the scheme says).</summary>
 public sealed record IndicatorScore(double? Value, double Benchmark, double Points);
 
 /// <summary>A unit's (or merged tenant's) grade for the year.</summary>
@@ -109,7 +109,7 @@ public static class Scoring
     {
         var value = Measures.Value(indicator.Key, u.ThisYear, u.LandMu);
         return new IndicatorScore(value is null ? null : Math.Round(value.Value, 4), Math.Round(benchmark, 4),
-            Math.Round(indicator.Weight * (value ?? 0) / benchmark, 4));
+            Math.Round(indicator.Points(value, benchmark), 4));
     }
 
     static Grade Graded(EvaluationScheme scheme, EvaluationUnit u, IReadOnlyDictionary<string, IndicatorScore> points,

@@ -135,4 +135,38 @@ public sealed class ScoringTests
         Assert.Equal(Scoring.Evaluate(EvaluationScheme.Default, Units()).Where(g => g.Class != "T").Select(g => (g.CreditCode, g.Class)),
             grades.Values.Where(g => g.Class != "T").OrderBy(g => g.CreditCode, StringComparer.Ordinal).Select(g => (g.CreditCode, g.Class)));
     }
+
+    [Fact]
+    public void A_capped_indicator_gives_at_most_its_cap_times_its_weight()
+    {
+        var scheme = EvaluationScheme.Default with
+        {
+            Indicators = [new SchemeIndicator("tax_per_mu", 100, new Benchmark("fixed", null, 5), Cap: 1.2)],
+        };
+        var grades = Scoring.Evaluate(scheme,
+        [
+            Unit("STAR", 10, F(150, 100, 10), F(150, 100, 10)),   // 15 万元/亩: 300 points uncapped
+            Unit("PAR", 10, F(50, 100, 10), F(50, 100, 10)),      // 5 万元/亩: the benchmark, 100 points
+            Unit("LOW", 10, F(20, 100, 10), F(20, 100, 10)),      // 2 万元/亩: 40 points
+        ]).ToDictionary(g => g.CreditCode);
+        Assert.Equal(120, grades["STAR"].Score);
+        Assert.Equal(120, grades["STAR"].Indicators["tax_per_mu"].Points);
+        Assert.Equal(100, grades["PAR"].Score);
+        Assert.Equal(40, grades["LOW"].Score);
+        Assert.Equal(300, Scoring.Evaluate(scheme with { Indicators = [scheme.Indicators[0] with { Cap = null }] },
+            [Unit("STAR", 10, F(150, 100, 10), F(150, 100, 10))]).Single().Score);
+    }
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(11.0)]
+    public void A_cap_under_the_weight_or_absurdly_high_is_refused(double cap)
+    {
+        var scheme = EvaluationScheme.Default with
+        {
+            Indicators = [new SchemeIndicator("tax_per_mu", 100, new Benchmark("fixed", null, 5), Cap: cap)],
+        };
+        var refused = Assert.Throws<LandRegister.Api.Infrastructure.ProblemException>(scheme.Validate);
+        Assert.Contains("indicators[0].cap", refused.Errors.Keys);
+    }
 }
