@@ -32,8 +32,8 @@ public static class ApiDocs
                 "Every date (yyyy-MM-dd) lies from 1949-10-01 to 100 years from today; a date that must have come " +
                 "(an effective date, asOf, recordedAsOf, a payment) is also not after today: outside, 400 or 422 naming the field.";
             doc.Servers?.Clear();
-            doc.Components ??= new OpenApiComponents();
-            doc.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+            DocumentContract.Complete(doc);
+            doc.Components!.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
             doc.Components.SecuritySchemes[ApiKeyAuthentication.SchemeName] = new OpenApiSecurityScheme
             {
                 Type = SecuritySchemeType.ApiKey,
@@ -64,11 +64,9 @@ public static class ApiDocs
                 [new OpenApiSecuritySchemeReference(ApiKeyAuthentication.SchemeName, context.Document)] = [],
             });
             operation.Description = $"Needs the permission {string.Join(" and ", permissions)}. {operation.Description}".TrimEnd();
-            operation.Responses ??= new OpenApiResponses();
-            operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No API key, or one that is unknown, revoked or expired." });
-            operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key's role lacks the permission." });
             return Task.CompletedTask;
         });
+        o.AddOperationTransformer(DocumentContract.AddRefusals);
     }
 
     /// <summary>The OpenAPI document at /openapi/v1.json and a docs page over it at /docs.</summary>
@@ -91,20 +89,22 @@ public static class ApiDocs
 /// </summary>
 public static class DescribedBody
 {
-    /// <summary>The operation takes a file as its body: one of <paramref name="mediaTypes"/>.</summary>
+    /// <summary>The operation takes a file as its body: one of <paramref name="mediaTypes"/> (a JSON one is a GeoJSON FeatureCollection).</summary>
     public static RouteHandlerBuilder TakesFile(this RouteHandlerBuilder builder, string description, params string[] mediaTypes) =>
-        builder.AddOpenApiOperationTransformer((operation, _, _) =>
+        builder.AddOpenApiOperationTransformer((operation, context, _) =>
         {
             operation.RequestBody = new OpenApiRequestBody
             {
                 Required = true, Description = description,
                 Content = mediaTypes.ToDictionary(t => t, t => new OpenApiMediaType
                 {
-                    Schema = new OpenApiSchema
-                    {
-                        Type = t == "multipart/form-data" ? JsonSchemaType.Object : JsonSchemaType.String,
-                        Format = t.StartsWith("text/", StringComparison.Ordinal) || t == "multipart/form-data" ? null : "binary",
-                    },
+                    Schema = t.EndsWith("json", StringComparison.Ordinal)
+                        ? new OpenApiSchemaReference(DocumentContract.FeatureCollection, context.Document)
+                        : new OpenApiSchema
+                        {
+                            Type = t == "multipart/form-data" ? JsonSchemaType.Object : JsonSchemaType.String,
+                            Format = t.StartsWith("text/", StringComparison.Ordinal) || t == "multipart/form-data" ? null : "binary",
+                        },
                 }),
             };
             return Task.CompletedTask;

@@ -1,3 +1,4 @@
+using LandRegister.Api.Docs;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
@@ -98,7 +99,8 @@ public static class ParcelImport
     public static RouteHandlerBuilder MapParcelImport(this IEndpointRouteBuilder app) =>
         app.MapGroup("/api/parcels").WithTags("Parcels")
             .MapPost("/import", ImportParcels).WithName(nameof(ImportParcels)).RequireAuthorization(Permission.EditRegister)
-            .WithSummary("Import a GeoJSON FeatureCollection of parcels, all or nothing by default");
+            .WithSummary("Import a GeoJSON FeatureCollection of parcels, all or nothing by default")
+            .TakesFile("The parcels: a GeoJSON FeatureCollection, each Feature's properties as for POST /api/parcels", "application/geo+json", "application/json");
 
     public static async Task<IResult> ImportParcels(
         HttpContext http, Caller caller, NpgsqlDataSource db, LandUseCodes uses, RegisterLimits limits, ParcelOverlaps overlaps,

@@ -19,7 +19,7 @@ public sealed record Park(
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string CreatedBy, string UpdatedBy);
 
 /// <summary>A park to create; <c>boundary</c> is a GeoJSON Polygon or MultiPolygon in the CRS named by <c>crs</c>.</summary>
-public sealed record ParkInput(string? Code, string? ZoneCode, string? Name, JsonElement? Boundary, string[]? LeadingIndustries)
+public sealed record ParkInput(string? Code, string? ZoneCode, string? Name, JsonElement? Boundary = null, string[]? LeadingIndustries = null)
 {
     /// <summary>Checks every field; returns the boundary in the CRS it was sent in (or null when none was sent).</summary>
     public NetTopologySuite.Geometries.Geometry? Validate(InputCrs crs)
