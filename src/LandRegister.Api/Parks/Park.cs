@@ -18,22 +18,41 @@ public sealed record Park(
     [property: Audience(Audience.Public)] double? AreaMu,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string CreatedBy, string UpdatedBy);
 
-/// <summary>A park to create; <c>boundary</c> is a GeoJSON Polygon or MultiPolygon in the CRS named by <c>crs</c>.</summary>
-public sealed record ParkInput(string? Code, string? ZoneCode, string? Name, JsonElement? Boundary = null, string[]? LeadingIndustries = null)
+/// <summary>
+/// A park to create, in either of two shapes: plain members (<c>code</c>, <c>zoneCode</c>, <c>name</c>, <c>boundary</c>,
+/// <c>leadingIndustries</c>), or a GeoJSON Feature (<c>type: "Feature"</c>, its <c>geometry</c> the boundary, its
+/// <c>properties</c> the other members), as parcels and premises are sent. The boundary is a Polygon or MultiPolygon
+/// in the CRS named by <c>crs</c>. Code, zone and name are required in either shape.
+/// </summary>
+public sealed record ParkInput(
+    string? Code = null, string? ZoneCode = null, string? Name = null, JsonElement? Boundary = null, string[]? LeadingIndustries = null,
+    string? Type = null, JsonElement? Geometry = null, ParkProperties? Properties = null)
 {
-    /// <summary>Checks every field; returns the boundary in the CRS it was sent in (or null when none was sent).</summary>
-    public NetTopologySuite.Geometries.Geometry? Validate(InputCrs crs)
+    /// <summary>Checks every field of either shape; returns the park's members and its boundary in the CRS it was sent in.</summary>
+    public (ParkProperties Park, NetTopologySuite.Geometries.Geometry? Boundary) Validate(InputCrs crs)
     {
         var errors = new FieldErrors();
-        if (string.IsNullOrWhiteSpace(Code)) errors.Add("code", "required");
-        if (string.IsNullOrWhiteSpace(ZoneCode)) errors.Add("zoneCode", "required");
-        if (string.IsNullOrWhiteSpace(Name)) errors.Add("name", "required");
-        if (LeadingIndustries?.Any(string.IsNullOrWhiteSpace) == true) errors.Add("leadingIndustries", "entries must not be empty");
-        var boundary = Boundary is { ValueKind: not JsonValueKind.Null } b ? GeoJsonGeometry.ReadPolygonal(b, "boundary", crs, errors) : null;
+        var feature = Type == "Feature";
+        if (Type is not null && !feature) errors.Add("type", "Feature, or absent for a park sent as plain members");
+        if (feature && (Code ?? ZoneCode ?? Name ?? (object?)Boundary ?? LeadingIndustries) is not null)
+            errors.Add("type", "a Feature carries the park in properties and geometry: send plain members or a Feature, not both");
+        if (!feature && (Geometry ?? (object?)Properties) is not null)
+            errors.Add("type", "geometry and properties make a GeoJSON Feature: add \"type\": \"Feature\"");
+        var park = feature ? Properties ?? new ParkProperties() : new ParkProperties(Code, ZoneCode, Name, LeadingIndustries);
+        var prefix = feature ? "properties." : "";
+        if (string.IsNullOrWhiteSpace(park.Code)) errors.Add(prefix + "code", "required");
+        if (string.IsNullOrWhiteSpace(park.ZoneCode)) errors.Add(prefix + "zoneCode", "required");
+        if (string.IsNullOrWhiteSpace(park.Name)) errors.Add(prefix + "name", "required");
+        if (park.LeadingIndustries?.Any(string.IsNullOrWhiteSpace) == true) errors.Add(prefix + "leadingIndustries", "entries must not be empty");
+        var sent = feature ? Geometry : Boundary;
+        var boundary = sent is { ValueKind: not JsonValueKind.Null } b ? GeoJsonGeometry.ReadPolygonal(b, feature ? "geometry" : "boundary", crs, errors) : null;
         errors.ThrowIfAny();
-        return boundary;
+        return (park, boundary);
     }
 }
+
+/// <summary>A park's members, as the properties of a park sent as a GeoJSON Feature.</summary>
+public sealed record ParkProperties(string? Code = null, string? ZoneCode = null, string? Name = null, string[]? LeadingIndustries = null);
 
 /// <summary>A park as read from the database (a class: Dapper maps text[] only onto properties).</summary>
 sealed class ParkRow

@@ -20,7 +20,7 @@ public static class ParksApi
         group.MapGet("/{code}", GetPark).WithName(nameof(GetPark)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Get a park by its code (and zone: park codes are unique within a zone)");
         group.MapPost("/", CreatePark).WithName(nameof(CreatePark)).RequireAuthorization(Permission.EditRegister)
-            .WithSummary("Register a park with its boundary");
+            .WithSummary("Register a park with its boundary: plain members, or a GeoJSON Feature as parcels are sent");
         return group;
     }
 
@@ -53,8 +53,8 @@ public static class ParksApi
         [Description("CRS of the boundary's coordinates: EPSG:4326 (default), EPSG:4490 or EPSG:4513-4554.")] string? crs = null)
     {
         var inputCrs = Crs.Parse(crs);
-        var boundary = input.Validate(inputCrs);
-        if (!caller.CanActIn(input.ZoneCode!)) throw Problems.Invalid("zoneCode", "no zone has this code");
+        var (park, boundary) = input.Validate(inputCrs);
+        if (!caller.CanActIn(park.ZoneCode!)) throw Problems.Invalid(input.Type == "Feature" ? "properties.zoneCode" : "zoneCode", "no zone has this code");
         await using var conn = await db.OpenConnectionAsync();
         if (boundary is not null) GeometryValidity.EnsureValid(boundary, "boundary");
         var row = await conn.QuerySingleAsync<ParkRow>($"""
@@ -62,7 +62,7 @@ public static class ParksApi
             VALUES (@Code, @ZoneCode, btrim(@Name), register_geometry(@boundary::geometry), @industries, @by, @by)
             RETURNING {Columns}
             """,
-            new { input.Code, input.ZoneCode, input.Name, boundary, industries = input.LeadingIndustries ?? [], by = caller.Name });
+            new { park.Code, park.ZoneCode, park.Name, boundary, industries = park.LeadingIndustries ?? [], by = caller.Name });
         ETags.Set(response, row.Version);
         return TypedResults.Created($"/api/parks/{Uri.EscapeDataString(row.Code)}?zone={Uri.EscapeDataString(row.ZoneCode)}", row.ToContract());
     }

@@ -42,4 +42,31 @@ public sealed class ParkTests(RegisterApp app) : IClassFixture<RegisterApp>
             HttpStatusCode.UnprocessableEntity, "zoneCode");
         Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/api/parks/NOPARK")).StatusCode);
     }
+
+    [Fact]
+    public async Task A_park_may_be_sent_as_a_geojson_feature_like_parcels_and_premises()
+    {
+        var zone = await app.ZoneAsync();
+        var code = Unique("PK");
+        var feature = new JsonObject
+        {
+            ["type"] = "Feature",
+            ["geometry"] = Rectangle(119.30, 33.80, 1000, 1000),
+            ["properties"] = new JsonObject { ["code"] = code, ["zoneCode"] = zone, ["name"] = "航空产业园", ["leadingIndustries"] = new JsonArray("航空") },
+        };
+        var created = await app.PostAsync("/api/parks", feature, "application/geo+json");
+        Assert.True(created.StatusCode == HttpStatusCode.Created, await created.Content.ReadAsStringAsync());
+        var park = await (await app.Client.GetAsync($"/api/parks/{code}?zone={zone}")).JsonAsync();
+        Assert.Equal("航空产业园", (string)park["name"]!);
+        Assert.InRange((double)park["areaMu"]!, 1450, 1550); // about 1 km² drawn in degrees
+
+        var nameless = feature.DeepClone().AsObject();
+        nameless["properties"]!["code"] = Unique("PK");
+        nameless["properties"]!.AsObject().Remove("name");
+        await ProblemAssert.IsProblemAsync(await app.PostAsync("/api/parks", nameless, "application/geo+json"), HttpStatusCode.UnprocessableEntity, "properties.name");
+        var both = feature.DeepClone().AsObject();
+        both["code"] = Unique("PK");
+        await ProblemAssert.IsProblemAsync(await app.PostAsync("/api/parks", both), HttpStatusCode.UnprocessableEntity, "type");
+        Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM park WHERE zone_code = @zone", new { zone }));
+    }
 }
