@@ -54,6 +54,7 @@ run: db-start web
 	@dotnet build src/LandRegister.Api/LandRegister.Api.csproj -c $(CONFIG) -nologo -v minimal
 	@echo "== starting on $(API_URL): migrations, the demo zone, then 'LandRegister is ready'. Admin key: $(ADMIN_KEY)"
 	@ConnectionStrings__Register="$(REGISTER_DB)" ConnectionStrings__Migrations="$(OWNER_DB)" LandRegister__LoadDemo=true LANDREGISTER_ADMIN_KEY="$(ADMIN_KEY)" \
+		LandRegister__ReadyNote="admin key (LANDREGISTER_ADMIN_KEY): $(ADMIN_KEY)" \
 		dotnet run --project src/LandRegister.Api -c $(CONFIG) --no-build -- --urls $(API_URL)
 
 test: web

@@ -92,9 +92,10 @@ if (!generatingDocument)
     }
     app.ScheduleRecurringJobs();
     ReserveBlocks.WarmUpOnStart(app);
+    // LandRegister:ReadyNote: what the operator needs next (make run names the local admin key there).
     app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation(
-        "LandRegister is ready: {Urls} — the map at /, the API reference at /docs, the jobs at /jobs; send an API key in X-Api-Key",
-        string.Join(", ", app.Urls)));
+        "LandRegister is ready: {Urls} — the map at /, the API reference at /docs, the jobs at /jobs; send an API key in X-Api-Key. {Note}",
+        string.Join(", ", app.Urls), app.Configuration["LandRegister:ReadyNote"] ?? ""));
 }
 
 app.Run();
