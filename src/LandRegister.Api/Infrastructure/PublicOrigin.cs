@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace LandRegister.Api.Infrastructure;
@@ -40,6 +41,34 @@ public sealed class PublicOrigin(string? baseUrl)
             foreach (var host in allowed.Split(';', StringSplitOptions.RemoveEmptyEntries)) options.AllowedHosts.Add(host);
         app.UseForwardedHeaders(options);
     }
+}
+
+/// <summary>
+/// The host filter of <c>AllowedHosts</c>, answering a refused host with a problem body (ASP.NET Core's own filter, which
+/// this replaces, answers with an HTML page). Host names match without their port, case-insensitively; <c>*.example.org</c>
+/// matches its subdomains; <c>*</c> (or nothing) admits every host.
+/// </summary>
+public static class HostFilter
+{
+    public static void Configure(WebApplicationBuilder builder) =>
+        builder.Services.PostConfigure<HostFilteringOptions>(o => o.AllowedHosts = ["*"]);
+
+    public static void Use(WebApplication app)
+    {
+        var allowed = (app.Configuration["AllowedHosts"] ?? "*").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (allowed.Length == 0 || allowed.Contains("*")) return;
+        app.Use(async (http, next) =>
+        {
+            var host = http.Request.Host.Host;
+            if (allowed.Any(a => Matches(a, host))) await next(http);
+            else throw Problems.BadRequest("Host", "not a host this register answers to (AllowedHosts)");
+        });
+    }
+
+    static bool Matches(string allowed, string host) =>
+        allowed.StartsWith("*.", StringComparison.Ordinal)
+            ? host.EndsWith(allowed[1..], StringComparison.OrdinalIgnoreCase)
+            : string.Equals(allowed.Trim('[', ']'), host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
 }
 
 public static class PublicOriginExtensions

@@ -34,7 +34,7 @@ public sealed class PublicOriginTests(RegisterApp app) : IClassFixture<RegisterA
     public async Task A_host_outside_the_allowed_hosts_is_refused_and_appears_in_no_link(string path)
     {
         var response = await GetWithHostAsync(app.Client, path, "evil.example");
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "Host");
         Assert.DoesNotContain("evil.example", await response.Content.ReadAsStringAsync());
 
         var local = await GetWithHostAsync(app.Client, path, $"localhost:{app.BaseAddress.Port}");
