@@ -61,8 +61,10 @@ test: web
 	@tests/prepare.sh
 	@started=$$(db/local.sh start); \
 	trap 'if [ "$$started" = started ]; then db/local.sh stop >/dev/null; fi' EXIT; \
+	rm -f TestResults/fault-drill.txt; \
 	LANDREGISTER_TEST_DB="Host=127.0.0.1;Port=$(DB_PORT);Username=postgres" \
-		dotnet test LandRegister.sln -c $(CONFIG) --logger "console;verbosity=normal"
+		dotnet test LandRegister.sln -c $(CONFIG) --logger "console;verbosity=normal"; status=$$?; \
+	if [ -f TestResults/fault-drill.txt ]; then echo; cat TestResults/fault-drill.txt; fi; exit $$status
 
 bench:
 	@started=$$(db/local.sh start); \

@@ -135,12 +135,16 @@ public sealed class FaultDrillTests(ITestOutputHelper output) : IAsyncLifetime
         var statuses = answers.GroupBy(x => x.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}: {g.Count()}");
         var successes = answers.Where(x => x.Status < 400).Select(x => x.At).Order().ToList();
         var longestGap = successes.Zip(successes.Skip(1), (x, y) => y - x).DefaultIfEmpty().Max();
-        output.WriteLine($"fault drill: {answers.Count + unanswered.Count} requests in {loadTime.TotalSeconds:F1} s by {Readers} readers and {Writers} writers " +
+        var figures = ($"fault drill: {answers.Count + unanswered.Count} requests in {loadTime.TotalSeconds:F1} s by {Readers} readers and {Writers} writers " +
                          $"on two instances; answers {string.Join(", ", statuses)}; unanswered {unanswered.Count} " +
                          $"(instance B down from {killedAt.TotalSeconds:F1} s to {backAt.TotalSeconds:F1} s); " +
                          $"longest time without a successful answer {longestGap.TotalSeconds:F1} s; {acknowledged.Count} acknowledged writes; " +
                          $"runs: {string.Join(", ", finished.Select(r => $"{r["kind"]} {r["status"]} after {r["attempts"]} attempt(s){(r["error"] is { } e ? $" ({e})" : "")}"))}; " +
                          $"next run {next["status"]}");
+        output.WriteLine(figures);
+        // make test prints this file after the run, so the figures are seen whatever the logger's verbosity.
+        Directory.CreateDirectory(Path.Combine(Repository.Root, "TestResults"));
+        await File.WriteAllTextAsync(Path.Combine(Repository.Root, "TestResults", "fault-drill.txt"), figures + "\n");
 
         Assert.DoesNotContain(answers, x => x.Status >= 500 && x.Status != 503);
         Assert.All(answers, x => Assert.True(x.Status is 200 or 201 or 503, $"answer {x.Status}"));
