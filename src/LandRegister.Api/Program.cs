@@ -17,6 +17,7 @@ using LandRegister.Api.Ogc;
 using LandRegister.Api.Parks;
 using LandRegister.Api.Premises;
 using LandRegister.Api.Reserves;
+using LandRegister.Api.Statistics;
 using LandRegister.Api.Tiles;
 using LandRegister.Api.Zones;
 
@@ -78,6 +79,7 @@ leases.MapRent();
 leases.MapCollection();
 leases.MapPaymentImport();
 app.MapLedger();
+app.MapStatistics();
 app.MapTiles();
 app.MapOgc();
 

@@ -15,7 +15,7 @@ public sealed class FolderDependencyTests
     public static readonly string[] Order =
     [
         "Infrastructure", "Access", "Docs", "Spatial", "LandUses", "Zones", "Parks", "Jobs", "Enterprises", "Parcels",
-        "Lifecycle", "Premises", "Contracts", "Evaluation", "IdleLand", "Reserves", "Leases", "Ledger", "Tiles", "Ogc", "Map", "Health", "Demo",
+        "Lifecycle", "Premises", "Contracts", "Evaluation", "IdleLand", "Reserves", "Leases", "Ledger", "Statistics", "Tiles", "Ogc", "Map", "Health", "Demo",
     ];
 
     const string Root = "LandRegister.Api.";

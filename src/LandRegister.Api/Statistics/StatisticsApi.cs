@@ -1,0 +1,182 @@
+using System.ComponentModel;
+using LandRegister.Api.Access;
+using LandRegister.Api.LandUses;
+using LandRegister.Api.Lifecycle;
+using LandRegister.Api.Parcels;
+using LandRegister.Api.Spatial;
+using LandRegister.Api.Zones;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace LandRegister.Api.Statistics;
+
+/// <summary>A count of parcels and their area, under a key (a status, a planned-use class, a method).</summary>
+/// <param name="Name">The key's name in Chinese, where it has one.</param>
+public sealed record Tally(string Key, string? Name, int Count, double AreaMu);
+
+/// <summary>A park's parcels (or, with <c>parkCode</c> null and <c>wholeZone</c> true, the zone's), by status and by planned-use class.</summary>
+/// <param name="ByPlannedUse">By the second level of the national classification (e.g. 1001 industrial); <c>none</c> for no planned use.</param>
+public sealed record ParcelGroup(string? ParkCode, bool WholeZone, int Count, double AreaMu, IReadOnlyList<Tally> ByStatus, IReadOnlyList<Tally> ByPlannedUse);
+
+/// <summary>The zone's live parcels as they stood at <c>asOf</c> (now when absent): per park (<c>none</c>: outside any park) and in all.</summary>
+public sealed record ParcelStatistics(string ZoneCode, DateTimeOffset? AsOf, IReadOnlyList<ParcelGroup> Parks, ParcelGroup Zone);
+
+/// <summary>Land that became <c>revitalized</c> in a year, by the method recorded with the change.</summary>
+/// <param name="ByMethod">Each method (盘活方式) with its Chinese name; <c>not_recorded</c> for land registered as revitalized without one.</param>
+public sealed record RevitalizedYear(int Year, int Count, double AreaMu, IReadOnlyList<Tally> ByMethod);
+
+public sealed record RevitalizedStatistics(string ZoneCode, string? ParkCode, IReadOnlyList<RevitalizedYear> Years);
+
+/// <summary>Low-efficiency land now, by why it is so: <c>evaluation</c> (graded D by the 亩均 evaluation) or <c>manual</c> (designated by a planner).</summary>
+public sealed record LowEfficiencyInventory(int Count, double AreaMu, IReadOnlyList<Tally> ByReason);
+
+/// <summary>
+/// Idle land now, by why: <c>not_started</c> or <c>stalled</c> (found by the zone's latest idle-land run), or <c>manual</c>
+/// (designated by a planner, e.g. a building found vacant); the fees the findings charge and the land that can be taken back.
+/// </summary>
+public sealed record IdleInventory(
+    int Count, double AreaMu, IReadOnlyList<Tally> ByReason, [property: Audience(Audience.Confidential)] decimal FeesWan,
+    int ReclaimableCount, double ReclaimableAreaMu);
+
+public sealed record UnderusedStatistics(string ZoneCode, string? ParkCode, LowEfficiencyInventory LowEfficiency, IdleInventory Idle);
+
+/// <summary>
+/// The figures the yearly reports are written from, one question per endpoint, each of a zone (optional for a key of
+/// one zone) and optionally one park. They hold no enterprise figures: every role that reads the register reads them.
+/// </summary>
+public static class StatisticsApi
+{
+    public static RouteGroupBuilder MapStatistics(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/statistics").WithTags("Statistics");
+        group.MapGet("/parcels", GetParcelStatistics).WithName(nameof(GetParcelStatistics)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("Parcels by status and by planned-use class, per park and for the zone: count and area in mu, now or as of an instant");
+        group.MapGet("/underused", GetUnderusedStatistics).WithName(nameof(GetUnderusedStatistics)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("Low-efficiency and idle land now, by reason, with the idle-land fees and the land that can be taken back");
+        group.MapGet("/revitalized", GetRevitalizedStatistics).WithName(nameof(GetRevitalizedStatistics)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("Land revitalized (盘活) per year and method: count and area in mu");
+        return group;
+    }
+
+    /// <summary>A grouping's row: <c>AnyStatus</c> and <c>AnyClass</c> say which of status and class it is not grouped by.</summary>
+    sealed record Row(string? ParkCode, bool WholeZone, bool AnyStatus, bool AnyClass, string? Status, string? UseClass, int Count, double AreaM2);
+
+    /// <summary>Counts and areas by (park, status), (park, class), (status), (class), (park) and in all, in one pass.</summary>
+    static string ParcelSql(bool past) => $"""
+        {(past ? "WITH " + Parcels.ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false) : "")}
+        SELECT park_code, GROUPING(park_code) = 1 AS whole_zone, GROUPING(status) = 1 AS any_status, GROUPING(left(planned_use, 4)) = 1 AS any_class,
+               status, left(planned_use, 4) AS use_class, count(*)::int AS count,
+               coalesce(sum(area_m2), 0) AS area_m2
+        FROM parcel
+        WHERE zone_code = @zone AND retired_at IS NULL AND (@park::text IS NULL OR park_code = @park)
+        GROUP BY GROUPING SETS ((park_code, status), (park_code, left(planned_use, 4)), (park_code), (status), (left(planned_use, 4)), ())
+        """;
+
+    public static async Task<Ok<ParcelStatistics>> GetParcelStatistics(
+        Caller caller, NpgsqlDataSource db, LandUseCodes uses,
+        [Description("The zone (optional for a key of one zone).")] string? zone = null,
+        [Description("Only this park's parcels.")] string? park = null,
+        [Description("An instant (ISO 8601): the parcels as they stood in the world then (valid time); default now.")] DateTimeOffset? asOf = null)
+    {
+        var errors = new FieldErrors();
+        var (at, _) = ValidTime.CheckAsOf(asOf, null, errors);
+        errors.ThrowIfAny();
+        var code = ZoneScope.Of(zone, caller);
+        await using var conn = await db.OpenConnectionAsync();
+        await ZoneScope.RequireAsync(conn, code, caller);
+        var names = (await uses.CatalogueAsync()).Items.ToDictionary(u => u.Code, u => u.NameZh);
+        var rows = (await conn.QueryAsync<Row>(ParcelSql(at is not null),
+            new { zone = code, park, asOf = at, recordedAsOf = (DateTimeOffset?)null })).ToList();
+
+        ParcelGroup Group(string? parkCode, bool whole)
+        {
+            var here = rows.Where(r => r.WholeZone == whole && (whole || r.ParkCode == parkCode)).ToList();
+            var total = here.SingleOrDefault(r => r.AnyStatus && r.AnyClass);
+            var byStatus = here.Where(r => !r.AnyStatus)
+                .Select(r => new Tally(r.Status!, null, r.Count, Area.Mu(r.AreaM2)))
+                .OrderBy(t => ParcelStatus.All.ToList().IndexOf(t.Key)).ToList();
+            var byUse = here.Where(r => !r.AnyClass)
+                .Select(r => new Tally(r.UseClass ?? "none", r.UseClass is { } c && names.TryGetValue(c, out var n) ? n : null, r.Count, Area.Mu(r.AreaM2)))
+                .OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
+            return new ParcelGroup(whole ? null : parkCode ?? "none", whole, total?.Count ?? 0, Area.Mu(total?.AreaM2 ?? 0), byStatus, byUse);
+        }
+
+        var parks = rows.Where(r => !r.WholeZone).Select(r => r.ParkCode).Distinct().OrderBy(p => p ?? "\uffff", StringComparer.Ordinal)
+            .Select(p => Group(p, false)).ToList();
+        return TypedResults.Ok(new ParcelStatistics(code, at, parks, Group(null, true)));
+    }
+
+    const string RevitalizedSql = """
+        SELECT extract(year FROM h.valid_from AT TIME ZONE @tz)::int AS year, coalesce(h.details ->> 'method', 'not_recorded') AS method,
+               count(DISTINCT h.parcel_id)::int AS count, coalesce(sum(h.area_m2), 0) AS area_m2
+        FROM parcel_history h
+        WHERE h.zone_code = @zone AND h.status = 'revitalized' AND 'status' = ANY(h.changed)
+          AND (@park::text IS NULL OR h.park_code = @park)
+          AND (@year::int IS NULL OR extract(year FROM h.valid_from AT TIME ZONE @tz)::int = @year)
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        """;
+
+    sealed record RevitalizedRow(int Year, string Method, int Count, double AreaM2);
+
+    public static async Task<Ok<RevitalizedStatistics>> GetRevitalizedStatistics(
+        Caller caller, NpgsqlDataSource db,
+        [Description("The zone (optional for a key of one zone).")] string? zone = null,
+        [Description("Only this park's land.")] string? park = null,
+        [Description("Only this year (when the change took effect); default every year.")] int? year = null)
+    {
+        if (year is { } y && (y < RegisterDates.Earliest.Year || y > RegisterClock.Today.Year))
+            throw Problems.Invalid("year", $"a year from {RegisterDates.Earliest.Year} to {RegisterClock.Today.Year}");
+        var code = ZoneScope.Of(zone, caller);
+        await using var conn = await db.OpenConnectionAsync();
+        await ZoneScope.RequireAsync(conn, code, caller);
+        var rows = (await conn.QueryAsync<RevitalizedRow>(RevitalizedSql, new { zone = code, park, year, tz = RegisterClock.TimeZone.Id })).ToList();
+        var years = rows.GroupBy(r => r.Year).Select(g => new RevitalizedYear(g.Key, g.Sum(r => r.Count), Area.Mu(g.Sum(r => r.AreaM2)),
+                g.Select(r => new Tally(r.Method, RevitalizationMethod.All.GetValueOrDefault(r.Method), r.Count, Area.Mu(r.AreaM2))).ToList()))
+            .ToList();
+        return TypedResults.Ok(new RevitalizedStatistics(code, park, years));
+    }
+
+    static readonly Dictionary<string, string> Reasons = new()
+    {
+        ["evaluation"] = "亩均评价认定（连续D类）",
+        ["manual"] = "人工认定",
+        ["not_started"] = "未按约定动工满一年",
+        ["stalled"] = "开发不足且停工满一年",
+        ["idle_land"] = "闲置土地认定",
+    };
+
+    sealed record UnderusedRow(string Status, string Reason, int Count, double AreaM2, decimal FeesWan, int Reclaimable, double ReclaimableM2);
+
+    const string UnderusedSql = """
+        WITH findings AS (
+            SELECT f.parcel_id, f.rule, f.fee_wan, f.reclaimable
+            FROM idle_current c JOIN idle_finding f ON f.run_id = c.run_id
+            WHERE c.zone_code = @zone AND f.rule <> 'stalled_not_determinable')
+        SELECT p.status, CASE WHEN p.status = 'idle' THEN coalesce(f.rule, p.status_source) ELSE p.status_source END AS reason,
+               count(*)::int AS count, coalesce(sum(p.area_m2), 0) AS area_m2, coalesce(sum(f.fee_wan), 0) AS fees_wan,
+               (count(*) FILTER (WHERE f.reclaimable))::int AS reclaimable, coalesce(sum(p.area_m2) FILTER (WHERE f.reclaimable), 0) AS reclaimable_m2
+        FROM parcel p LEFT JOIN findings f ON f.parcel_id = p.id AND p.status = 'idle'
+        WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.status IN ('low_efficiency', 'idle') AND (@park::text IS NULL OR p.park_code = @park)
+        GROUP BY 1, 2
+        ORDER BY 1, 2
+        """;
+
+    public static async Task<Ok<UnderusedStatistics>> GetUnderusedStatistics(
+        Caller caller, NpgsqlDataSource db,
+        [Description("The zone (optional for a key of one zone).")] string? zone = null,
+        [Description("Only this park's land.")] string? park = null)
+    {
+        var code = ZoneScope.Of(zone, caller);
+        await using var conn = await db.OpenConnectionAsync();
+        await ZoneScope.RequireAsync(conn, code, caller);
+        var rows = (await conn.QueryAsync<UnderusedRow>(UnderusedSql, new { zone = code, park })).ToList();
+        static List<Tally> ByReason(IEnumerable<UnderusedRow> rows) =>
+            rows.Select(r => new Tally(r.Reason, Reasons.GetValueOrDefault(r.Reason), r.Count, Area.Mu(r.AreaM2))).ToList();
+        var low = rows.Where(r => r.Status == ParcelStatus.LowEfficiency).ToList();
+        var idle = rows.Where(r => r.Status == ParcelStatus.Idle).ToList();
+        return TypedResults.Ok(new UnderusedStatistics(code, park,
+            new LowEfficiencyInventory(low.Sum(r => r.Count), Area.Mu(low.Sum(r => r.AreaM2)), ByReason(low)),
+            new IdleInventory(idle.Sum(r => r.Count), Area.Mu(idle.Sum(r => r.AreaM2)), ByReason(idle), idle.Sum(r => r.FeesWan),
+                idle.Sum(r => r.Reclaimable), Area.Mu(idle.Sum(r => r.ReclaimableM2)))));
+    }
+}
