@@ -37,6 +37,12 @@ public sealed record IdleInventory(
     int Count, double AreaMu, IReadOnlyList<Tally> ByReason, [property: Audience(Audience.Confidential)] decimal FeesWan,
     int ReclaimableCount, double ReclaimableAreaMu);
 
+/// <summary>Items of the rectification ledger under a key (a status, a category), and how many of them are overdue.</summary>
+public sealed record LedgerTally(string Key, int Count, int Overdue);
+
+/// <summary>The zone's rectification ledger (of one source when asked): items by status and by category, overdue ones counted.</summary>
+public sealed record LedgerStatistics(string ZoneCode, long? SourceId, int Items, int Overdue, IReadOnlyList<LedgerTally> ByStatus, IReadOnlyList<LedgerTally> ByCategory);
+
 public sealed record UnderusedStatistics(string ZoneCode, string? ParkCode, LowEfficiencyInventory LowEfficiency, IdleInventory Idle);
 
 /// <summary>
@@ -52,6 +58,8 @@ public static class StatisticsApi
             .WithSummary("Parcels by status and by planned-use class, per park and for the zone: count and area in mu, now or as of an instant");
         group.MapGet("/underused", GetUnderusedStatistics).WithName(nameof(GetUnderusedStatistics)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Low-efficiency and idle land now, by reason, with the idle-land fees and the land that can be taken back");
+        group.MapGet("/ledger", GetLedgerStatistics).WithName(nameof(GetLedgerStatistics)).RequireAuthorization(Permission.ReadLedger)
+            .WithSummary("The rectification ledger's items by status and by category, with those overdue");
         group.MapGet("/revitalized", GetRevitalizedStatistics).WithName(nameof(GetRevitalizedStatistics)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Land revitalized (盘活) per year and method: count and area in mu");
         return group;
@@ -178,5 +186,31 @@ public static class StatisticsApi
             new LowEfficiencyInventory(low.Sum(r => r.Count), Area.Mu(low.Sum(r => r.AreaM2)), ByReason(low)),
             new IdleInventory(idle.Sum(r => r.Count), Area.Mu(idle.Sum(r => r.AreaM2)), ByReason(idle), idle.Sum(r => r.FeesWan),
                 idle.Sum(r => r.Reclaimable), Area.Mu(idle.Sum(r => r.ReclaimableM2)))));
+    }
+
+    sealed record LedgerRow(bool AnyStatus, bool AnyCategory, string? Status, string? Category, int Count, int Overdue);
+
+    const string LedgerSql = """
+        SELECT GROUPING(status) = 1 AS any_status, GROUPING(category) = 1 AS any_category, status, category, count(*)::int AS count,
+               (count(*) FILTER (WHERE deadline < @today AND status NOT IN ('completed', 'closed')))::int AS overdue
+        FROM ledger_item
+        WHERE zone_code = @zone AND (@source::bigint IS NULL OR source_id = @source)
+        GROUP BY GROUPING SETS ((status), (category), ())
+        """;
+
+    public static async Task<Ok<LedgerStatistics>> GetLedgerStatistics(
+        Caller caller, NpgsqlDataSource db,
+        [Description("The zone (optional for a key of one zone).")] string? zone = null,
+        [Description("Only the items of this source (a report or an inspection's feedback).")] long? source = null)
+    {
+        var code = ZoneScope.Of(zone, caller);
+        await using var conn = await db.OpenConnectionAsync();
+        await ZoneScope.RequireAsync(conn, code, caller);
+        var rows = (await conn.QueryAsync<LedgerRow>(LedgerSql,
+            new { zone = code, source, today = RegisterClock.Today.ToDateTime(TimeOnly.MinValue) })).ToList();
+        var total = rows.SingleOrDefault(r => r.AnyStatus && r.AnyCategory);
+        return TypedResults.Ok(new LedgerStatistics(code, source, total?.Count ?? 0, total?.Overdue ?? 0,
+            rows.Where(r => !r.AnyStatus).Select(r => new LedgerTally(r.Status!, r.Count, r.Overdue)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList(),
+            rows.Where(r => !r.AnyCategory).Select(r => new LedgerTally(r.Category!, r.Count, r.Overdue)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList()));
     }
 }

@@ -122,3 +122,26 @@ public sealed class UnderusedStatisticsTests(LandRegister.Tests.Demo.DemoApp app
         Assert.Null(seen["idle"]!["feesWan"]);
     }
 }
+
+/// <summary>The demo zone's rectification ledger in figures.</summary>
+public sealed class LedgerStatisticsTests(LandRegister.Tests.Demo.DemoApp app) : IClassFixture<LandRegister.Tests.Demo.DemoApp>
+{
+    [Fact]
+    public async Task Ledger_items_are_counted_by_status_and_category_with_those_overdue()
+    {
+        var stats = await (await app.Client.GetAsync("/api/statistics/ledger?zone=LSKFQ")).JsonAsync();
+        await using var conn = await app.OpenAsync();
+        var (items, overdue) = await Dapper.SqlMapper.QuerySingleAsync<(long, long)>(conn, """
+            SELECT count(*), count(*) FILTER (WHERE deadline < (now() AT TIME ZONE 'Asia/Shanghai')::date AND status NOT IN ('completed', 'closed'))
+            FROM ledger_item WHERE zone_code = 'LSKFQ'
+            """);
+        Assert.True(items > 0);
+        Assert.Equal(items, (long)stats["items"]!);
+        Assert.Equal(overdue, (long)stats["overdue"]!);
+        Assert.Equal(items, stats["byStatus"]!.AsArray().Sum(t => (long)t!["count"]!));
+        Assert.Equal(overdue, stats["byCategory"]!.AsArray().Sum(t => (long)t!["overdue"]!));
+
+        var viewer = await app.ClientForAsync("viewer");
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/statistics/ledger?zone=LSKFQ")).StatusCode);
+    }
+}
