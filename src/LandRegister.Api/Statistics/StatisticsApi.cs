@@ -47,7 +47,8 @@ public sealed record UnderusedStatistics(string ZoneCode, string? ParkCode, LowE
 
 /// <summary>
 /// The figures the yearly reports are written from, one question per endpoint, each of a zone (optional for a key of
-/// one zone) and optionally one park. They hold no enterprise figures: every role that reads the register reads them.
+/// one zone) and optionally one park. Every role that reads the register reads them, but the idle-land fees (an
+/// enterprise's figure) only staff roles, and the ledger's figures only roles that read the ledger.
 /// </summary>
 public static class StatisticsApi
 {
@@ -69,7 +70,7 @@ public static class StatisticsApi
     sealed record Row(string? ParkCode, bool WholeZone, bool AnyStatus, bool AnyClass, string? Status, string? UseClass, int Count, double AreaM2);
 
     /// <summary>Counts and areas by (park, status), (park, class), (status), (class), (park) and in all, in one pass.</summary>
-    static string ParcelSql(bool past) => $"""
+    static string ParcelCountsSql(bool past) => $"""
         {(past ? "WITH " + Parcels.ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false) : "")}
         SELECT park_code, GROUPING(park_code) = 1 AS whole_zone, GROUPING(status) = 1 AS any_status, GROUPING(left(planned_use, 4)) = 1 AS any_class,
                status, left(planned_use, 4) AS use_class, count(*)::int AS count,
@@ -92,7 +93,7 @@ public static class StatisticsApi
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
         var names = (await uses.CatalogueAsync()).Items.ToDictionary(u => u.Code, u => u.NameZh);
-        var rows = (await conn.QueryAsync<Row>(ParcelSql(at is not null),
+        var rows = (await conn.QueryAsync<Row>(ParcelCountsSql(at is not null),
             new { zone = code, park, asOf = at, recordedAsOf = (DateTimeOffset?)null })).ToList();
 
         ParcelGroup Group(string? parkCode, bool whole)
