@@ -20,10 +20,12 @@ public sealed class ApiKeyStore(NpgsqlDataSource db)
     /// <summary>The active key for <paramref name="presented"/>, or why there is none (unknown, revoked, expired).</summary>
     internal async Task<(ApiKeyRow? Key, string? Failure)> FindAsync(string presented)
     {
+        // Only secrets in the form of a generated key are remembered: other ones skip the hashing and the cache.
+        if (!ApiKeySecret.TryReadPublicId(presented, out _)) return await LookUpAsync(presented);
         var hash = Convert.ToBase64String(ApiKeySecret.Hash(presented));
         if (refused.TryGetValue(hash, out var known) && known.Until > DateTime.UtcNow) return (null, known.Failure);
         var found = await LookUpAsync(presented);
-        if (found.Failure is { } failure && ApiKeySecret.TryReadPublicId(presented, out _))
+        if (found.Failure is { } failure)
         {
             if (refused.Count >= MaxRefusals) refused.Clear();
             refused[hash] = (failure, DateTime.UtcNow.AddSeconds(RefusalSeconds));

@@ -69,9 +69,7 @@ public static class IdleLandApi
     public static async Task<IResult> StartIdleLandRun(IdleLandRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs)
     {
         var zone = ZoneScope.Of(request.Zone, caller);
-        var errors = new FieldErrors();
-        ValidTime.CheckDay(request.AsOf, "asOf", errors);
-        errors.ThrowIfAny();
+        ValidTime.RequireDay(request.AsOf, "asOf");
         await using (var conn = await db.OpenConnectionAsync()) await ZoneScope.RequireAsync(conn, zone, caller);
         var run = await runs.StartAsync(IdleLandRun.IdleLand, zone, null, request.AsOf ?? RegisterClock.Today, caller.Name);
         return TypedResults.Accepted(IdleLandRun.IdleLand.Location(run.Id), run.ToContract());

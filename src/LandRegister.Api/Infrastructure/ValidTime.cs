@@ -18,11 +18,11 @@ public static class ValidTime
         else if (effective < RegisterDates.Earliest) errors.Add(field, RegisterDates.SinceEarliest);
     }
 
-    /// <summary>A day a run or a report is computed at: since 1949-10-01 and not after today.</summary>
-    public static void CheckDay(DateOnly? day, string field, FieldErrors errors)
+    /// <summary>A day a run or a report is computed at: since 1949-10-01 and not after today; a 422 naming it otherwise.</summary>
+    public static void RequireDay(DateOnly? day, string field)
     {
-        if (day > RegisterClock.Today) errors.Add(field, "must not be in the future");
-        else if (day < RegisterDates.Earliest) errors.Add(field, RegisterDates.SinceEarliest);
+        if (day > RegisterClock.Today) throw Problems.Invalid(field, "must not be in the future");
+        if (day < RegisterDates.Earliest) throw Problems.Invalid(field, RegisterDates.SinceEarliest);
     }
 
     /// <summary>

@@ -60,9 +60,7 @@ public static class Arrears
         [Description("The day the arrears are counted on (default today; from 1949-10-01, not after today).")] DateOnly? asOf = null)
     {
         var code = ZoneScope.Of(zone, caller);
-        var errors = new FieldErrors();
-        ValidTime.CheckDay(asOf, "asOf", errors);
-        errors.ThrowIfAny();
+        ValidTime.RequireDay(asOf, "asOf");
         var day = asOf ?? RegisterClock.Today;
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);

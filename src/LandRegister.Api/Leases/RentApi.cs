@@ -61,9 +61,7 @@ public static class RentApi
     public static async Task<IResult> StartBillingRun(BillingRunRequest request, Caller caller, NpgsqlDataSource db, JobRuns runs)
     {
         var zone = ZoneScope.Of(request.Zone, caller);
-        var errors = new FieldErrors();
-        ValidTime.CheckDay(request.AsOf, "asOf", errors);
-        errors.ThrowIfAny();
+        ValidTime.RequireDay(request.AsOf, "asOf");
         await using (var conn = await db.OpenConnectionAsync()) await ZoneScope.RequireAsync(conn, zone, caller);
         var run = await runs.StartAsync(BillingRun.Billing, zone, null, request.AsOf ?? RegisterClock.Today, caller.Name);
         return TypedResults.Accepted(BillingRun.Billing.Location(run.Id), run.ToContract());

@@ -269,13 +269,15 @@ public static class ParcelImport
     /// </summary>
     static string? CodeOf(JsonElement feature, IReadOnlyDictionary<string, string>? map)
     {
+        static string? Text(JsonElement value) => value.ValueKind switch
+        {
+            JsonValueKind.String => value.GetString(),
+            JsonValueKind.Number => value.GetRawText(),
+            _ => null,
+        };
         if (feature.ValueKind != JsonValueKind.Object) return null;
         var source = map is not null && map.TryGetValue("code", out var mapped) ? mapped : "code";
-        if (feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty(source, out var c)
-            && c.ValueKind is JsonValueKind.String or JsonValueKind.Number)
-            return c.ValueKind == JsonValueKind.String ? c.GetString() : c.GetRawText();
-        return feature.TryGetProperty("id", out var id) && id.ValueKind is JsonValueKind.String or JsonValueKind.Number
-            ? (id.ValueKind == JsonValueKind.String ? id.GetString() : id.GetRawText())
-            : null;
+        var code = feature.TryGetProperty("properties", out var p) && p.ValueKind == JsonValueKind.Object && p.TryGetProperty(source, out var c) ? Text(c) : null;
+        return code ?? (feature.TryGetProperty("id", out var id) ? Text(id) : null);
     }
 }

@@ -182,15 +182,21 @@ public static class AvailableLandApi
             minFloor = minFloorAreaM2 ?? 0, maxFloor = maxFloorAreaM2,
         });
         const string Point = "ST_SetSRID(ST_MakePoint(@lon, @lat), 4326)::geography";
-        var results = (await conn.QueryAsync<ResultRow>(Land(point is not null).Replace("@point", Point), args)).AsList();
+        args.Add("withPremises", includePremises);
+        // The page of land and the count of every match, in one round trip.
+        List<ResultRow> results;
+        long matched;
+        await using (var read = await conn.QueryMultipleAsync($"{Land(point is not null)};\n{Matched}".Replace("@point", Point), args))
+        {
+            results = (await read.ReadAsync<ResultRow>()).AsList();
+            matched = await read.ReadSingleAsync<long>();
+        }
         if (includePremises)
         {
             results.AddRange(await conn.QueryAsync<ResultRow>(Premises.Replace("@point", Point), args));
             if (point is not null) results = results.OrderBy(r => r.DistanceM).ThenBy(r => r.AreaM2).Take(limit).ToList();
             else results = results.Take(limit).ToList();
         }
-        args.Add("withPremises", includePremises);
-        var matched = await conn.ExecuteScalarAsync<long>(Matched.Replace("@point", Point), args);
         var features = results.ConvertAll(r => r.ToFeature());
         var links = new List<Link> { new(Links.Self(request), "self", GeoJson) };
         return TypedResults.Json(new FeatureCollection<AvailableFeature>(matched, features.Count, DateTimeOffset.UtcNow, links, features), contentType: GeoJson);

@@ -66,6 +66,9 @@ public static class StatisticsApi
         return group;
     }
 
+    /// <summary>Statuses in the lifecycle's order, as the report lists them.</summary>
+    static readonly Dictionary<string, int> StatusOrder = ParcelStatus.All.Select((status, i) => (status, i)).ToDictionary(p => p.status, p => p.i);
+
     /// <summary>A grouping's row: <c>AnyStatus</c> and <c>AnyClass</c> say which of status and class it is not grouped by.</summary>
     sealed record Row(string? ParkCode, bool WholeZone, bool AnyStatus, bool AnyClass, string? Status, string? UseClass, int Count, double AreaM2);
 
@@ -102,7 +105,7 @@ public static class StatisticsApi
             var total = here.SingleOrDefault(r => r.AnyStatus && r.AnyClass);
             var byStatus = here.Where(r => !r.AnyStatus)
                 .Select(r => new Tally(r.Status!, null, r.Count, Area.Mu(r.AreaM2)))
-                .OrderBy(t => ParcelStatus.All.ToList().IndexOf(t.Key)).ToList();
+                .OrderBy(t => StatusOrder.GetValueOrDefault(t.Key, int.MaxValue)).ToList();
             var byUse = here.Where(r => !r.AnyClass)
                 .Select(r => new Tally(r.UseClass ?? "none", r.UseClass is { } c && names.TryGetValue(c, out var n) ? n : null, r.Count, Area.Mu(r.AreaM2)))
                 .OrderBy(t => t.Key, StringComparer.Ordinal).ToList();
