@@ -1,6 +1,7 @@
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.PostgreSql;
+using Hangfire.Storage;
 using Hangfire.PostgreSql.Factories;
 using LandRegister.Api.Access;
 
@@ -74,19 +75,58 @@ public static class JobsSetup
             if (!kinds.Contains(kind)) throw new InvalidOperationException($"Jobs:Nightly:{kind}: no background run is called '{kind}' (there are {string.Join(", ", kinds)}).");
             if (cron.Length == 0)
             {
-                recurring.RemoveIfExists(id);
+                Schedule(app, id, () => recurring.RemoveIfExists(id));
                 continue;
             }
             try
             {
-                recurring.AddOrUpdate<NightlyJob>(id, "default", j => j.ExecuteAsync(kind, CancellationToken.None), cron, options);
+                Schedule(app, id, () => recurring.AddOrUpdate<NightlyJob>(id, "default", j => j.ExecuteAsync(kind, CancellationToken.None), cron, options));
             }
             catch (ArgumentException e)
             {
                 throw new InvalidOperationException($"Jobs:Nightly:{kind}: '{cron}' is not a cron expression (minute hour day month weekday, e.g. 0 2 * * *). {e.Message}", e);
             }
         }
-        recurring.AddOrUpdate<WatchdogJob>(WatchdogJob.Id, "default", j => j.ExecuteAsync(CancellationToken.None), Cron.Minutely(), options);
+        Schedule(app, WatchdogJob.Id, () => recurring.AddOrUpdate<WatchdogJob>(WatchdogJob.Id, "default", j => j.ExecuteAsync(CancellationToken.None), Cron.Minutely(), options));
+    }
+
+    /// <summary>
+    /// Writes a schedule now (a malformed cron stops the start), or, when another node holds the schedule's lock past
+    /// Hangfire's lock timeout (a node killed while it held it leaves the lock until it expires), again every 15 s once
+    /// the app has started: a node that comes back after a crash serves requests instead of failing its start.
+    /// </summary>
+    static void Schedule(WebApplication app, string id, Action write)
+    {
+        try
+        {
+            write();
+        }
+        catch (Exception e) when (e is DistributedLockTimeoutException or PostgreSqlDistributedLockException)
+        {
+            app.Logger.LogWarning("The schedule {Id} is locked by another node ({Reason}); writing it again in the background", id, e.Message);
+            var stopping = app.Lifetime.ApplicationStopping;
+            app.Lifetime.ApplicationStarted.Register(() => _ = Task.Run(async () =>
+            {
+                while (!stopping.IsCancellationRequested)
+                {
+                    try
+                    {
+                        await Task.Delay(TimeSpan.FromSeconds(15), stopping);
+                        write();
+                        app.Logger.LogInformation("The schedule {Id} is written", id);
+                        return;
+                    }
+                    catch (Exception again) when (again is DistributedLockTimeoutException or PostgreSqlDistributedLockException || Database.IsTransient(again))
+                    {
+                        app.Logger.LogWarning("The schedule {Id} is still locked or the database away; trying again", id);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
+                }
+            }));
+        }
     }
 
     /// <summary>

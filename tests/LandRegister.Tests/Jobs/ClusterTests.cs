@@ -127,6 +127,23 @@ public sealed class ClusterTests : IAsyncLifetime
         Assert.Equal("succeeded", (string)next["status"]!);
     }
 
+    [Fact]
+    public async Task A_node_started_while_a_killed_node_still_holds_a_schedule_lock_serves_and_writes_the_schedule_later()
+    {
+        await using (await TestApi.StartAsync(connectionString, Node())) { } // Hangfire's tables, and the schedules
+        // What a node killed while the scheduler held the watchdog's lock leaves behind.
+        const string Held = "INSERT INTO hangfire.lock (resource, acquired) VALUES ('hangfire:lock:recurring-job:watchdog', now()), ('lock:recurring-job:watchdog', now()) ON CONFLICT DO NOTHING";
+        await ScalarAsync<int>($"{Held}; SELECT 1");
+
+        await using var node = await TestApi.StartAsync(connectionString, Node());
+        Assert.Equal(HttpStatusCode.OK, (await node.Client.GetAsync("/api/jobs")).StatusCode);
+        Assert.Contains(node.Output, line => line.Contains("is locked by another node"));
+
+        await ScalarAsync<int>("DELETE FROM hangfire.lock WHERE resource LIKE '%recurring-job:watchdog'; SELECT 1");
+        for (var clock = Stopwatch.StartNew(); !node.Output.Any(line => line.Contains("The schedule watchdog is written")); await Task.Delay(250))
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), "the schedule was not written once the lock was free");
+    }
+
     static async Task<JsonObject> WaitForPhaseAsync(HttpClient client, string location, string phase)
     {
         var clock = Stopwatch.StartNew();
