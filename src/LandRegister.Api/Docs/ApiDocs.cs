@@ -67,6 +67,7 @@ public static class ApiDocs
             return Task.CompletedTask;
         });
         o.AddOperationTransformer(DocumentContract.AddRefusals);
+        o.AddOperationTransformer(DocumentContract.AddExportFiles);
     }
 
     /// <summary>The OpenAPI document at /openapi/v1.json and a docs page over it at /docs.</summary>

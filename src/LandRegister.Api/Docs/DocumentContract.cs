@@ -68,6 +68,17 @@ static class DocumentContract
         return Task.CompletedTask;
     }
 
+    /// <summary>A list that can be downloaded answers its 200 as CSV and .xlsx too (<see cref="Exports.Export"/>).</summary>
+    public static Task AddExportFiles(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken _)
+    {
+        if (!context.Description.ActionDescriptor.EndpointMetadata.OfType<Exports.ExportableMetadata>().Any()) return Task.CompletedTask;
+        if (operation.Responses?.TryGetValue("200", out var ok) != true || ok is not OpenApiResponse response) return Task.CompletedTask;
+        response.Content ??= new Dictionary<string, OpenApiMediaType>();
+        response.Content[Spreadsheets.Csv] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+        response.Content[Spreadsheets.Xlsx] = new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" } };
+        return Task.CompletedTask;
+    }
+
     /// <summary>The shared schemas, the GeoJSON bodies the handlers read themselves, and inputs made exact.</summary>
     public static void Complete(OpenApiDocument doc)
     {

@@ -2,8 +2,9 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using LandRegister.Api.Access;
-using LandRegister.Api.Zones;
+using LandRegister.Api.Exports;
 using LandRegister.Api.Jobs;
+using LandRegister.Api.Zones;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -53,7 +54,7 @@ public static class EvaluationApi
         group.MapGet("/runs/{id:long}", GetEvaluationRun).WithName(nameof(GetEvaluationRun)).RequireAuthorization(Permission.ReadEnterprises)
             .WithSummary("An evaluation run: queued, running with progress, succeeded or failed");
         group.MapGet("/results", GetEvaluationResults).WithName(nameof(GetEvaluationResults)).RequireAuthorization(Permission.ReadEnterprises)
-            .WithSummary("A zone's grades for a year, best first");
+            .WithSummary("A zone's grades for a year, best first; or all of them as CSV or .xlsx").Produces<EvaluationResults>().Exportable();
         group.MapGet("/summary", GetEvaluationSummary).WithName(nameof(GetEvaluationSummary)).RequireAuthorization(Permission.ReadEnterprises)
             .WithSummary("Per park and for the zone: enterprises by class, the per-mu tax of the ranked (Σ tax ÷ Σ mu, mean, median), the unranked");
         return group;
@@ -106,16 +107,18 @@ public static class EvaluationApi
         await conn.QuerySingleOrDefaultAsync<long?>("SELECT run_id FROM evaluation_current WHERE zone_code = @zone AND year = @year", new { zone, year })
         ?? throw Problems.NotFound($"Zone {zone} has no evaluation results for {year}: start a run (POST /api/evaluation/runs).");
 
-    public static async Task<Ok<EvaluationResults>> GetEvaluationResults(
-        Caller caller, NpgsqlDataSource db,
+    public static async Task<IResult> GetEvaluationResults(
+        Caller caller, NpgsqlDataSource db, HttpRequest request,
         [Description("The year evaluated.")] int year,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
         [Description("A, B, C, D or T.")] string? @class = null,
         [Description("Only enterprises of this park.")] string? park = null,
         [Description("Only enterprises whose land is low-efficiency.")] bool? lowEfficiency = null,
         [Description("Page size, 1-1000 (default 100).")] int? limit = null,
-        [Description("The nextCursor of the previous page.")] string? cursor = null)
+        [Description("The nextCursor of the previous page.")] string? cursor = null,
+        [Description(Export.FormatDescription)] string? format = null)
     {
+        var export = Export.Requested(request, format);
         var code = ZoneScope.Of(zone, caller);
         if (@class is not null && @class is not ("A" or "B" or "C" or "D" or "T"))
         {
@@ -136,13 +139,12 @@ public static class EvaluationApi
         await ZoneScope.RequireAsync(conn, code, caller);
         var run = await CurrentRunAsync(conn, code, year);
         var take = limit ?? 100;
-        var args = new { run, @class, park, lowEfficiency, cursor, afterRank, afterCode, take = take + 1 };
+        var args = new { run, @class, park, lowEfficiency, cursor, afterRank, afterCode, take = export is null ? take + 1 : (int?)null };
         const string Filter = """
             r.run_id = @run AND (@class::text IS NULL OR r.class = @class) AND (@park::text IS NULL OR r.park_code = @park)
             AND (@lowEfficiency::boolean IS NULL OR r.low_efficiency = @lowEfficiency)
             """;
-        var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM evaluation_result r WHERE {Filter}", args);
-        var rows = (await conn.QueryAsync<ResultRow>($"""
+        var sql = $"""
             SELECT r.credit_code, e.name, r.holder_code, r.land_mu, r.tax_wan, r.sales_wan, r.energy_tce, r.tax_per_mu, r.sales_per_mu,
                    r.indicators::text AS indicators, r.score, r.rank, r.ranked, r.class, r.low_efficiency, r.note, r.park_code,
                    r.land_basis
@@ -150,7 +152,10 @@ public static class EvaluationApi
             WHERE {Filter} AND (@cursor::text IS NULL OR (coalesce(r.rank, 2147483647), r.credit_code) > (@afterRank, @afterCode))
             ORDER BY coalesce(r.rank, 2147483647), r.credit_code
             LIMIT @take
-            """, args)).ToList();
+            """;
+        if (export is { } file) return Export.File(file, EvaluationExport.Results, Export.Query(db, sql, args, (ResultRow r) => r.ToContract()));
+        var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM evaluation_result r WHERE {Filter}", args);
+        var rows = (await conn.QueryAsync<ResultRow>(sql, args)).ToList();
         var next = rows.Count > take ? $"{rows[take - 1].Rank ?? int.MaxValue}:{rows[take - 1].CreditCode}" : null;
         return TypedResults.Ok(new EvaluationResults(code, year, run, matched, rows.Take(take).Select(r => r.ToContract()).ToList(), next));
     }

@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using LandRegister.Api.Access;
-using LandRegister.Api.Zones;
+using LandRegister.Api.Exports;
 using LandRegister.Api.Jobs;
 using LandRegister.Api.Parcels;
+using LandRegister.Api.Zones;
 using Mapster;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -57,7 +58,8 @@ public static class IdleLandApi
         group.MapGet("/runs/{id:long}", GetIdleLandRun).WithName(nameof(GetIdleLandRun)).RequireAuthorization(Permission.ReadEnterprises)
             .WithSummary("An idle-land run: queued, running with progress, succeeded or failed");
         group.MapGet("/findings", GetIdleLandFindings).WithName(nameof(GetIdleLandFindings)).RequireAuthorization(Permission.ReadEnterprises)
-            .WithSummary("The parcels the zone's latest idle-land run found idle, with fees and those that can be taken back");
+            .WithSummary("The parcels the zone's latest idle-land run found idle, with fees and those that can be taken back; or all as CSV or .xlsx")
+            .Produces<IdleLandFindings>().Exportable();
         var parcels = app.MapGroup("/api/parcels").WithTags("Idle land");
         parcels.MapPost("/{id:long}/construction-reports", ReportConstruction).WithName(nameof(ReportConstruction))
             .RequireAuthorization(Permission.EditRegister).WithSummary("Record construction progress on supplied land");
@@ -91,13 +93,15 @@ public static class IdleLandApi
             .Map(d => d.Missing, s => (s.Missing ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries));
     }
 
-    public static async Task<Ok<IdleLandFindings>> GetIdleLandFindings(
-        Caller caller, NpgsqlDataSource db,
+    public static async Task<IResult> GetIdleLandFindings(
+        Caller caller, NpgsqlDataSource db, HttpRequest request,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
         [Description("Only parcels idle two years or more, which can be taken back.")] bool? reclaimable = null,
         [Description("Page size, 1-1000 (default 100).")] int? limit = null,
-        [Description("The nextCursor of the previous page.")] long? cursor = null)
+        [Description("The nextCursor of the previous page.")] long? cursor = null,
+        [Description(Export.FormatDescription)] string? format = null)
     {
+        var export = Export.Requested(request, format);
         var code = ZoneScope.Of(zone, caller);
         if (limit is < 1 or > 1000) throw Problems.Invalid("limit", "between 1 and 1000");
         await using var conn = await db.OpenConnectionAsync();
@@ -106,17 +110,19 @@ public static class IdleLandApi
             "SELECT c.run_id, r.as_of FROM idle_current c JOIN job_run r ON r.id = c.run_id WHERE c.zone_code = @code", new { code })
             ?? throw Problems.NotFound($"Zone {code} has no idle-land findings yet: start a run (POST /api/idle-land/runs).");
         var take = limit ?? 100;
-        var args = new { run = current.RunId, asOf = (current.AsOf ?? RegisterClock.Today).ToDateTime(TimeOnly.MinValue), reclaimable, cursor, take = take + 1 };
+        var args = new { run = current.RunId, asOf = (current.AsOf ?? RegisterClock.Today).ToDateTime(TimeOnly.MinValue), reclaimable, cursor, take = export is null ? take + 1 : (int?)null };
         const string Filter = "f.run_id = @run AND (@reclaimable::boolean IS NULL OR f.reclaimable = @reclaimable)";
-        var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM idle_finding f WHERE {Filter}", args);
-        var rows = (await conn.QueryAsync<FindingRow>($"""
+        var sql = $"""
             SELECT f.parcel_id, p.code AS parcel_code, p.park_code, f.rule, f.clock_from, f.idle_days AS days_since_clock_start,
                    (@asOf::date - (f.clock_from + f.exempt_days + interval '1 year')::date) AS days_idle, f.exempt_days, f.fee_wan, f.reclaimable,
                    s.recipient_name AS holder_name, s.recipient_credit_code AS holder_credit_code, array_to_string(f.missing, ',') AS missing
             FROM idle_finding f JOIN parcel p ON p.id = f.parcel_id LEFT JOIN parcel_supply s ON s.id = p.supply_id
             WHERE {Filter} AND (@cursor::bigint IS NULL OR f.parcel_id > @cursor)
             ORDER BY f.parcel_id LIMIT @take
-            """, args)).ToList();
+            """;
+        if (export is { } file) return Export.File(file, IdleLandExport.Findings, Export.Query(db, sql, args, (FindingRow r) => r.ToContract()));
+        var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM idle_finding f WHERE {Filter}", args);
+        var rows = (await conn.QueryAsync<FindingRow>(sql, args)).ToList();
         var next = rows.Count > take ? rows[take - 1].ParcelId : (long?)null;
         return TypedResults.Ok(new IdleLandFindings(code, current.RunId, current.AsOf, matched, rows.Take(take).Select(r => r.ToContract()).ToList(), next));
     }

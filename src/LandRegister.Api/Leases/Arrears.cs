@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using LandRegister.Api.Access;
-using Microsoft.AspNetCore.Http.HttpResults;
+using LandRegister.Api.Exports;
 using LandRegister.Api.Zones;
 
 namespace LandRegister.Api.Leases;
@@ -55,10 +55,13 @@ public static class Arrears
         FROM due d JOIN lease l ON l.id = d.lease_id JOIN parcel p ON p.id = l.parcel_id
         """;
 
-    public static async Task<Ok<ArrearsReport>> GetArrears(Caller caller, NpgsqlDataSource db,
+    public static async Task<IResult> GetArrears(Caller caller, NpgsqlDataSource db, HttpRequest request,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
-        [Description("The day the arrears are counted on (default today; from 1949-10-01, not after today).")] DateOnly? asOf = null)
+        [Description("The day the arrears are counted on (default today; from 1949-10-01, not after today).")] DateOnly? asOf = null,
+        [Description("json (default), csv (UTF-8 with a byte-order mark) or xlsx: the lessees' arrears as a file. Accept: text/csv or the .xlsx media type asks the same.")]
+        string? format = null)
     {
+        var export = Export.Requested(request, format);
         var code = ZoneScope.Of(zone, caller);
         ValidTime.RequireDay(asOf, "asOf");
         var day = asOf ?? RegisterClock.Today;
@@ -71,6 +74,7 @@ public static class Arrears
                 g.Select(r => r.LessorName).Distinct().Order().ToArray(), g.Select(r => r.ParkCode).OfType<string>().Distinct().Order().ToArray(),
                 g.Min(r => r.DueOn), g.Count(r => r.Kind == "instalment" && r.DueOn < day), Age(g, day)))
             .OrderByDescending(l => l.Owed.TotalYuan).ThenBy(l => l.LesseeName, StringComparer.Ordinal).ToList();
+        if (export is { } file) return Export.File(file, LeaseExport.Arrears, lessees);
         return TypedResults.Ok(new ArrearsReport(code, day, lessees,
             rows.GroupBy(r => r.LessorName).Select(g => new GroupArrears(g.Key, Age(g, day))).OrderByDescending(g => g.Owed.TotalYuan).ToList(),
             rows.GroupBy(r => r.ParkCode ?? "").Select(g => new GroupArrears(g.Key, Age(g, day))).OrderByDescending(g => g.Owed.TotalYuan).ToList(),

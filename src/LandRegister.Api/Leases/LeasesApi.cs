@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using LandRegister.Api.Access;
-using Microsoft.AspNetCore.Http.HttpResults;
+using LandRegister.Api.Exports;
 using LandRegister.Api.LandUses;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LandRegister.Api.Leases;
 
@@ -15,7 +16,8 @@ public static class LeasesApi
     {
         var group = app.MapGroup("/api/leases").WithTags("Leases and rent");
         group.MapGet("/", ListLeases).WithName(nameof(ListLeases)).RequireAuthorization(Permission.ReadLeases)
-            .WithSummary("List leases: by zone, premises, parcel, status, lessee; those whose use is not the parcel's planned use");
+            .WithSummary("List leases: by zone, premises, parcel, status, lessee; those whose use is not the parcel's planned use; or all as CSV or .xlsx")
+            .Produces<LeaseList>().Exportable();
         group.MapGet("/{id:long}", GetLease).WithName(nameof(GetLease)).RequireAuthorization(Permission.ReadLeases).WithSummary("Get a lease");
         group.MapPost("/", CreateLease).WithName(nameof(CreateLease)).RequireAuthorization(Permission.EditLeases)
             .WithSummary("Register a lease of a premises or of land, as a draft or active");
@@ -38,7 +40,7 @@ public static class LeasesApi
 
     public sealed record LeaseList(IReadOnlyList<Lease> Items, string? NextCursor);
 
-    public static async Task<Ok<LeaseList>> ListLeases(Caller caller, NpgsqlDataSource db,
+    public static async Task<IResult> ListLeases(Caller caller, NpgsqlDataSource db, HttpRequest request,
         [Description("Only this zone's leases.")] string? zone = null,
         [Description("Only the leases of this premises.")] long? premisesId = null,
         [Description("Only the leases on this parcel (of it, or of its premises).")] long? parcelId = null,
@@ -46,23 +48,32 @@ public static class LeasesApi
         [Description("Only leases whose lessee's name or credit code contains this.")] string? lessee = null,
         [Description("true: only leases whose use is not the parcel's planned use (nor a class of it).")] bool? useMismatch = null,
         [Description("Page size, 1-1000 (default 100).")] int limit = 100,
-        [Description("The id after which the page starts (nextCursor).")] long? cursor = null)
+        [Description("The id after which the page starts (nextCursor).")] long? cursor = null,
+        [Description(Export.FormatDescription)] string? format = null)
     {
+        var export = Export.Requested(request, format);
         var errors = new FieldErrors();
         var statuses = status?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         string[] known = [LeaseValues.Draft, LeaseValues.Active, LeaseValues.Ended, LeaseValues.Terminated];
         foreach (var s in statuses ?? []) if (!known.Contains(s)) errors.AddUnknown("status", $"unknown status '{s}'", known);
         if (limit is < 1 or > 1000) errors.Add("limit", "between 1 and 1000");
         errors.ThrowIfAny();
-        await using var conn = await db.OpenConnectionAsync();
-        var rows = (await conn.QueryAsync<Lease>(Select("""
+        var sql = Select("""
             (@zone::text IS NULL OR l.zone_code = @zone) AND (@premisesId::bigint IS NULL OR l.premises_id = @premisesId)
             AND (@parcelId::bigint IS NULL OR l.parcel_id = @parcelId) AND (@statuses::text[] IS NULL OR l.status = ANY(@statuses))
             AND (@lessee::text IS NULL OR strpos(l.lessee_name, @lessee) > 0 OR strpos(coalesce(l.lessee_credit_code, ''), @lessee) > 0)
             AND (@useMismatch::boolean IS NULL OR @useMismatch = EXISTS (SELECT 1 FROM lease_use_mismatch m WHERE m.lease_id = l.id))
             AND (@cursor::bigint IS NULL OR l.id > @cursor)
             ORDER BY l.id LIMIT @take
-            """), new { scope = caller.Scope, today = RegisterClock.Today, zone, premisesId, parcelId, statuses, lessee, useMismatch, cursor, take = limit + 1 })).AsList();
+            """);
+        var args = new
+        {
+            scope = caller.Scope, today = RegisterClock.Today, zone, premisesId, parcelId, statuses, lessee, useMismatch, cursor,
+            take = export is null ? limit + 1 : (int?)null,
+        };
+        if (export is { } file) return Export.File(file, LeaseExport.Leases, Export.Query(db, sql, args, (Lease l) => l));
+        await using var conn = await db.OpenConnectionAsync();
+        var rows = (await conn.QueryAsync<Lease>(sql, args)).AsList();
         string? next = null;
         if (rows.Count > limit)
         {

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using LandRegister.Api.Access;
+using LandRegister.Api.Exports;
 using Microsoft.AspNetCore.Http.HttpResults;
 using LandRegister.Api.Jobs;
 using LandRegister.Api.Zones;
@@ -27,7 +28,8 @@ public static class RentApi
         group.MapGet("/payments", ListPayments).WithName(nameof(ListPayments)).RequireAuthorization(Permission.ReadLeases)
             .WithSummary("Payments of a zone; unmatched=true: those not (wholly) allocated to bills");
         group.MapGet("/arrears", Arrears.GetArrears).WithName(nameof(Arrears.GetArrears)).RequireAuthorization(Permission.ReadLeases)
-            .WithSummary("What each lessee owes on a day, by age (0-30, 31-90, 91-180, 181-365, over 365 days), with totals per lessor and park");
+            .WithSummary("What each lessee owes on a day, by age (0-30, 31-90, 91-180, 181-365, over 365 days), with totals per lessor and park; or the lessees as CSV or .xlsx")
+            .Produces<Arrears.ArrearsReport>().Exportable();
     }
 
     public static async Task<Ok<ItemList<RentBill>>> ListBills(long id, Caller caller, NpgsqlDataSource db)

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using LandRegister.Api.Access;
+using LandRegister.Api.Exports;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Reserves;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -18,7 +19,8 @@ public static class LedgerApi
     {
         var group = app.MapGroup("/api/ledger").WithTags("Ledger");
         group.MapGet("/items", ListItems).WithName(nameof(ListItems)).RequireAuthorization(Permission.ReadLedger)
-            .WithSummary("Items, overdue first, then by deadline, each with its targets as the register measures them");
+            .WithSummary("Items, overdue first, then by deadline, each with its targets as the register measures them; or all as CSV or .xlsx")
+            .Produces<LedgerItems>().Exportable();
         group.MapGet("/items/{id:long}", GetItem).WithName(nameof(GetItem)).RequireAuthorization(Permission.ReadLedger)
             .WithSummary("One item with its targets");
         group.MapPost("/items", CreateItem).WithName(nameof(CreateItem)).RequireAuthorization(Permission.EditLedger)
@@ -98,8 +100,8 @@ public static class LedgerApi
         };
     }
 
-    public static async Task<Ok<LedgerItems>> ListItems(
-        Caller caller, NpgsqlDataSource db, ReserveSettings settings, LandUseCodes uses,
+    public static async Task<IResult> ListItems(
+        Caller caller, NpgsqlDataSource db, ReserveSettings settings, LandUseCodes uses, HttpRequest request,
         [Description("Only this zone's items.")] string? zone = null,
         [Description("Only this source's items.")] long? source = null,
         [Description("Statuses, comma-separated: not_started, in_progress, phase_completed, completed, closed.")] string? status = null,
@@ -107,8 +109,10 @@ public static class LedgerApi
         string? category = null,
         [Description("true: only items past their deadline and not completed; false: only the others.")] bool? overdue = null,
         [Description("Page size, 1-500 (default 100).")] int? limit = null,
-        [Description("The nextCursor of the previous page.")] string? cursor = null)
+        [Description("The nextCursor of the previous page.")] string? cursor = null,
+        [Description(Export.FormatDescription)] string? format = null)
     {
+        var export = Export.Requested(request, format);
         var filter = ItemFilter.Read(zone, source, status, category, overdue);
         if (limit is < 1 or > 500) throw Problems.Invalid("limit", "between 1 and 500");
         var skip = 0;
@@ -117,11 +121,12 @@ public static class LedgerApi
         var take = limit ?? 100;
         await using var conn = await db.OpenConnectionAsync();
         var args = new DynamicParameters(filter.Args(caller));
-        args.AddDynamicParams(new { skip, take = take + 1 });
+        args.AddDynamicParams(new { skip, take = export is null ? take + 1 : (int?)null });
         var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) FROM ledger_item i WHERE {ItemFilter.Where}", args);
         var rows = (await conn.QueryAsync<LedgerItemRow>($"""
             SELECT {LedgerItemRow.Columns} FROM ledger_item i WHERE {ItemFilter.Where} ORDER BY {ItemFilter.Order} OFFSET @skip LIMIT @take
             """, args)).ToList();
+        if (export is { } file) return Export.File(file, LedgerExport.Items, await ContractsAsync(conn, db, rows, settings, uses));
         var next = rows.Count > take ? (skip + take).ToString(CultureInfo.InvariantCulture) : null;
         var items = await ContractsAsync(conn, db, rows.Take(take).ToList(), settings, uses);
         return TypedResults.Ok(new LedgerItems(matched, items, next));

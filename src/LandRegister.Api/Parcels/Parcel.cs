@@ -57,12 +57,15 @@ abstract class ParcelState
 /// <summary>A parcel as read from the database.</summary>
 sealed class ParcelRow : ParcelState
 {
-    /// <summary>The select list that fills a row, from <c>parcel</c> or from the as-of relation of the same shape.</summary>
-    public const string Columns = """
+    /// <summary>The select list that fills a row but its geometry, from <c>parcel</c> or from the as-of relation of the same shape.</summary>
+    public const string Attributes = """
         id, zone_code, code, park_code, name, planned_use, actual_use, status, registered_area_m2, area_m2,
         clean_checklist::text AS clean_checklist, construction_started_on, parent_ids, created_at, updated_at, retired_at, created_by, updated_by,
-        version, ST_AsGeoJSON(geom, 8) AS geometry
+        version
         """;
+
+    /// <summary>The select list that fills a row.</summary>
+    public const string Columns = Attributes + ", ST_AsGeoJSON(geom, 8) AS geometry";
 
     static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 

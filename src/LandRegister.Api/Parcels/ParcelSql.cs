@@ -75,6 +75,25 @@ static class ParcelSql
         return (matched, rows);
     }
 
+    /// <summary>
+    /// Every parcel <paramref name="query"/> matches (from its cursor on, its limit aside), without geometries, read as
+    /// they are written out: an export of a million parcels holds one row at a time.
+    /// </summary>
+    public static async IAsyncEnumerable<ParcelFeature> AllAsync(NpgsqlDataSource db, ParcelQuery query)
+    {
+        var args = new DynamicParameters();
+        var with = "";
+        if (query.AsOf is not null)
+        {
+            with = $"WITH {AsOf(query.HistoryWhere(args), withGeometry: false)}";
+            args.AddDynamicParams(new { asOf = query.AsOf, recordedAsOf = query.RecordedAsOf });
+        }
+        await using var conn = await db.OpenConnectionAsync();
+        var rows = conn.QueryUnbufferedAsync<ParcelRow>(
+            $"{with} SELECT {ParcelRow.Attributes}, NULL AS geometry FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY id", args);
+        await foreach (var row in rows) yield return row.ToFeature();
+    }
+
     /// <summary>Why a conditional write touched no row: 404 (no such parcel), 409 (retired) or 412 (stale ETag).</summary>
     public static async Task<ProblemException> WhyNotWrittenAsync(NpgsqlConnection conn, long id, Caller caller)
     {

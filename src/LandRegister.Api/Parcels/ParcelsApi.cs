@@ -1,8 +1,9 @@
 using System.ComponentModel;
 using System.Text.Json;
 using LandRegister.Api.Access;
-using LandRegister.Api.Spatial;
+using LandRegister.Api.Exports;
 using LandRegister.Api.LandUses;
+using LandRegister.Api.Spatial;
 using Microsoft.AspNetCore.Mvc;
 
 namespace LandRegister.Api.Parcels;
@@ -15,10 +16,11 @@ public static class ParcelsApi
     {
         var group = app.MapGroup("/api/parcels").WithTags("Parcels");
         group.MapGet("/", ListParcels).WithName(nameof(ListParcels)).RequireAuthorization(Permission.ReadRegister)
-            .WithSummary("List parcels: filters, bbox, keyset paging").Produces<FeatureCollection<ParcelFeature>>(200, GeoJson);
+            .WithSummary("List parcels: filters, bbox, keyset paging; or all of them as CSV or .xlsx").Produces<FeatureCollection<ParcelFeature>>(200, GeoJson)
+            .Exportable();
         group.MapPost("/search", SearchParcels).WithName(nameof(SearchParcels)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("List parcels with the filters in the body, for geometries too large for a URL")
-            .Produces<FeatureCollection<ParcelFeature>>(200, GeoJson);
+            .Produces<FeatureCollection<ParcelFeature>>(200, GeoJson).Exportable();
         group.MapGet("/{id:long}", GetParcel).WithName(nameof(GetParcel)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Get a parcel as a GeoJSON Feature").Produces<ParcelFeature>(200, GeoJson).Produces(304);
         group.MapPost("/", CreateParcel).WithName(nameof(CreateParcel)).RequireAuthorization(Permission.EditRegister)
@@ -34,17 +36,23 @@ public static class ParcelsApi
     }
 
     public static async Task<IResult> ListParcels(
-        [AsParameters] ParcelListParameters parameters, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http)
+        [AsParameters] ParcelListParameters parameters, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        [Description(Export.FormatDescription)] string? format = null)
     {
+        var export = Export.Requested(http.Request, format);
         await uses.CatalogueAsync();
         var query = ParcelQuery.From(parameters, caller, uses);
+        if (export is { } file) return Export.File(file, ParcelExport.Table, ParcelSql.AllAsync(db, query));
         return await PageAsync(db, query, http, cursor => new Link(Links.WithCursor(http.Request, cursor), "next", GeoJson));
     }
 
-    public static async Task<IResult> SearchParcels(ParcelSearch search, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http)
+    public static async Task<IResult> SearchParcels(ParcelSearch search, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        [Description(Export.FormatDescription)] string? format = null)
     {
+        var export = Export.Requested(http.Request, format);
         await uses.CatalogueAsync();
         var query = ParcelQuery.From(search, caller, uses);
+        if (export is { } file) return Export.File(file, ParcelExport.Table, ParcelSql.AllAsync(db, query));
         return await PageAsync(db, query, http,
             cursor => new Link(Links.Self(http.Request), "next", GeoJson, Method: "POST", Body: search with { Cursor = cursor }));
     }

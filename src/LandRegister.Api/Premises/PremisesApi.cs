@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using LandRegister.Api.Access;
+using LandRegister.Api.Exports;
 using LandRegister.Api.Spatial;
 using Microsoft.AspNetCore.Mvc;
 
@@ -19,8 +20,8 @@ public static class PremisesApi
     {
         var group = app.MapGroup("/api/premises").WithTags("Premises");
         group.MapGet("/", ListPremises).WithName(nameof(ListPremises)).RequireAuthorization(Permission.ReadRegister)
-            .WithSummary("List premises: by zone, parcel, park, vacancy and vacant floor area; keyset paging")
-            .Produces<FeatureCollection<PremisesFeature>>(200, GeoJson);
+            .WithSummary("List premises: by zone, parcel, park, vacancy and vacant floor area; keyset paging; or all as CSV or .xlsx")
+            .Produces<FeatureCollection<PremisesFeature>>(200, GeoJson).Exportable();
         group.MapGet("/{id:long}", GetPremises).WithName(nameof(GetPremises)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Get a premises as a GeoJSON Feature of its footprint").Produces<PremisesFeature>(200, GeoJson).Produces(304);
         group.MapPost("/", CreatePremises).WithName(nameof(CreatePremises)).RequireAuthorization(Permission.EditRegister)
@@ -45,8 +46,10 @@ public static class PremisesApi
         [Description("Only those with at least this much floor area free to lease, m².")] decimal? minVacantM2 = null,
         [Description("Include retired premises.")] bool includeRetired = false,
         [Description("Page size, 1-1000 (default 100).")] int limit = 100,
-        [Description("The id after which the page starts (from the next link).")] long? cursor = null)
+        [Description("The id after which the page starts (from the next link).")] long? cursor = null,
+        [Description(Export.FormatDescription)] string? format = null)
     {
+        var export = Export.Requested(http.Request, format);
         var errors = new FieldErrors();
         var vacancies = vacancy?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var v in vacancies ?? [])
@@ -62,12 +65,14 @@ public static class PremisesApi
               AND (@minVacantM2::numeric IS NULL OR pr.vacant_floor_area_m2 >= @minVacantM2)
               AND (@includeRetired OR pr.retired_at IS NULL)
             """;
-        await using var read = await conn.QueryMultipleAsync($"""
-            SELECT count(*) FROM {PremisesRow.From} WHERE {matches};
+        var args = new { scope = caller.Scope, zone, parcelId, park, vacancies, minVacantM2, includeRetired, cursor, take = export is null ? limit + 1 : (int?)null };
+        var page = $"""
             SELECT {PremisesRow.Columns} FROM {PremisesRow.From}
             WHERE {matches} AND (@cursor::bigint IS NULL OR pr.id > @cursor)
             ORDER BY pr.id LIMIT @take
-            """, new { scope = caller.Scope, zone, parcelId, park, vacancies, minVacantM2, includeRetired, cursor, take = limit + 1 });
+            """;
+        if (export is { } file) return Export.File(file, PremisesExport.Table, Export.Query(db, page, args, (PremisesRow r) => r.ToFeature()));
+        await using var read = await conn.QueryMultipleAsync($"SELECT count(*) FROM {PremisesRow.From} WHERE {matches};\n{page}", args);
         var matched = await read.ReadSingleAsync<long>();
         var rows = (await read.ReadAsync<PremisesRow>()).AsList();
         var links = new List<Link> { new(Links.Self(http.Request), "self", GeoJson) };

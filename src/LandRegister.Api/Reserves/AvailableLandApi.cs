@@ -2,8 +2,9 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json.Serialization;
 using LandRegister.Api.Access;
-using LandRegister.Api.Spatial;
+using LandRegister.Api.Exports;
 using LandRegister.Api.LandUses;
+using LandRegister.Api.Spatial;
 using Mapster;
 
 namespace LandRegister.Api.Reserves;
@@ -40,7 +41,7 @@ public static class AvailableLandApi
     public static RouteHandlerBuilder MapAvailableLand(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/available-land", SearchAvailableLand).WithName(nameof(SearchAvailableLand)).WithTags("Reserves")
             .RequireAuthorization(Permission.ReadRegister).Produces<FeatureCollection<AvailableFeature>>(200, GeoJson)
-            .WithSummary("Clean land (parcels and contiguous blocks) and, when asked, vacant premises that fit a project");
+            .WithSummary("Clean land (parcels and contiguous blocks) and, when asked, vacant premises that fit a project").Exportable();
 
     internal sealed class ResultRow
     {
@@ -156,8 +157,10 @@ public static class AvailableLandApi
         [Description("With includePremises: the most vacant floor area, m².")] decimal? maxFloorAreaM2 = null,
         [Description("Parcels this close, in metres, form one block (default: the configured gap).")] double? gapM = null,
         [Description("Only this zone.")] string? zone = null,
-        [Description("At most this many results, 1-500 (default 50).")] int limit = 50)
+        [Description("At most this many results, 1-500 (default 50).")] int limit = 50,
+        [Description(Export.ResultsFormatDescription)] string? format = null)
     {
+        var export = Export.Requested(request, format);
         var errors = new FieldErrors();
         if (minAreaMu is < 0 or > 1_000_000) errors.Add("minAreaMu", "between 0 and 1000000 mu");
         if (maxAreaMu is < 0 or > 1_000_000) errors.Add("maxAreaMu", "between 0 and 1000000 mu");
@@ -198,6 +201,7 @@ public static class AvailableLandApi
             else results = results.Take(limit).ToList();
         }
         var features = results.ConvertAll(r => r.ToFeature());
+        if (export is { } file) return Export.File(file, ReserveExport.AvailableLand, features);
         var links = new List<Link> { new(Links.Self(request), "self", GeoJson) };
         return TypedResults.Json(new FeatureCollection<AvailableFeature>(matched, features.Count, DateTimeOffset.UtcNow, links, features), contentType: GeoJson);
     }

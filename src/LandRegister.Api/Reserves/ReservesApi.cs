@@ -1,9 +1,10 @@
 using System.ComponentModel;
 using LandRegister.Api.Access;
-using LandRegister.Api.Spatial;
-using LandRegister.Api.Zones;
+using LandRegister.Api.Exports;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
+using LandRegister.Api.Spatial;
+using LandRegister.Api.Zones;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace LandRegister.Api.Reserves;
@@ -17,7 +18,7 @@ public static class ReservesApi
         var group = app.MapGroup("/api/reserves").WithTags("Reserves");
         group.MapGet("/", ListReserves).WithName(nameof(ListReserves)).RequireAuthorization(Permission.ReadRegister)
             .Produces<FeatureCollection<ReserveBlockFeature>>(200, GeoJson)
-            .WithSummary("Contiguous clean-land blocks (集中连片净地) of at least minAreaMu, largest first");
+            .WithSummary("Contiguous clean-land blocks (集中连片净地) of at least minAreaMu, largest first").Exportable();
         group.MapGet("/target", GetReserveTarget).WithName(nameof(GetReserveTarget)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Whether a zone meets its yearly reserve target, now or at the end of a past year");
         group.MapPut("/target/{year:int}", PutReserveTarget).WithName(nameof(PutReserveTarget)).RequireAuthorization(Permission.EditRegister)
@@ -30,8 +31,10 @@ public static class ReservesApi
         [Description("Only this zone's blocks.")] string? zone = null,
         [Description("Smallest block, in mu (default: the target's, 500).")] double? minAreaMu = null,
         [Description("Parcels this close, in metres, belong to one block (default 0: touching; e.g. 30 across a road).")] double? gapM = null,
-        [Description("Land-use codes of reserve land, comma-separated; each with its sub-codes (default 1001, industrial).")] string? landUse = null)
+        [Description("Land-use codes of reserve land, comma-separated; each with its sub-codes (default 1001, industrial).")] string? landUse = null,
+        [Description(Export.ResultsFormatDescription)] string? format = null)
     {
+        var export = Export.Requested(request, format);
         var rule = await ReserveRule.FromAsync(landUse, gapM, settings, uses);
         if (minAreaMu is < 0) throw Problems.Invalid("minAreaMu", "must not be negative");
         var current = await ReserveBlocks.ForCallerAsync(db, caller, rule, zone);
@@ -43,6 +46,7 @@ public static class ReservesApi
             WHERE zone_code = ANY(@zones) AND land_uses = @uses AND gap_m = @gap AND area_m2 >= @min
             ORDER BY area_m2 DESC, zone_code, block_id
             """, args)).Select(r => r.ToFeature()).ToList();
+        if (export is { } file) return Export.File(file, ReserveExport.Blocks, blocks);
         var links = new List<Link> { new(Links.Self(request), "self", GeoJson) };
         return TypedResults.Json(new FeatureCollection<ReserveBlockFeature>(blocks.Count, blocks.Count, DateTimeOffset.UtcNow, links, blocks),
             contentType: GeoJson);

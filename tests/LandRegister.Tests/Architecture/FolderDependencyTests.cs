@@ -14,7 +14,7 @@ public sealed class FolderDependencyTests
     /// <summary>From the foundations to the features that build on them.</summary>
     public static readonly string[] Order =
     [
-        "Infrastructure", "Access", "Docs", "Spatial", "LandUses", "Zones", "Parks", "Jobs", "Enterprises", "Parcels",
+        "Infrastructure", "Access", "Exports", "Docs", "Spatial", "LandUses", "Zones", "Parks", "Jobs", "Enterprises", "Parcels",
         "Lifecycle", "Premises", "Contracts", "Evaluation", "IdleLand", "Reserves", "Leases", "Ledger", "Statistics", "Tiles", "Ogc", "Map", "Health", "Demo",
     ];
 
