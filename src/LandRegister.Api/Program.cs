@@ -80,6 +80,7 @@ leases.MapCollection();
 leases.MapPaymentImport();
 app.MapLedger();
 app.MapStatistics();
+app.MapYearlyReport();
 app.MapTiles();
 app.MapOgc();
 

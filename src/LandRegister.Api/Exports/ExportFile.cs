@@ -43,17 +43,29 @@ public sealed class ExportFile<T>(ExportFormat format, ExportTable<T> table, IAs
     async Task WriteCsvAsync(Stream body, IReadOnlyList<ExportTable<T>.Column> columns, CancellationToken aborted)
     {
         await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: true), 1 << 16);
-        await WriteCsvRowAsync(writer, columns.Select(c => c.Header.ChineseHeader));
-        await WriteCsvRowAsync(writer, columns.Select(c => c.Header.EnglishHeader));
+        var line = new StringBuilder(512);
+        async Task WriteAsync(IEnumerable<string> cells)
+        {
+            line.Clear();
+            var first = true;
+            foreach (var cell in cells)
+            {
+                if (!first) line.Append(',');
+                first = false;
+                if (cell.AsSpan().IndexOfAny(",\"\n\r") < 0) line.Append(cell);
+                else line.Append('"').Append(cell.Replace("\"", "\"\"")).Append('"');
+            }
+            await writer.WriteAsync(line.Append("\r\n"), aborted);
+        }
+        await WriteAsync(columns.Select(c => c.Header.ChineseHeader));
+        await WriteAsync(columns.Select(c => c.Header.EnglishHeader));
+        var cells = new string[columns.Count];
         await foreach (var row in rows.WithCancellation(aborted))
-            await WriteCsvRowAsync(writer, columns.Select(c => CsvCell(c.Kind, c.Read(row))));
+        {
+            for (var i = 0; i < cells.Length; i++) cells[i] = CsvCell(columns[i].Kind, columns[i].Read(row));
+            await WriteAsync(cells);
+        }
     }
-
-    static Task WriteCsvRowAsync(StreamWriter writer, IEnumerable<string> cells) =>
-        writer.WriteAsync(string.Join(',', cells.Select(Quote)) + "\r\n");
-
-    static string Quote(string cell) =>
-        cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell;
 
     /// <summary>
     /// A value as CSV text. Text that a spreadsheet would run as a formula (=, +, -, @, a tab or a return first) is

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Text.Json;
 using LandRegister.Api.Access;
@@ -70,20 +71,26 @@ public sealed class ExportTable<T>
             path.Add(property);
             type = property.PropertyType;
         }
-        var getters = path.ToArray();
-        object? Read(T row)
-        {
-            object? value = row;
-            foreach (var p in getters)
-            {
-                if (value is null) return null;
-                value = p.GetValue(value);
-            }
-            return value;
-        }
         var kind = KindOf(type);
-        // Instants are written as Beijing wall-clock time; the header says so.
-        return new Column(kind == CellKind.Instant && header.Unit is null ? header with { Unit = "UTC+8" } : header, audience, kind, Read);
+        return new Column(kind == CellKind.Instant && header.Unit is null ? header with { Unit = "UTC+8" } : header, audience, kind, Getter(path));
+    }
+
+    /// <summary>row => row?.A?.B as object, compiled once: a million rows are read without reflection.</summary>
+    static Func<T, object?> Getter(List<PropertyInfo> path)
+    {
+        var row = Expression.Parameter(typeof(T), "row");
+        Expression body = Expression.Convert(Read(row, 0), typeof(object));
+        return Expression.Lambda<Func<T, object?>>(body, row).Compile();
+
+        Expression Read(Expression owner, int depth)
+        {
+            if (depth == path.Count) return owner;
+            var value = Expression.Property(owner, path[depth]);
+            if (owner.Type.IsValueType) return Read(value, depth + 1);
+            var rest = Read(value, depth + 1);
+            var result = rest.Type.IsValueType && Nullable.GetUnderlyingType(rest.Type) is null ? Expression.Convert(rest, typeof(Nullable<>).MakeGenericType(rest.Type)) : rest;
+            return Expression.Condition(Expression.Equal(owner, Expression.Constant(null, owner.Type)), Expression.Constant(null, result.Type), result);
+        }
     }
 
     static CellKind KindOf(Type type)

@@ -62,9 +62,15 @@ public static class Arrears
         string? format = null)
     {
         var export = Export.Requested(request, format);
-        var code = ZoneScope.Of(zone, caller);
         ValidTime.RequireDay(asOf, "asOf");
-        var day = asOf ?? RegisterClock.Today;
+        var report = await ReportAsync(caller, db, ZoneScope.Of(zone, caller), asOf ?? RegisterClock.Today);
+        if (export is { } file) return Export.File(file, LeaseExport.Arrears, report.Lessees);
+        return TypedResults.Ok(report);
+    }
+
+    /// <summary>The zone's arrears on <paramref name="day"/>: per lessee, lessor and park, and in all.</summary>
+    internal static async Task<ArrearsReport> ReportAsync(Caller caller, NpgsqlDataSource db, string code, DateOnly day)
+    {
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
         var rows = (await conn.QueryAsync<OwedRow>(new CommandDefinition(Owed, new { zone = code, asOf = day }, commandTimeout: 0)))
@@ -74,11 +80,10 @@ public static class Arrears
                 g.Select(r => r.LessorName).Distinct().Order().ToArray(), g.Select(r => r.ParkCode).OfType<string>().Distinct().Order().ToArray(),
                 g.Min(r => r.DueOn), g.Count(r => r.Kind == "instalment" && r.DueOn < day), Age(g, day)))
             .OrderByDescending(l => l.Owed.TotalYuan).ThenBy(l => l.LesseeName, StringComparer.Ordinal).ToList();
-        if (export is { } file) return Export.File(file, LeaseExport.Arrears, lessees);
-        return TypedResults.Ok(new ArrearsReport(code, day, lessees,
+        return new ArrearsReport(code, day, lessees,
             rows.GroupBy(r => r.LessorName).Select(g => new GroupArrears(g.Key, Age(g, day))).OrderByDescending(g => g.Owed.TotalYuan).ToList(),
             rows.GroupBy(r => r.ParkCode ?? "").Select(g => new GroupArrears(g.Key, Age(g, day))).OrderByDescending(g => g.Owed.TotalYuan).ToList(),
-            Age(rows, day)));
+            Age(rows, day));
     }
 
     static Ageing Age(IEnumerable<OwedRow> rows, DateOnly day)

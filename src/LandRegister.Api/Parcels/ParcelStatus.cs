@@ -16,5 +16,12 @@ public static class ParcelStatus
     public static IReadOnlyList<string> All { get; } =
         [RawLand, CleanLand, Supplied, UnderConstruction, InUse, LowEfficiency, Idle, Revitalizing, Revitalized];
 
+    /// <summary>Each status's name in the reports' words.</summary>
+    public static IReadOnlyDictionary<string, string> Names { get; } = new Dictionary<string, string>
+    {
+        [RawLand] = "毛地", [CleanLand] = "净地", [Supplied] = "已供应", [UnderConstruction] = "在建", [InUse] = "在用",
+        [LowEfficiency] = "低效", [Idle] = "闲置", [Revitalizing] = "盘活中", [Revitalized] = "已盘活",
+    };
+
     public static bool IsKnown(string? code) => code is not null && All.Contains(code);
 }
