@@ -115,7 +115,7 @@ public sealed class ExportFile<T>(ExportFormat format, ExportTable<T> table, IAs
         var keys = columns.Select((_, i) => "c" + i.ToString(CultureInfo.InvariantCulture)).ToArray();
         var configuration = new OpenXmlConfiguration
         {
-            FreezeRowCount = 2, AutoFilter = false, TableStyles = TableStyles.Default,
+            FreezeRowCount = 2, AutoFilter = false, TableStyles = TableStyles.Default, EnableWriteNullValueCell = false,
             DynamicColumns = columns.Select((c, i) => new DynamicExcelColumn(keys[i])
             {
                 Name = c.Header.ChineseHeader, Width = c.Header.Width,
