@@ -41,9 +41,9 @@ public sealed record IdleInventory(
 public sealed record LedgerTally(string Key, int Count, int Overdue);
 
 /// <summary>The zone's rectification ledger (of one source when asked): items by status and by category, overdue ones counted.</summary>
-public sealed record LedgerStatistics(string ZoneCode, long? SourceId, int Items, int Overdue, IReadOnlyList<LedgerTally> ByStatus, IReadOnlyList<LedgerTally> ByCategory);
+public sealed record LedgerStatistics(string ZoneCode, long? SourceId, DateTimeOffset? AsOf, int Items, int Overdue, IReadOnlyList<LedgerTally> ByStatus, IReadOnlyList<LedgerTally> ByCategory);
 
-public sealed record UnderusedStatistics(string ZoneCode, string? ParkCode, LowEfficiencyInventory LowEfficiency, IdleInventory Idle);
+public sealed record UnderusedStatistics(string ZoneCode, string? ParkCode, DateTimeOffset? AsOf, LowEfficiencyInventory LowEfficiency, IdleInventory Idle);
 
 /// <summary>
 /// The figures the yearly reports are written from, one question per endpoint, each of a zone (optional for a key of
@@ -58,9 +58,9 @@ public static class StatisticsApi
         group.MapGet("/parcels", GetParcelStatistics).WithName(nameof(GetParcelStatistics)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Parcels by status and by planned-use class, per park and for the zone: count and area in mu, now or as of an instant");
         group.MapGet("/underused", GetUnderusedStatistics).WithName(nameof(GetUnderusedStatistics)).RequireAuthorization(Permission.ReadRegister)
-            .WithSummary("Low-efficiency and idle land now, by reason, with the idle-land fees and the land that can be taken back");
+            .WithSummary("Low-efficiency and idle land by reason, now or as of an instant, with the idle-land fees and the land that can be taken back");
         group.MapGet("/ledger", GetLedgerStatistics).WithName(nameof(GetLedgerStatistics)).RequireAuthorization(Permission.ReadLedger)
-            .WithSummary("The rectification ledger's items by status and by category, with those overdue");
+            .WithSummary("The rectification ledger's items by status and by category, with those overdue, now or as of an instant");
         group.MapGet("/revitalized", GetRevitalizedStatistics).WithName(nameof(GetRevitalizedStatistics)).RequireAuthorization(Permission.ReadRegister)
             .WithSummary("Land revitalized (盘活) per year and method: count and area in mu");
         return group;
@@ -89,9 +89,7 @@ public static class StatisticsApi
         [Description("Only this park's parcels.")] string? park = null,
         [Description("An instant (ISO 8601): the parcels as they stood in the world then (valid time); default now.")] DateTimeOffset? asOf = null)
     {
-        var errors = new FieldErrors();
-        var (at, _) = ValidTime.CheckAsOf(asOf, null, errors);
-        errors.ThrowIfAny();
+        var at = CheckAsOf(asOf);
         var code = ZoneScope.Of(zone, caller);
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
@@ -159,11 +157,18 @@ public static class StatisticsApi
 
     sealed record UnderusedRow(string Status, string Reason, int Count, double AreaM2, decimal FeesWan, int Reclaimable, double ReclaimableM2);
 
-    const string UnderusedSql = """
-        WITH findings AS (
+    /// <summary>
+    /// The underused land by reason, now or at <c>@asOf</c> (valid time, from the history), with the findings of the zone's
+    /// current idle-land run, or of its latest run that assessed a day not after <c>@asOf</c>.
+    /// </summary>
+    static string UnderusedSql(bool past) => $"""
+        WITH {(past ? ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false) + "," : "")} findings AS (
             SELECT f.parcel_id, f.rule, f.fee_wan, f.reclaimable
-            FROM idle_current c JOIN idle_finding f ON f.run_id = c.run_id
-            WHERE c.zone_code = @zone AND f.rule <> 'stalled_not_determinable')
+            FROM idle_finding f
+            WHERE f.run_id = {(past
+                ? "(SELECT r.id FROM job_run r WHERE r.zone_code = @zone AND r.kind = 'idle_land' AND r.status = 'succeeded' AND r.as_of <= @day ORDER BY r.as_of DESC, r.id DESC LIMIT 1)"
+                : "(SELECT c.run_id FROM idle_current c WHERE c.zone_code = @zone)")}
+              AND f.rule <> 'stalled_not_determinable')
         SELECT p.status, CASE WHEN p.status = 'idle' THEN coalesce(f.rule, p.status_source) ELSE p.status_source END AS reason,
                count(*)::int AS count, coalesce(sum(p.area_m2), 0) AS area_m2, coalesce(sum(f.fee_wan), 0) AS fees_wan,
                (count(*) FILTER (WHERE f.reclaimable))::int AS reclaimable, coalesce(sum(p.area_m2) FILTER (WHERE f.reclaimable), 0) AS reclaimable_m2
@@ -176,44 +181,69 @@ public static class StatisticsApi
     public static async Task<Ok<UnderusedStatistics>> GetUnderusedStatistics(
         Caller caller, NpgsqlDataSource db,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
-        [Description("Only this park's land.")] string? park = null)
+        [Description("Only this park's land.")] string? park = null,
+        [Description("An instant (ISO 8601): the land as it stood then (valid time), with the findings of the latest idle-land run that assessed a day not after it; default now.")]
+        DateTimeOffset? asOf = null)
     {
+        var at = CheckAsOf(asOf);
         var code = ZoneScope.Of(zone, caller);
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
-        var rows = (await conn.QueryAsync<UnderusedRow>(UnderusedSql, new { zone = code, park })).ToList();
+        var rows = (await conn.QueryAsync<UnderusedRow>(UnderusedSql(at is not null),
+            new { zone = code, park, asOf = at, recordedAsOf = (DateTimeOffset?)null, day = Day(at) })).ToList();
         static List<Tally> ByReason(IEnumerable<UnderusedRow> rows) =>
             rows.Select(r => new Tally(r.Reason, Reasons.GetValueOrDefault(r.Reason), r.Count, Area.Mu(r.AreaM2))).ToList();
         var low = rows.Where(r => r.Status == ParcelStatus.LowEfficiency).ToList();
         var idle = rows.Where(r => r.Status == ParcelStatus.Idle).ToList();
-        return TypedResults.Ok(new UnderusedStatistics(code, park,
+        return TypedResults.Ok(new UnderusedStatistics(code, park, at,
             new LowEfficiencyInventory(low.Sum(r => r.Count), Area.Mu(low.Sum(r => r.AreaM2)), ByReason(low)),
             new IdleInventory(idle.Sum(r => r.Count), Area.Mu(idle.Sum(r => r.AreaM2)), ByReason(idle), idle.Sum(r => r.FeesWan),
                 idle.Sum(r => r.Reclaimable), Area.Mu(idle.Sum(r => r.ReclaimableM2)))));
     }
 
+    /// <summary>A checked <c>asOf</c>: not before the register's first day, not after now.</summary>
+    static DateTimeOffset? CheckAsOf(DateTimeOffset? asOf)
+    {
+        var errors = new FieldErrors();
+        var (at, _) = ValidTime.CheckAsOf(asOf, null, errors);
+        errors.ThrowIfAny();
+        return at;
+    }
+
+    /// <summary>The register's day of an instant (today for none).</summary>
+    static DateTime Day(DateTimeOffset? at) =>
+        at is { } t ? TimeZoneInfo.ConvertTime(t, RegisterClock.TimeZone).Date : RegisterClock.Today.ToDateTime(TimeOnly.MinValue);
+
     sealed record LedgerRow(bool AnyStatus, bool AnyCategory, string? Status, string? Category, int Count, int Overdue);
 
-    const string LedgerSql = """
+    /// <summary>The items by status and category, now or as they stood at <c>@asOf</c> (their versions valid then).</summary>
+    static string LedgerSql(bool past) => $"""
+        WITH item AS ({(past ? """
+            SELECT DISTINCT ON (item_id) state ->> 'status' AS status, state ->> 'category' AS category, (state ->> 'deadline')::date AS deadline,
+                   (state ->> 'source_id')::bigint AS source_id
+            FROM ledger_item_history WHERE zone_code = @zone AND valid_from <= @asOf
+            ORDER BY item_id, valid_from DESC, version DESC
+            """ : "SELECT status, category, deadline, source_id FROM ledger_item WHERE zone_code = @zone")})
         SELECT GROUPING(status) = 1 AS any_status, GROUPING(category) = 1 AS any_category, status, category, count(*)::int AS count,
                (count(*) FILTER (WHERE deadline < @today AND status NOT IN ('completed', 'closed')))::int AS overdue
-        FROM ledger_item
-        WHERE zone_code = @zone AND (@source::bigint IS NULL OR source_id = @source)
+        FROM item
+        WHERE (@source::bigint IS NULL OR source_id = @source)
         GROUP BY GROUPING SETS ((status), (category), ())
         """;
 
     public static async Task<Ok<LedgerStatistics>> GetLedgerStatistics(
         Caller caller, NpgsqlDataSource db,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
-        [Description("Only the items of this source (a report or an inspection's feedback).")] long? source = null)
+        [Description("Only the items of this source (a report or an inspection's feedback).")] long? source = null,
+        [Description("An instant (ISO 8601): the items as they stood then (valid time), overdue by that day; default now.")] DateTimeOffset? asOf = null)
     {
+        var at = CheckAsOf(asOf);
         var code = ZoneScope.Of(zone, caller);
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
-        var rows = (await conn.QueryAsync<LedgerRow>(LedgerSql,
-            new { zone = code, source, today = RegisterClock.Today.ToDateTime(TimeOnly.MinValue) })).ToList();
+        var rows = (await conn.QueryAsync<LedgerRow>(LedgerSql(at is not null), new { zone = code, source, asOf = at, today = Day(at) })).ToList();
         var total = rows.SingleOrDefault(r => r.AnyStatus && r.AnyCategory);
-        return TypedResults.Ok(new LedgerStatistics(code, source, total?.Count ?? 0, total?.Overdue ?? 0,
+        return TypedResults.Ok(new LedgerStatistics(code, source, at, total?.Count ?? 0, total?.Overdue ?? 0,
             rows.Where(r => !r.AnyStatus).Select(r => new LedgerTally(r.Status!, r.Count, r.Overdue)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList(),
             rows.Where(r => !r.AnyCategory).Select(r => new LedgerTally(r.Category!, r.Count, r.Overdue)).OrderBy(t => t.Key, StringComparer.Ordinal).ToList()));
     }

@@ -15,8 +15,8 @@ namespace LandRegister.Api.Statistics;
 
 /// <summary>
 /// A zone's year in one workbook (年度土地利用与亩均效益统计), the statistics endpoints' figures one sheet each, laid out as a
-/// 亩均 statistical report has them: one row per park and a total row (合计), areas in mu. The land is read as it stood at
-/// the end of the year (valid time; now for the current year); the sheets a role may not read (enterprise grades,
+/// 亩均 statistical report has them: one row per park and a total row (合计), areas in mu. The land and the ledger are
+/// read as they stood at the end of the year (valid time; now for the current year); the sheets a role may not read (enterprise grades,
 /// the ledger, rent) are left out, and so are the idle-land fees for roles that do not see enterprise figures.
 /// </summary>
 public static class YearlyReport
@@ -47,7 +47,7 @@ public static class YearlyReport
 
         var parcels = (await StatisticsApi.GetParcelStatistics(caller, db, uses, code, null, yearEnd)).Value!;
         var revitalized = (await StatisticsApi.GetRevitalizedStatistics(caller, db, code, null, year)).Value!;
-        var underused = (await StatisticsApi.GetUnderusedStatistics(caller, db, code, null)).Value!;
+        var underused = (await StatisticsApi.GetUnderusedStatistics(caller, db, code, null, yearEnd)).Value!;
         var reserves = (await ReservesApi.GetReserveTarget(caller, db, uses, settings, http.Response, code, year)).Value!;
 
         var sheets = new Dictionary<string, object>
@@ -62,7 +62,7 @@ public static class YearlyReport
         if (May(Permission.ReadEnterprises) && await EvaluatedAsync(db, code, year))
             sheets["六、亩均评价 Evaluation"] = EvaluationSheet((await EvaluationApi.GetEvaluationSummary(caller, db, year, code)).Value!);
         if (May(Permission.ReadLedger))
-            sheets["七、整改台账 Ledger"] = LedgerSheet((await StatisticsApi.GetLedgerStatistics(caller, db, code, null)).Value!);
+            sheets["七、整改台账 Ledger"] = LedgerSheet((await StatisticsApi.GetLedgerStatistics(caller, db, code, null, yearEnd)).Value!);
         if (May(Permission.ReadLeases) && confidential)
             sheets["八、欠租账龄 Arrears"] = ArrearsSheet(await Arrears.ReportAsync(caller, db, code, lastDay));
 
@@ -83,7 +83,7 @@ public static class YearlyReport
         new() { ["项目 Item"] = "开发区 Zone", ["内容 Value"] = zone },
         new() { ["项目 Item"] = "年度 Year", ["内容 Value"] = year },
         new() { ["项目 Item"] = "统计时点 Land as of", ["内容 Value"] = yearEnd is null ? $"{lastDay:yyyy-MM-dd}（当前 now）" : $"{lastDay:yyyy-MM-dd} 24:00" },
-        new() { ["项目 Item"] = "低效闲置 Underused land", ["内容 Value"] = "当前认定 as designated today" },
+        new() { ["项目 Item"] = "闲置土地认定 Idle-land findings", ["内容 Value"] = "统计时点前最近一次认定 the latest run assessing a day by then" },
         new() { ["项目 Item"] = "面积单位 Area unit", ["内容 Value"] = "亩 mu (1 亩 = 666.67 m²)" },
         new() { ["项目 Item"] = "金额单位 Money unit", ["内容 Value"] = "万元 10,000 yuan；租金 rent: 元 yuan" },
         new() { ["项目 Item"] = "生成时间 Generated", ["内容 Value"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) },

@@ -75,6 +75,30 @@ public sealed class StatisticsTests(RegisterApp app) : IClassFixture<RegisterApp
     }
 
     [Fact]
+    public async Task Underused_land_is_counted_as_it_stood_at_a_past_instant()
+    {
+        var zone = await app.ZoneAsync();
+        var used = Feature(Rectangle(119.310, 33.80, 100, 100), zone, status: "in_use");
+        used["properties"]!["effectiveDate"] = "2024-05-01";
+        var id = (long)(await app.CreateParcelAsync(used))["id"]!;
+        var designation = To("low_efficiency", "停产一年以上");
+        designation["basis"] = "production_stopped";
+        designation["evidenceRef"] = "涟开管〔2025〕12号";
+        await app.WalkAsync(id, designation.On("2025-06-01"));
+
+        var now = await (await app.Client.GetAsync($"/api/statistics/underused?zone={zone}")).JsonAsync();
+        Assert.Equal(1, (int)now["lowEfficiency"]!["count"]!);
+        Assert.Equal("manual", (string)now["lowEfficiency"]!["byReason"]![0]!["key"]!);
+        var before = await (await app.Client.GetAsync($"/api/statistics/underused?zone={zone}&asOf=2025-05-31T00:00:00Z")).JsonAsync();
+        Assert.Equal(0, (int)before["lowEfficiency"]!["count"]!);
+        Assert.Equal("2025-05-31T00:00:00+00:00", (string)before["asOf"]!);
+        var after = await (await app.Client.GetAsync($"/api/statistics/underused?zone={zone}&asOf=2025-07-01T00:00:00Z")).JsonAsync();
+        Assert.Equal(1, (int)after["lowEfficiency"]!["count"]!);
+        await ProblemAssert.IsProblemAsync(await app.Client.GetAsync($"/api/statistics/underused?zone={zone}&asOf=2999-01-01T00:00:00Z"),
+            HttpStatusCode.UnprocessableEntity, "asOf");
+    }
+
+    [Fact]
     public async Task Every_reading_role_gets_the_figures_of_its_zones_only()
     {
         var (zone, _, _) = await ZoneAsync();
@@ -140,6 +164,16 @@ public sealed class LedgerStatisticsTests(LandRegister.Tests.Demo.DemoApp app) :
         Assert.Equal(overdue, (long)stats["overdue"]!);
         Assert.Equal(items, stats["byStatus"]!.AsArray().Sum(t => (long)t!["count"]!));
         Assert.Equal(overdue, stats["byCategory"]!.AsArray().Sum(t => (long)t!["overdue"]!));
+
+        // Before the ledger was written there were no items; as of now, the same figures.
+        var empty = await (await app.Client.GetAsync("/api/statistics/ledger?zone=LSKFQ&asOf=2000-01-01T00:00:00Z")).JsonAsync();
+        Assert.Equal(0, (int)empty["items"]!);
+        var latest = await Dapper.SqlMapper.ExecuteScalarAsync<DateTime>(conn, "SELECT max(valid_from) FROM ledger_item_history WHERE zone_code = 'LSKFQ'");
+        var asNow = await (await app.Client.GetAsync(
+            $"/api/statistics/ledger?zone=LSKFQ&asOf={latest.ToUniversalTime():yyyy-MM-ddTHH:mm:ss.ffffff}Z")).JsonAsync();
+        Assert.Equal(items, (long)asNow["items"]!);
+        static string[] Counts(JsonNode list) => list.AsArray().Select(t => $"{t!["key"]}:{t["count"]}").ToArray();
+        Assert.Equal(Counts(stats["byStatus"]!), Counts(asNow["byStatus"]!));
 
         var viewer = await app.ClientForAsync("viewer");
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/statistics/ledger?zone=LSKFQ")).StatusCode);
