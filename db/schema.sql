@@ -1305,6 +1305,8 @@ CREATE UNIQUE INDEX parcel_code_unique ON public.parcel USING btree (zone_code, 
 
 CREATE INDEX parcel_geom_gist ON public.parcel USING gist (geom);
 
+CREATE INDEX parcel_history_geom ON public.parcel_history USING gist (geom) WHERE (geom IS NOT NULL);
+
 CREATE INDEX parcel_history_valid ON public.parcel_history USING btree (parcel_id, valid_from);
 
 CREATE INDEX parcel_history_zone_valid ON public.parcel_history USING btree (zone_code, valid_from);

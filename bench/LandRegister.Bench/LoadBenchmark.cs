@@ -37,7 +37,7 @@ static class LoadBenchmark
         var random = new Random(15);
         var tiles = Enumerable.Range(0, 400).Select(_ => TileAt(119.02 + random.NextDouble() * 0.8, 33.02 + random.NextDouble() * 0.66, 15)).ToArray();
         var settings = new TileSettings();
-        var tileSql = TileLayer.Find("parcels")!.TileSql(true, false);
+        var tileSql = TileLayer.Find("parcels")!.TileSql(true, false, past: false);
 
         var apiList = await RunAsync(_ => GetAsync(http, "/api/parcels?limit=100"));
         var sqlList = await RunAsync(async _ =>

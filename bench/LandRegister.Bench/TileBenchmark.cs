@@ -120,7 +120,7 @@ static class TileBenchmark
     static async Task<Probe> ProbeAsync(BenchDatabase db, TileAddress tile, TileSettings settings)
     {
         var minArea = settings.MinPixelArea * tile.PixelAreaM2;
-        var features = (await db.QueryAsync<long>($"SELECT features FROM ({TileLayer.Find("parcels")!.FingerprintSql}) f",
+        var features = (await db.QueryAsync<long>($"SELECT features FROM ({TileLayer.Find("parcels")!.FingerprintSql(past: false)}) f",
             new { z = tile.Z, x = tile.X, y = tile.Y, scope = (string[]?)null, minArea })).Single();
         return new Probe(tile, features, features > settings.MaxFeatures, minArea);
     }
@@ -136,7 +136,7 @@ static class TileBenchmark
         };
         var clock = Stopwatch.StartNew();
         await using var conn = await db.Source.OpenConnectionAsync();
-        var bytes = await conn.ExecuteScalarAsync<byte[]>(new CommandDefinition(TileLayer.Find("parcels")!.TileSql(true, probe.Limited), args, commandTimeout: 120));
+        var bytes = await conn.ExecuteScalarAsync<byte[]>(new CommandDefinition(TileLayer.Find("parcels")!.TileSql(true, probe.Limited, past: false), args, commandTimeout: 120));
         return (clock.Elapsed.TotalMilliseconds, bytes?.LongLength ?? 0);
     }
 

@@ -47,6 +47,12 @@ public abstract class TileLayer
     /// </summary>
     protected virtual string Order => "p.area_m2 + 0 DESC, p.id";
 
+    /// <summary>
+    /// For a layer that keeps a history, its rows as they stood at <c>@asOf</c> (valid time), as a relation named like
+    /// its table, with <c>env</c> in scope; null for a layer that has none.
+    /// </summary>
+    public virtual string? AsOfRelation => null;
+
     /// <summary>Adds what this layer's statements need beyond the tile and the caller's zones.</summary>
     public virtual Task PrepareAsync(DynamicParameters args, TileRequest request) => Task.CompletedTask;
 
@@ -59,9 +65,11 @@ public abstract class TileLayer
                        ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.015625), 4326) AS box)
         """;
 
-    /// <summary>The number of rows and a summary of their versions.</summary>
-    public string FingerprintSql => $"""
-        WITH {Envelope}
+    string With(bool past) => past ? $"{Envelope}, {AsOfRelation}" : Envelope;
+
+    /// <summary>The number of rows and a summary of their versions (of the rows as they stood at <c>@asOf</c> when <paramref name="past"/>).</summary>
+    public string FingerprintSql(bool past) => $"""
+        WITH {With(past)}
         SELECT count(*) AS features, coalesce({Versions}, '') AS versions
         {Rows}
         """;
@@ -71,8 +79,8 @@ public abstract class TileLayer
     /// smaller than that keeps its simplest shape: only <see cref="TileSettings.MinPixelArea"/> leaves it out), at most
     /// <c>@limit</c> features, the largest first when there are more.
     /// </summary>
-    public string TileSql(bool internalFields, bool limited) => $"""
-        WITH {Envelope},
+    public string TileSql(bool internalFields, bool limited, bool past) => $"""
+        WITH {With(past)},
         rows AS (
             SELECT {Attributes(internalFields)},
                    ST_AsMVTGeom(ST_Simplify({Geometry}, @tolerance, true), env.tile, 4096, 64, true) AS geom

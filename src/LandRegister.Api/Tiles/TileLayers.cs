@@ -1,4 +1,5 @@
 using LandRegister.Api.Access;
+using LandRegister.Api.Parcels;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Spatial;
 
@@ -22,6 +23,10 @@ sealed class ParcelTiles : TileLayer
         FROM parcel p, env
         WHERE p.geom && env.box AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")} AND p.area_m2 >= @minArea
         """;
+
+    /// <summary>The parcels as they stood at <c>@asOf</c>: those whose geometry, in some version, touches the tile.</summary>
+    public override string AsOfRelation => ParcelSql.AsOf(
+        $"{Caller.InScope("h.zone_code")} AND h.parcel_id IN (SELECT g.parcel_id FROM parcel_history g, env WHERE g.geom IS NOT NULL AND g.geom && env.box)");
 
     protected override string Attributes(bool internalFields) =>
         """p.id, p.code, p.status, p.planned_use AS "plannedUse", p.park_code AS "parkCode", round_mu(p.area_m2)::float8 AS "areaMu" """

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Serialization;
@@ -23,6 +24,8 @@ public sealed record VectorLayer(string Id, string Description, [property: JsonP
 /// the rows it shows (their count, the sum of their versions, the XOR of their ids): the ETag, and the key of the built tiles kept in
 /// memory. An edit changes the fingerprint of exactly the tiles that show the edited row, so they are rebuilt on the
 /// next request and no tile is ever served stale; clients revalidate (<c>Cache-Control: no-cache</c>) and get 304.
+/// Parcel tiles <c>asOf</c> a past instant are drawn from the history by the same rule: their fingerprint is that of the
+/// versions valid then, so a change recorded late for that past rebuilds them too.
 /// </summary>
 public static class TilesApi
 {
@@ -46,10 +49,13 @@ public static class TilesApi
 
     public static async Task<IResult> GetTile(
         string layer, int z, int x, int y, Caller caller, NpgsqlDataSource db, TileSettings settings, ReserveSettings reserves,
-        LandUseCodes uses, IMemoryCache cache, HttpContext http)
+        LandUseCodes uses, IMemoryCache cache, HttpContext http,
+        [Description("An instant (ISO 8601): the parcels as they stood then (valid time); parcels only.")] DateTimeOffset? asOf = null)
     {
         var tileLayer = LayerOf(layer);
         var errors = new FieldErrors();
+        var (at, _) = ValidTime.CheckAsOf(asOf, null, errors);
+        if (at is not null && tileLayer.AsOfRelation is null) errors.AddUnreadable("asOf", $"the {tileLayer.Name} layer keeps no history: only parcels are drawn as of a past date");
         if (z is < 0 or > 22) errors.Add("z", "a zoom between 0 and 22");
         else
         {
@@ -63,20 +69,22 @@ public static class TilesApi
         var args = new DynamicParameters(new
         {
             z, x, y, scope = caller.Scope, tolerance = tile.Tolerance, minArea = settings.MinPixelArea * tile.PixelAreaM2,
+            asOf = at, recordedAsOf = (DateTimeOffset?)null,
         });
+        var past = at is not null;
         http.Response.Headers.CacheControl = "private, no-cache";
         if (z < tileLayer.MinZoom) return Empty(http, $"\"below-{tileLayer.Name}-{tileLayer.MinZoom}\"");
         await tileLayer.PrepareAsync(args, new TileRequest(caller, db, reserves, uses, cache));
 
         await using var conn = await db.OpenConnectionAsync();
-        var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql, args);
-        var key = $"{tileLayer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}|{print.Features}|{print.Versions}";
+        var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql(past), args);
+        var key = $"{tileLayer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}|{at?.UtcTicks}|{print.Features}|{print.Versions}";
         var etag = ETagOf(key);
         if (print.Features == 0) return Empty(http, etag);
         if (NotModified(http, etag) is { } unchanged) return unchanged;
         if (!cache.TryGetValue(key, out byte[]? bytes) || bytes is null)
         {
-            bytes = await BuildAsync(conn, tileLayer, audience >= Audience.Internal, args, print.Features, settings);
+            bytes = await BuildAsync(conn, tileLayer, audience >= Audience.Internal, past, args, print.Features, settings);
             cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length + key.Length * 2 + 64 });
         }
         http.Response.Headers.ETag = etag;
@@ -88,14 +96,15 @@ public static class TilesApi
     /// Builds the tile: the largest <see cref="TileSettings.MaxFeatures"/> features when there are more, then half as
     /// many each time until it fits in <see cref="TileSettings.MaxTileBytes"/>.
     /// </summary>
-    static async Task<byte[]> BuildAsync(NpgsqlConnection conn, TileLayer layer, bool internalFields, DynamicParameters args, long features, TileSettings settings)
+    static async Task<byte[]> BuildAsync(NpgsqlConnection conn, TileLayer layer, bool internalFields, bool past, DynamicParameters args, long features,
+        TileSettings settings)
     {
         var limit = (int)Math.Min(features, settings.MaxFeatures);
         var limited = features > settings.MaxFeatures;
         while (true)
         {
             args.Add("limit", limit);
-            var bytes = await conn.ExecuteScalarAsync<byte[]>(new CommandDefinition(layer.TileSql(internalFields, limited), args, commandTimeout: 120)) ?? [];
+            var bytes = await conn.ExecuteScalarAsync<byte[]>(new CommandDefinition(layer.TileSql(internalFields, limited, past), args, commandTimeout: 120)) ?? [];
             if (bytes.Length <= settings.MaxTileBytes || limit <= 1) return bytes;
             limit /= 2;
             limited = true;

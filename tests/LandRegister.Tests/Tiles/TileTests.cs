@@ -84,6 +84,49 @@ public sealed class TileTests(RegisterApp app) : IClassFixture<RegisterApp>
     }
 
     [Fact]
+    public async Task A_parcel_tile_as_of_a_past_instant_draws_the_parcels_as_they_stood_then()
+    {
+        var zone = await app.ZoneAsync();
+        var tile = Tile.At(120.7001, 31.1002, 16);
+        var (x, y) = tile.At(0.3, 0.3);
+        var used = Feature(Rectangle(x, y, 80, 60), zone, status: "in_use");
+        used["properties"]!["effectiveDate"] = "2024-05-01";
+        var id = (long)(await app.CreateParcelAsync(used))["id"]!;
+        var designation = Support.Lifecycle.To("low_efficiency", "停产一年以上");
+        designation["basis"] = "production_stopped";
+        designation["evidenceRef"] = "涟开管〔2025〕12号";
+        await app.WalkAsync(id, Support.Lifecycle.On(designation, "2025-06-01"));
+        var (x2, y2) = tile.At(0.7, 0.7);
+        var later = Feature(Rectangle(x2, y2, 80, 60), zone);
+        later["properties"]!["effectiveDate"] = "2025-01-01";
+        var born2025 = (long)(await app.CreateParcelAsync(later))["id"]!;
+
+        async Task<(HttpResponseMessage Response, List<OgrFeature> Features)> AsOfAsync(string instant, string? etag = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{tile.Path("parcels")}?asOf={instant}");
+            if (etag is not null) request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Parse(etag));
+            var response = await app.Client.SendAsync(request);
+            return (response, response.StatusCode == HttpStatusCode.OK ? await Tiles.DecodeAsync(await response.Content.ReadAsByteArrayAsync(), tile) : []);
+        }
+
+        var (_, now) = await Tiles.GetAsync(app.Client, tile);
+        Assert.Equal("low_efficiency", now.Single(f => f.MvtId() == id).Fields["status"]);
+        var (then, in2024) = await AsOfAsync("2024-06-01T00:00:00Z");
+        Assert.Equal(HttpStatusCode.OK, then.StatusCode);
+        Assert.Equal([id], in2024.Select(f => f.MvtId()));
+        Assert.Equal("in_use", in2024.Single().Fields["status"]);
+        var (after, in2025) = await AsOfAsync("2025-07-01T00:00:00Z");
+        Assert.Equal([id, born2025], in2025.Select(f => f.MvtId()).Order());
+        Assert.NotEqual(then.Headers.ETag!.Tag, after.Headers.ETag!.Tag);
+        Assert.Equal(HttpStatusCode.NotModified, (await AsOfAsync("2024-06-01T00:00:00Z", then.Headers.ETag!.Tag)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await AsOfAsync("2024-04-01T00:00:00Z")).Response.StatusCode);
+
+        // Only parcels keep a history.
+        var refused = await app.Client.GetAsync($"/tiles/reserves/{tile.Z}/{tile.X}/{tile.Y}.mvt?asOf=2024-06-01T00:00:00Z");
+        await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.BadRequest, "asOf");
+    }
+
+    [Fact]
     public async Task A_tile_holds_exactly_the_parcels_it_shows_with_their_ids_and_attributes()
     {
         var (_, park, tile, shown, away, retired) = await ArrangeAsync(120.5001, 31.3002);
