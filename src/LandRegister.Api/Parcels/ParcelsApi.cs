@@ -32,6 +32,7 @@ public static class ParcelsApi
         group.MapGet("/{id:long}/card", ParcelCardApi.GetParcelCard).WithName(nameof(ParcelCardApi.GetParcelCard))
             .RequireAuthorization(Permission.ReadRegister)
             .WithSummary("A parcel's details for a map panel: code, status, uses, park, area; holder and per-mu tax for roles allowed");
+        group.MapParcelLookup();
         return group;
     }
 
