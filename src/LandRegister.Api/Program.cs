@@ -37,6 +37,8 @@ builder.Services.AddSingleton<LandUseCodes>();
 builder.Services.AddSingleton(ReserveSettings.From(builder.Configuration));
 builder.Services.AddSingleton(ParcelOverlaps.From(builder.Configuration));
 builder.Services.AddSingleton(LedgerSettings.From(builder.Configuration));
+builder.Services.AddSingleton(BaseMapSettings.From(builder.Configuration));
+builder.Services.AddHttpClient(BaseMapApi.HttpClientName, client => client.Timeout = TimeSpan.FromSeconds(10));
 var tiles = TileSettings.From(builder.Configuration);
 builder.Services.AddSingleton(tiles);
 builder.Services.AddMemoryCache(o => o.SizeLimit = tiles.CacheMegabytes * 1024L * 1024);
@@ -82,6 +84,7 @@ app.MapLedger();
 app.MapStatistics();
 app.MapYearlyReport();
 app.MapTiles();
+app.MapBaseMap();
 app.MapOgc();
 
 if (!generatingDocument)

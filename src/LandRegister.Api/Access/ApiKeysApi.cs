@@ -11,11 +11,25 @@ public static class ApiKeysApi
             .WithSummary("Create an API key; its secret is shown once, in this response");
         group.MapGet("/", ListKeys).WithName(nameof(ListKeys)).RequireAuthorization(Permission.ManageKeys)
             .WithSummary("List API keys (never their secrets)");
+        group.MapGet("/current", GetCurrentKey).WithName(nameof(GetCurrentKey)).RequireAuthorization(Permission.ReadRegister)
+            .WithSummary("The key this request was made with: its name, role, zones and permissions (what a page may offer)");
         group.MapGet("/{id:long}", GetKey).WithName(nameof(GetKey)).RequireAuthorization(Permission.ManageKeys)
             .WithSummary("Get an API key (never its secret)");
         group.MapDelete("/{id:long}", RevokeKey).WithName(nameof(RevokeKey)).RequireAuthorization(Permission.ManageKeys)
             .WithSummary("Revoke an API key; it stops working at the next request (If-Match required)");
         return group;
+    }
+
+    /// <summary>What a page needs to know of its key to offer only what it may do.</summary>
+    /// <param name="Zones">The zones it may act in; null for every zone.</param>
+    /// <param name="Audience">The fields it sees: public, internal or confidential.</param>
+    public sealed record CurrentKey(string Name, string Role, string[]? Zones, IReadOnlyList<string> Permissions, string Audience);
+
+    public static Ok<CurrentKey> GetCurrentKey(Caller caller)
+    {
+        var role = Roles.Find(caller.Role);
+        return TypedResults.Ok(new CurrentKey(caller.Name, caller.Role, caller.Zones, role?.Permissions ?? [],
+            (role?.Audience ?? Access.Audience.Public).ToString().ToLowerInvariant()));
     }
 
     const string Scoped = "(@scope::text[] IS NULL OR zones <@ @scope)";

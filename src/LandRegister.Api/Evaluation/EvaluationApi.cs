@@ -191,12 +191,19 @@ public static class EvaluationApi
     static decimal? Figure(decimal? value) => value is { } v ? Math.Round(v, 4) / 1.0000000000000000000000000000m : null;
 
     public static async Task<Ok<EvaluationSummary>> GetEvaluationSummary(
-        Caller caller, NpgsqlDataSource db, [Description("The year evaluated.")] int year,
+        Caller caller, NpgsqlDataSource db, [Description("The year evaluated (default: the zone's latest evaluated year).")] int? year = null,
         [Description("The zone (optional for a key of one zone).")] string? zone = null)
     {
         var code = ZoneScope.Of(zone, caller);
         await using var conn = await db.OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
+        var evaluated = year ?? await conn.ExecuteScalarAsync<int?>("SELECT max(year) FROM evaluation_current WHERE zone_code = @code", new { code })
+            ?? throw Problems.NotFound($"Zone {code} has no evaluation results yet: start a run (POST /api/evaluation/runs).");
+        return await SummaryAsync(conn, code, evaluated);
+    }
+
+    static async Task<Ok<EvaluationSummary>> SummaryAsync(NpgsqlConnection conn, string code, int year)
+    {
         var run = await CurrentRunAsync(conn, code, year);
         var reference = (decimal?)(await Schemes.EffectiveAsync(conn, code, year)).ReferenceTaxPerMuWan;
         await using var grid = await conn.QueryMultipleAsync(SummarySql, new { run });

@@ -40,6 +40,9 @@ public sealed record ParcelListParameters
     [FromQuery(Name = "useMismatch"), Description("true: only parcels whose actual use, or the use of a lease running today, is not their planned use (nor a sub-code of it); false: only the others.")]
     public bool? UseMismatch { get; init; }
 
+    [FromQuery(Name = "evaluationClass"), Description("Classes A, B, C, D or T: only land whose holder has that class in the zone's latest evaluated year (roles cleared for enterprise figures).")]
+    public string[]? EvaluationClass { get; init; }
+
     [FromQuery(Name = "asOf"), Description("An instant (ISO 8601): the parcels as they stood in the world then (valid time, from the effective dates of their changes).")]
     public DateTimeOffset? AsOf { get; init; }
 
@@ -57,4 +60,4 @@ public sealed record ParcelListParameters
 public sealed record ParcelSearch(
     string[]? Status, string[]? PlannedUse, string[]? Park, string[]? Zone, double? MinAreaMu, double? MaxAreaMu,
     double[]? Bbox, JsonElement? Intersects, string? Crs, bool? IncludeRetired, int? Limit, string? Cursor,
-    bool? UseMismatch = null, DateTimeOffset? AsOf = null, DateTimeOffset? RecordedAsOf = null);
+    bool? UseMismatch = null, DateTimeOffset? AsOf = null, DateTimeOffset? RecordedAsOf = null, string[]? EvaluationClass = null);

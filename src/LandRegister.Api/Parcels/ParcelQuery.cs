@@ -27,6 +27,7 @@ public sealed class ParcelQuery
     string[]? scope;
 
     bool? useMismatch;
+    string[] classes = [];
     DateTimeOffset? existedFrom, existedTo;
 
     /// <summary>The valid time to read the parcels at, from their history; null for now.</summary>
@@ -49,7 +50,8 @@ public sealed class ParcelQuery
         }
         var box = p.Bbox is null ? null : BoundingBox.Parse(p.Bbox, errors);
         var search = new ParcelSearch(Split(p.Status), Split(p.PlannedUse), Split(p.Park), Split(p.Zone),
-            p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor, p.UseMismatch, p.AsOf, p.RecordedAsOf);
+            p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor, p.UseMismatch, p.AsOf, p.RecordedAsOf,
+            Split(p.EvaluationClass));
         return From(search, caller, uses, errors);
     }
 
@@ -67,6 +69,11 @@ public sealed class ParcelQuery
         foreach (var status in q.statuses.Where(x => !ParcelStatus.IsKnown(x)))
             errors.AddUnknown("status", $"unknown status '{status}'", ParcelStatus.All);
         q.usePrefixes = (s.PlannedUse ?? []).Select(u => uses.Resolve(u, null, "plannedUse", errors) + "%").ToArray();
+        q.classes = s.EvaluationClass ?? [];
+        string[] known = ["A", "B", "C", "D", "T"];
+        foreach (var c in q.classes.Where(c => !known.Contains(c))) errors.AddUnknown("evaluationClass", $"unknown class '{c}'", known);
+        if (q.classes.Length > 0 && (Roles.Find(caller.Role)?.Audience ?? Audience.Public) < Audience.Confidential)
+            throw new ProblemException(403, "Forbidden.", "Filtering by evaluation class needs a role cleared for enterprise figures.");
         q.parks = s.Park ?? [];
         q.zones = s.Zone ?? [];
         if (s.MinAreaMu is < 0) errors.Add("minAreaMu", "must not be negative");
@@ -139,6 +146,17 @@ public sealed class ParcelQuery
             where.Add($"{(mismatch ? "" : "NOT ")}((actual_use IS NOT NULL AND planned_use IS NOT NULL " +
                       "AND actual_use NOT LIKE planned_use || '%' AND planned_use NOT LIKE actual_use || '%') " +
                       "OR EXISTS (SELECT 1 FROM lease_use_mismatch m WHERE m.parcel_id = id))");
+        if (classes.Length > 0)
+        {
+            // The holder's class in the zone's latest evaluated year ("parcel" is the table, or the as-of relation).
+            where.Add("""
+                EXISTS (SELECT 1 FROM parcel_supply s JOIN evaluation_result r ON r.credit_code = s.recipient_credit_code
+                        JOIN evaluation_current c ON c.run_id = r.run_id
+                        WHERE s.id = parcel.supply_id AND c.zone_code = parcel.zone_code AND r.class = ANY(@classes)
+                          AND c.year = (SELECT max(l.year) FROM evaluation_current l WHERE l.zone_code = parcel.zone_code))
+                """);
+            args.Add("classes", classes);
+        }
         if (existedTo is not null) { where.Add("created_at <= @existedTo"); args.Add("existedTo", existedTo); }
         if (existedFrom is not null) { where.Add("(retired_at IS NULL OR retired_at >= @existedFrom)"); args.Add("existedFrom", existedFrom); }
         if (paging && After is not null) { where.Add("id > @after"); args.Add("after", After); }

@@ -18,6 +18,25 @@ public static class Extents
 
     sealed record Box(double? West, double? South, double? East, double? North);
 
+    sealed record ZoneBox(string ZoneCode, double West, double South, double East, double North);
+
+    /// <summary>The extent of each of the caller's zones' live parcels (zones without parcels are absent), kept a minute.</summary>
+    public static async Task<IReadOnlyDictionary<string, double[]>> ZonesAsync(Caller caller, NpgsqlDataSource db, IMemoryCache cache)
+    {
+        var key = $"extent|zones|{caller.ScopeKey}";
+        if (cache.TryGetValue(key, out IReadOnlyDictionary<string, double[]>? known) && known is not null) return known;
+        await using var conn = await db.OpenConnectionAsync();
+        var boxes = (await conn.QueryAsync<ZoneBox>($"""
+            SELECT zone_code, ST_XMin(b) AS west, ST_YMin(b) AS south, ST_XMax(b) AS east, ST_YMax(b) AS north
+            FROM (SELECT zone_code, ST_Extent(geom) AS b FROM parcel WHERE {Caller.InScope()} AND retired_at IS NULL GROUP BY zone_code) e
+            """, new { scope = caller.Scope })).ToDictionary(b => b.ZoneCode, b => new[] { b.West, b.South, b.East, b.North });
+        cache.Set(key, (IReadOnlyDictionary<string, double[]>)boxes, new MemoryCacheEntryOptions
+        {
+            Size = 256 + boxes.Count * 64, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(1),
+        });
+        return boxes;
+    }
+
     static async Task<double[]> OfAsync(string table, string column, Caller caller, NpgsqlDataSource db, IMemoryCache cache)
     {
         var key = $"extent|{table}|{caller.ScopeKey}";

@@ -18,7 +18,12 @@ public sealed record Zone(
     [property: Audience(Audience.Public)] string Name,
     [property: Audience(Audience.Public)] int GkEpsg,
     string PerMuAreaBasis,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string CreatedBy, string UpdatedBy);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string CreatedBy, string UpdatedBy)
+{
+    /// <summary>The extent of the zone's live parcels, [west, south, east, north] in WGS84; null when it has none. In lists and reads.</summary>
+    [Audience(Audience.Public)]
+    public double[]? Bbox { get; init; }
+}
 
 /// <summary>A zone to create.</summary>
 public sealed record ZoneInput(string? Code, string? Name, int? GkEpsg, string? PerMuAreaBasis = null)
@@ -62,5 +67,5 @@ sealed record ZoneRow(string Code, string Name, int GkEpsg, string PerMuAreaBasi
 
 sealed class ZoneMapping : IRegister
 {
-    public void Register(TypeAdapterConfig config) => config.NewConfig<ZoneRow, Zone>();
+    public void Register(TypeAdapterConfig config) => config.NewConfig<ZoneRow, Zone>().Ignore(d => d.Bbox!);
 }

@@ -1,5 +1,7 @@
 using LandRegister.Api.Access;
+using LandRegister.Api.Spatial;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace LandRegister.Api.Zones;
 
@@ -21,12 +23,13 @@ public static class ZonesApi
         return group;
     }
 
-    public static async Task<Ok<ItemList<Zone>>> ListZones(Caller caller, NpgsqlDataSource db)
+    public static async Task<Ok<ItemList<Zone>>> ListZones(Caller caller, NpgsqlDataSource db, IMemoryCache cache)
     {
         await using var conn = await db.OpenConnectionAsync();
         var rows = await conn.QueryAsync<ZoneRow>(
             $"SELECT {Columns} FROM zone WHERE {Caller.InScope("code")} ORDER BY code", new { scope = caller.Scope });
-        return TypedResults.Ok(new ItemList<Zone>(rows.Select(r => r.ToContract()).ToList()));
+        var extents = await Extents.ZonesAsync(caller, db, cache);
+        return TypedResults.Ok(new ItemList<Zone>(rows.Select(r => r.ToContract() with { Bbox = extents.GetValueOrDefault(r.Code) }).ToList()));
     }
 
     public static async Task<Ok<Zone>> GetZone(string code, Caller caller, NpgsqlDataSource db, HttpResponse response)

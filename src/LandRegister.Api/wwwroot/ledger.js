@@ -75,6 +75,7 @@ function card(item) {
     item.latestProgress ? el("p", { className: "progress" }, item.latestProgress) : null,
     item.targets.length ? el("ul", { className: "targets" }, ...item.targets.map(target)) : null);
   node.dataset.item = String(item.id);
+  node.id = `item-${item.id}`;
   node.dataset.number = item.number;
   return node;
 }
@@ -86,6 +87,9 @@ async function show() {
   summary(items);
   document.getElementById("count").textContent = `(${items.length})`;
   document.getElementById("items").replaceChildren(...items.map(card));
+  // A link from the map's details panel names an item: show it.
+  const linked = location.hash.startsWith("#item-") ? document.getElementById(location.hash.slice(1)) : null;
+  if (linked) { linked.classList.add("linked"); linked.scrollIntoView({ block: "center" }); }
   document.body.dataset.state = "ready";
 }
 

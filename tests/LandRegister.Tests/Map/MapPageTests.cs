@@ -194,4 +194,163 @@ public sealed class MapPageTests(DemoApp app, Browser browser) : IClassFixture<D
         Assert.DoesNotContain("亩均税收", details);
         Assert.DoesNotContain("名称", details);
     }
+    /// <summary>Waits until the map has drawn everything it asked for (a repaint makes it say so again).</summary>
+    static Task WaitIdleAsync(IPage page) => page.EvaluateAsync("""
+        () => new Promise(resolve => { const map = window.landRegisterMap; map.once('idle', () => resolve(true)); map.triggerRepaint(); })
+        """);
+
+    static async Task<double[]> ViewAsync(IPage page) => (await page.EvaluateAsync<double[]>("""
+        () => { const b = window.landRegisterMap.getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth(), window.landRegisterMap.getZoom()]; }
+        """))!;
+
+    static async Task ScreenshotAsync(IPage page, string name)
+    {
+        Directory.CreateDirectory(Screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, name) });
+    }
+
+    [Fact]
+    public async Task The_map_opens_fitted_to_the_keys_zone_and_choosing_a_park_zooms_to_it()
+    {
+        var page = await OpenAsync(RegisterApp.AdminKey);
+        var zones = await (await app.Client.GetAsync("/api/zones")).JsonAsync();
+        var zone = zones["items"]!.AsArray().First(z => z!["bbox"] is not null)!;
+        Assert.Equal((string)zone["code"]!, await page.InputValueAsync("#zone"));
+        var box = zone["bbox"]!.AsArray().Select(v => (double)v!).ToArray();
+        var view = await ViewAsync(page);
+        // The zone's parcels are all in view, and fill it: parcel tiles are drawn (zoom 10 and more).
+        Assert.True(view[0] <= box[0] && view[1] <= box[1] && view[2] >= box[2] && view[3] >= box[3], $"view {string.Join(",", view)} box {string.Join(",", box)}");
+        Assert.True((box[2] - box[0]) / (view[2] - view[0]) > 0.4 || (box[3] - box[1]) / (view[3] - view[1]) > 0.4, string.Join(",", view));
+        Assert.True(view[4] >= 10, $"zoom {view[4]}");
+        await ScreenshotAsync(page, "map-zone.png");
+
+        await page.SelectOptionAsync("#park", "LS-FOOD");
+        await page.WaitForFunctionAsync("() => !window.landRegisterMap.isMoving()");
+        await WaitIdleAsync(page);
+        var park = (await (await app.Client.GetAsync("/api/parks/LS-FOOD?zone=LSKFQ")).JsonAsync());
+        var parkBox = JsonDocument.Parse(park["boundary"]!.ToJsonString()).RootElement.GetProperty("coordinates").EnumerateArray()
+            .SelectMany(p => p.EnumerateArray()).SelectMany(r => r.EnumerateArray()).Select(c => (X: c[0].GetDouble(), Y: c[1].GetDouble())).ToList();
+        var inPark = await ViewAsync(page);
+        Assert.True(inPark[4] > view[4], $"zoom {inPark[4]} after {view[4]}");
+        Assert.True(inPark[0] <= parkBox.Min(c => c.X) && inPark[2] >= parkBox.Max(c => c.X) && inPark[1] <= parkBox.Min(c => c.Y) && inPark[3] >= parkBox.Max(c => c.Y));
+        await ScreenshotAsync(page, "map-park.png");
+    }
+
+    [Fact]
+    public async Task Searching_a_parcel_code_flies_to_the_parcel_and_opens_its_details_with_its_history()
+    {
+        await using var conn = await app.OpenAsync();
+        var (id, code) = await conn.QuerySingleAsync<(long, string)>(
+            "SELECT id, code FROM parcel WHERE zone_code = 'LSKFQ' AND status = 'in_use' ORDER BY id DESC LIMIT 1");
+        var page = await OpenAsync(RegisterApp.AdminKey);
+        var before = await ViewAsync(page);
+        await page.FillAsync("#search", code);
+        await page.WaitForSelectorAsync($"#search-results button[data-parcel='{id}']");
+        await page.PressAsync("#search", "Enter");
+        await page.WaitForSelectorAsync($"#details[data-parcel='{id}']:not([hidden])");
+        await page.WaitForSelectorAsync("#timeline li");
+        var view = await ViewAsync(page);
+        Assert.True(view[4] > before[4] + 2, $"zoom {view[4]}, before {before[4]}");
+        var centre = await conn.QuerySingleAsync<(double X, double Y)>("SELECT ST_X(c), ST_Y(c) FROM (SELECT ST_Centroid(geom) c FROM parcel WHERE id = @id) p", new { id });
+        Assert.InRange(centre.X, view[0], view[2]);
+        Assert.InRange(centre.Y, view[1], view[3]);
+        Assert.Contains(code, await page.InnerTextAsync("#details-code"));
+        Assert.True(await page.Locator("#timeline li").CountAsync() >= 1);
+        // Zoomed in this far, the parcels carry their codes.
+        await WaitIdleAsync(page);
+        Assert.True(await page.Locator($".parcel-label[data-parcel='{id}']").CountAsync() == 1 || view[4] < 16);
+        await ScreenshotAsync(page, "map-search.png");
+    }
+
+    [Fact]
+    public async Task The_date_control_draws_a_parcel_with_the_status_it_had_that_day()
+    {
+        await using var conn = await app.OpenAsync();
+        var (id, code) = await conn.QuerySingleAsync<(long, string)>(
+            "SELECT id, code FROM parcel WHERE zone_code = 'LSKFQ' AND status = 'in_use' ORDER BY id LIMIT 1");
+        var designation = new System.Text.Json.Nodes.JsonObject
+        {
+            ["to"] = "low_efficiency", ["reason"] = "停产一年以上", ["basis"] = "production_stopped", ["evidenceRef"] = "涟开管〔2025〕31号",
+            ["effectiveDate"] = "2025-06-01",
+        };
+        var response = await app.TransitionAsync(id, designation);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+
+        var page = await OpenAsync(RegisterApp.AdminKey);
+        await page.FillAsync("#search", code);
+        await page.WaitForSelectorAsync($"#search-results button[data-parcel='{id}']");
+        await page.PressAsync("#search", "Enter");
+        await page.WaitForSelectorAsync($"#details[data-parcel='{id}']:not([hidden])");
+        async Task<string?> DrawnStatusAsync()
+        {
+            await WaitIdleAsync(page);
+            return (await RenderedParcelsAsync(page)).FirstOrDefault(r => r.Id == id)?.Status;
+        }
+        Assert.Equal("low_efficiency", await DrawnStatusAsync());
+
+        // Each change of day asks for the parcel tiles of that day; the test waits for them.
+        async Task ChooseDayAsync(Func<Task> choose, string? day) => await page.RunAndWaitForResponseAsync(choose,
+            r => r.Url.Contains("/tiles/parcels/") && (day is null ? !r.Url.Contains("asOf=") : r.Url.Contains($"asOf={day}")));
+        await ChooseDayAsync(() => page.FillAsync("#as-of", "2025-05-01"), "2025-05-01");
+        await page.WaitForSelectorAsync("#details dd.then");
+        Assert.Equal("in_use", await DrawnStatusAsync());
+        Assert.Contains("在用", await page.InnerTextAsync("#details dd.then"));
+        Assert.False(await page.IsHiddenAsync("#as-of-note"));
+        await ScreenshotAsync(page, "map-as-of.png");
+
+        await ChooseDayAsync(() => page.FillAsync("#as-of", "2016-01-01"), "2016-01-01");
+        Assert.Null(await DrawnStatusAsync());
+        await ChooseDayAsync(() => page.ClickAsync("#today"), null);
+        Assert.Equal("low_efficiency", await DrawnStatusAsync());
+        Assert.Equal(1, await page.Locator("#details dt:has-text('状态')").CountAsync());
+    }
+
+    [Fact]
+    public async Task The_dashboard_charts_the_statistics_and_shows_a_promoter_no_enterprise_figures()
+    {
+        await WaitForDemoEvaluationAsync();
+        var page = await OpenAsync(RegisterApp.AdminKey);
+        await page.ClickAsync("#toggle-dashboard");
+        await page.WaitForSelectorAsync("#dashboard[data-state='ready']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        var option = await page.EvaluateAsync<JsonElement>("""
+            () => { const o = window.landRegisterCharts.status.getOption();
+                    return { parks: o.xAxis[0].data, series: o.series.map(s => ({ id: s.id, data: s.data })) }; }
+            """);
+        var stats = await (await app.Client.GetAsync("/api/statistics/parcels?zone=LSKFQ")).JsonAsync();
+        var parks = option.GetProperty("parks").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.Equal(stats["parks"]!.AsArray().Select(p => (string)p!["parkCode"]!), parks);
+        var drawn = 0;
+        foreach (var series in option.GetProperty("series").EnumerateArray())
+        {
+            var status = series.GetProperty("id").GetString()!;
+            var values = series.GetProperty("data").EnumerateArray().Select(v => v.GetDouble()).ToList();
+            for (var i = 0; i < parks.Count; i++)
+            {
+                var tally = stats["parks"]![i]!["byStatus"]!.AsArray().FirstOrDefault(t => (string)t!["key"]! == status);
+                Assert.Equal(Math.Round(tally is null ? 0 : (double)tally["areaMu"]!, 2), values[i], 2);
+                drawn++;
+            }
+        }
+        Assert.True(drawn >= 9, $"{drawn} bars");
+        var summary = await (await app.Client.GetAsync("/api/evaluation/summary?zone=LSKFQ")).JsonAsync();
+        var tax = await page.EvaluateAsync<JsonElement>("() => window.landRegisterCharts.tax.landRegister");
+        Assert.Equal((double)summary["zone"]!["taxPerMu"]!, tax.GetProperty("taxPerMu").GetDouble(), 4);
+        Assert.Equal((int)summary["zone"]!["ranked"]!, tax.GetProperty("ranked").GetInt32());
+        Assert.Equal(1, await page.Locator("#chart-arrears").CountAsync());
+        await ScreenshotAsync(page, "dashboard-admin.png");
+
+        var promoter = await OpenAsync((string)(await app.CreateKeyAsync("promoter"))["key"]!);
+        await promoter.ClickAsync("#toggle-dashboard");
+        await promoter.WaitForSelectorAsync("#dashboard[data-state='ready']", new PageWaitForSelectorOptions { Timeout = 60_000 });
+        Assert.Equal(1, await promoter.Locator("#chart-status").CountAsync());
+        Assert.Equal(1, await promoter.Locator("#chart-reserves").CountAsync());
+        Assert.Equal(0, await promoter.Locator("#chart-tax").CountAsync());
+        Assert.Equal(0, await promoter.Locator("#chart-arrears").CountAsync());
+        Assert.True(await promoter.IsHiddenAsync("#class-filter"));
+        Assert.True(await promoter.IsHiddenAsync("#idle-filter"));
+        var text = await promoter.InnerTextAsync("#dashboard");
+        Assert.DoesNotContain("亩均税收", text);
+        Assert.DoesNotContain("欠租", text);
+        await ScreenshotAsync(promoter, "dashboard-promoter.png");
+    }
 }
