@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using Dapper;
 using LandRegister.Tests.Demo;
@@ -40,6 +41,15 @@ public sealed class Browser : IAsyncLifetime
         });
         var page = await context.NewPageAsync();
         var errors = new List<string>();
+        // Nothing the page does may ask another origin: no CDN, no fonts, no base map but through the register.
+        var foreign = Foreign.GetOrCreateValue(page);
+        var refused = new List<string>();
+        page.Response += (_, r) => { if (r.Status >= 400) lock (refused) refused.Add($"{r.Status} {r.Url}"); };
+        page.Request += (_, r) =>
+        {
+            if (!r.Url.StartsWith(baseAddress.ToString(), StringComparison.Ordinal) && !r.Url.StartsWith("data:") && !r.Url.StartsWith("blob:"))
+                lock (foreign) foreign.Add(r.Url);
+        };
         page.PageError += (_, e) => errors.Add(e);
         // The page's first calls are made without a key and answered 401: that is how it learns to ask for one.
         page.Console += (_, m) =>
@@ -62,10 +72,21 @@ public sealed class Browser : IAsyncLifetime
         {
             Directory.CreateDirectory(screenshots);
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "not-ready.png") });
-            Assert.Fail($"The page {path} did not become ready (state {await page.GetAttributeAsync("body", "data-state")}); see {screenshots}/not-ready.png.\n{string.Join("\n", errors)}");
+            Assert.Fail($"The page {path} did not become ready (state {await page.GetAttributeAsync("body", "data-state")}); see {screenshots}/not-ready.png.\n{string.Join("\n", errors)}\nrefused: {string.Join("\n", refused)}");
         }
         Assert.True(errors.Count == 0, string.Join("\n", errors));
         return page;
+    }
+
+    static readonly System.Runtime.CompilerServices.ConditionalWeakTable<IPage, List<string>> Foreign = new();
+
+    /// <summary>Fails if the page has asked any origin but the register's.</summary>
+    public static void AssertOnlyOwnOrigin(IPage page)
+    {
+        var foreign = Foreign.GetOrCreateValue(page);
+        var refused = new List<string>();
+        page.Response += (_, r) => { if (r.Status >= 400) lock (refused) refused.Add($"{r.Status} {r.Url}"); };
+        lock (foreign) Assert.True(foreign.Count == 0, "requests to other origins: " + string.Join(", ", foreign));
     }
 
     public async Task DisposeAsync()
@@ -223,6 +244,8 @@ public sealed class MapPageTests(DemoApp app, Browser browser) : IClassFixture<D
         Assert.True((box[2] - box[0]) / (view[2] - view[0]) > 0.4 || (box[3] - box[1]) / (view[3] - view[1]) > 0.4, string.Join(",", view));
         Assert.True(view[4] >= 10, $"zoom {view[4]}");
         await ScreenshotAsync(page, "map-zone.png");
+        Assert.Contains("未配置底图", await page.InnerTextAsync("#base-map-note"));
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/basemap/1/1/1")).StatusCode);
 
         await page.SelectOptionAsync("#park", "LS-FOOD");
         await page.WaitForFunctionAsync("() => !window.landRegisterMap.isMoving()");
@@ -303,6 +326,7 @@ public sealed class MapPageTests(DemoApp app, Browser browser) : IClassFixture<D
         await ChooseDayAsync(() => page.ClickAsync("#today"), null);
         Assert.Equal("low_efficiency", await DrawnStatusAsync());
         Assert.Equal(1, await page.Locator("#details dt:has-text('状态')").CountAsync());
+        Browser.AssertOnlyOwnOrigin(page);
     }
 
     [Fact]
@@ -352,5 +376,7 @@ public sealed class MapPageTests(DemoApp app, Browser browser) : IClassFixture<D
         Assert.DoesNotContain("亩均税收", text);
         Assert.DoesNotContain("欠租", text);
         await ScreenshotAsync(promoter, "dashboard-promoter.png");
+        Browser.AssertOnlyOwnOrigin(page);
+        Browser.AssertOnlyOwnOrigin(promoter);
     }
 }
