@@ -4,12 +4,15 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace LandRegister.Api.Access;
 
 /// <summary>
 /// Rate limits, configured under <c>RateLimit</c>: a token bucket per client address, taken before the key is looked up
-/// (so a flood of made-up keys costs no database work), then a token bucket per API key.
+/// (so a flood of made-up keys costs no database work), then a token bucket per API key. A request that follows a
+/// signed <c>next</c> link (<see cref="PageTokens"/>) for the first time draws from paging buckets instead, so a client
+/// reading a collection page by page is not throttled while the same client hammering an endpoint is.
 /// </summary>
 public sealed class RateLimitSettings
 {
@@ -24,6 +27,12 @@ public sealed class RateLimitSettings
 
     /// <summary>Requests per second an address regains.</summary>
     public int AddressPerSecond { get; set; } = 150;
+
+    /// <summary>Pages a key (and an address) may read in a burst by following next links.</summary>
+    public int PagingBurst { get; set; } = 2000;
+
+    /// <summary>Pages per second a key (and an address) regains for following next links.</summary>
+    public int PagingPerSecond { get; set; } = 1000;
 }
 
 public static class AccessSetup
@@ -40,13 +49,17 @@ public static class AccessSetup
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthentication>(ApiKeyAuthentication.SchemeName, null);
         services.AddAuthorizationBuilder().AddPolicies();
         var limits = config.GetSection("RateLimit").Get<RateLimitSettings>() ?? new RateLimitSettings();
-        services.AddSingleton(new AddressLimiter(Bucket(limits.AddressBurst, limits.AddressPerSecond)));
+        var paging = Bucket(limits.PagingBurst, limits.PagingPerSecond);
+        services.AddSingleton(PageTokens.From(config));
+        services.AddSingleton(new AddressLimiter(Bucket(limits.AddressBurst, limits.AddressPerSecond), paging));
         services.AddRateLimiter(o =>
         {
             o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-                RateLimitPartition.GetTokenBucketLimiter(
-                    http.User.Identity?.Name is { } name ? $"key:{name}" : $"address:{http.Connection.RemoteIpAddress}",
-                    _ => Bucket(limits.Burst, limits.PerSecond)));
+                http.User.Identity?.Name is { } name && PagingKey(http) == name
+                    ? RateLimitPartition.GetTokenBucketLimiter($"paging:{name}", _ => paging)
+                    : RateLimitPartition.GetTokenBucketLimiter(
+                        http.User.Identity?.Name is { } key ? $"key:{key}" : $"address:{http.Connection.RemoteIpAddress}",
+                        _ => Bucket(limits.Burst, limits.PerSecond)));
             o.OnRejected = (context, ct) => RejectAsync(context.HttpContext, context.Lease,
                 "This API key has used its request allowance", "RateLimit:Burst, RateLimit:PerSecond");
         });
@@ -58,11 +71,33 @@ public static class AccessSetup
         TokenLimit = burst, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
     };
 
-    /// <summary>The per-address bucket, taken before authentication.</summary>
-    sealed class AddressLimiter(TokenBucketRateLimiterOptions bucket) : IDisposable
+    /// <summary>
+    /// The key a request's page token was signed for, the first time the token is presented (a replayed next link is an
+    /// ordinary request); null for any other request. Worked out once per request.
+    /// </summary>
+    static string? PagingKey(HttpContext http)
+    {
+        const string Item = "LandRegister.PagingKey";
+        if (http.Items.TryGetValue(Item, out var known)) return known as string;
+        var key = http.RequestServices.GetRequiredService<PageTokens>().KeyOf(http.Request);
+        if (key is not null)
+        {
+            var cache = http.RequestServices.GetRequiredService<IMemoryCache>();
+            var used = $"page-token|{http.Request.Query[PageTokens.Parameter]}";
+            if (cache.TryGetValue(used, out _)) key = null;
+            else cache.Set(used, true, new MemoryCacheEntryOptions { Size = 64, AbsoluteExpirationRelativeToNow = TimeSpan.FromMinutes(11) });
+        }
+        http.Items[Item] = key;
+        return key;
+    }
+
+    /// <summary>The per-address bucket, taken before authentication (and its paging bucket, for signed next links).</summary>
+    sealed class AddressLimiter(TokenBucketRateLimiterOptions bucket, TokenBucketRateLimiterOptions paging) : IDisposable
     {
         readonly PartitionedRateLimiter<HttpContext> limiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
-            RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "", _ => bucket));
+            PagingKey(http) is not null
+                ? RateLimitPartition.GetTokenBucketLimiter($"paging:{http.Connection.RemoteIpAddress}", _ => paging)
+                : RateLimitPartition.GetTokenBucketLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "", _ => bucket));
 
         public RateLimitLease Acquire(HttpContext http) => limiter.AttemptAcquire(http);
 

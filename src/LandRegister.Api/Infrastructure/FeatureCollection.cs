@@ -35,13 +35,19 @@ public static class Links
     public static string Self(HttpRequest request) =>
         $"{request.PublicOrigin()}{request.Path}{request.QueryString}";
 
-    /// <summary>This request's absolute URL with every filter kept and <c>cursor</c> replaced.</summary>
+    /// <summary>
+    /// This request's absolute URL with every filter kept and <c>cursor</c> replaced: the next page, signed for the
+    /// caller's key (<see cref="PageTokens"/>).
+    /// </summary>
     public static string WithCursor(HttpRequest request, string cursor)
     {
         var query = request.Query
-            .Where(q => q.Key != "cursor")
+            .Where(q => q.Key is not ("cursor" or PageTokens.Parameter))
             .SelectMany(q => q.Value.Select(v => new KeyValuePair<string, string?>(q.Key, v)))
-            .Append(new("cursor", cursor));
+            .Append(new("cursor", cursor))
+            .ToList();
+        if (request.HttpContext.RequestServices.GetService<PageTokens>() is { } tokens && request.HttpContext.User.Identity?.Name is { } key)
+            query.Add(new(PageTokens.Parameter, tokens.Sign(key, request.Path.Value ?? "", query)));
         return $"{request.PublicOrigin()}{request.Path}{QueryString.Create(query)}";
     }
 

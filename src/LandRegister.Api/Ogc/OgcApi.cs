@@ -41,6 +41,9 @@ public static partial class OgcApi
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     ];
 
+    /// <summary>Features per page when a client names no limit (the standard's example value).</summary>
+    public const int DefaultLimit = 10;
+
     public static RouteGroupBuilder MapOgc(this IEndpointRouteBuilder app)
     {
         var ogc = app.MapGroup("/ogc").WithTags("OGC API – Features");
@@ -52,7 +55,32 @@ public static partial class OgcApi
             .WithSummary("A feature collection");
         ogc.MapGet("/collections/{collectionId}/items", GetItems).WithName("OgcItems").RequireAuthorization(Permission.ReadRegister)
             .Produces<FeatureCollection<ParcelFeature>>(200, GeoJson)
-            .WithSummary("A page of a collection's features: limit, bbox, datetime and the collection's filters; next links repeat them");
+            .WithSummary("A page of a collection's features: limit, bbox, datetime and the collection's filters; next links repeat them")
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // Stated so that clients page in large pages: GDAL 3.9 and later read limit's maximum.
+                operation.Parameters ??= [];
+                operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                {
+                    Name = "limit", In = Microsoft.OpenApi.ParameterLocation.Query, Description = $"Features per page, 1-{ParcelQuery.MaxLimit}.",
+                    Schema = new Microsoft.OpenApi.OpenApiSchema
+                    {
+                        Type = Microsoft.OpenApi.JsonSchemaType.Integer, Minimum = "1", Maximum = ParcelQuery.MaxLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        Default = System.Text.Json.Nodes.JsonValue.Create(DefaultLimit),
+                    },
+                });
+                foreach (var (name, description) in new[]
+                {
+                    ("bbox", "minLon,minLat,maxLon,maxLat (CRS84)"), ("datetime", "An instant or an interval (RFC 3339, '..' for an open end)"),
+                    ("cursor", "The position of a next link"), (PageTokens.Parameter, "The signature of a next link (rate limits: a paging budget of its own)"),
+                })
+                    operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
+                    {
+                        Name = name, In = Microsoft.OpenApi.ParameterLocation.Query, Description = description,
+                        Schema = new Microsoft.OpenApi.OpenApiSchema { Type = Microsoft.OpenApi.JsonSchemaType.String },
+                    });
+                return Task.CompletedTask;
+            });
         ogc.MapGet("/collections/{collectionId}/items/{featureId}", GetItem).WithName("OgcItem").RequireAuthorization(Permission.ReadRegister)
             .WithSummary("One feature");
         return ogc;
@@ -111,7 +139,7 @@ public static partial class OgcApi
         string collectionId, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves, IMemoryCache cache, HttpContext http)
     {
         var source = OgcSource.Find(collectionId);
-        OnlyKnown(http.Request, source.Parameters);
+        OnlyKnown(http.Request, [.. source.Parameters, PageTokens.Parameter]);
         var limit = http.Request.Query.ContainsKey("limit") ? Integer(http.Request.Query["limit"], "limit") : null;
         return await source.ItemsAsync(new OgcRequest(http, caller, db, uses, reserves, cache), limit);
     }

@@ -63,7 +63,7 @@ sealed class ParcelSource : OgcSource
             MinAreaMu = OgcApi.Number(q["minAreaMu"], "minAreaMu"), MaxAreaMu = OgcApi.Number(q["maxAreaMu"], "maxAreaMu"),
             Bbox = q.ContainsKey("bbox") ? q["bbox"].ToString() : null,
             IncludeRetired = OgcApi.Boolean(q["includeRetired"], "includeRetired"), UseMismatch = OgcApi.Boolean(q["useMismatch"], "useMismatch"),
-            AsOf = asOf, Limit = limit ?? 10, Cursor = q.ContainsKey("cursor") ? q["cursor"].ToString() : null,
+            AsOf = asOf, Limit = limit ?? OgcApi.DefaultLimit, Cursor = q.ContainsKey("cursor") ? q["cursor"].ToString() : null,
         };
         var query = ParcelQuery.From(parameters, r.Caller, r.Uses);
         if (from is not null || to is not null) query.During(from, to);
@@ -110,7 +110,7 @@ abstract class KeysetSource : OgcSource
     {
         var q = r.Query;
         var errors = new FieldErrors();
-        var take = limit ?? 10;
+        var take = limit ?? OgcApi.DefaultLimit;
         if (take is < 1 or > ParcelQuery.MaxLimit) errors.Add("limit", $"must be between 1 and {ParcelQuery.MaxLimit}");
         var box = q.ContainsKey("bbox") ? BoundingBox.Parse(q["bbox"].ToString(), errors) : null;
         if (box is not null && !BoundingBox.Check(box, errors)) box = null;
