@@ -39,7 +39,12 @@ public static partial class OgcApi
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
     ];
+
+    const string QueryablesRel = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
+    const string SchemaJson = "application/schema+json";
 
     /// <summary>Features per page when a client names no limit (the standard's example value).</summary>
     public const int DefaultLimit = 10;
@@ -81,6 +86,9 @@ public static partial class OgcApi
                     });
                 return Task.CompletedTask;
             });
+        ogc.MapGet("/collections/{collectionId}/queryables", GetQueryables).WithName("OgcQueryables").RequireAuthorization(Permission.ReadRegister)
+            .Produces(200, contentType: SchemaJson)
+            .WithSummary("The properties a collection's items may be filtered on, as query parameters of the same names (JSON Schema)");
         ogc.MapGet("/collections/{collectionId}/items/{featureId}", GetItem).WithName("OgcItem").RequireAuthorization(Permission.ReadRegister)
             .WithSummary("One feature");
         return ogc;
@@ -131,7 +139,8 @@ public static partial class OgcApi
         var href = $"{Root(request.Http.Request)}/ogc/collections/{source.Id}";
         var bbox = await source.ExtentAsync(request);
         return new OgcCollection(source.Id, source.Title, source.Description,
-            [new(href, "self", Json), new($"{href}/items", "items", GeoJson, "The features")],
+            [new(href, "self", Json), new($"{href}/items", "items", GeoJson, "The features"),
+             new($"{href}/queryables", QueryablesRel, SchemaJson, "The properties the items may be filtered on")],
             new OgcExtent(new OgcSpatialExtent([bbox], Crs84)), "feature", [Crs84]);
     }
 
@@ -142,6 +151,21 @@ public static partial class OgcApi
         OnlyKnown(http.Request, [.. source.Parameters, PageTokens.Parameter]);
         var limit = http.Request.Query.ContainsKey("limit") ? Integer(http.Request.Query["limit"], "limit") : null;
         return await source.ItemsAsync(new OgcRequest(http, caller, db, uses, reserves, cache), limit);
+    }
+
+    public static IResult GetQueryables(string collectionId, HttpRequest request)
+    {
+        var source = OgcSource.Find(collectionId);
+        OnlyKnown(request, "f");
+        var href = $"{Root(request)}/ogc/collections/{source.Id}/queryables";
+        var properties = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, schema) in source.Queryables) properties[name] = schema.DeepClone();
+        var document = new System.Text.Json.Nodes.JsonObject
+        {
+            ["$schema"] = "https://json-schema.org/draft/2020-12/schema", ["$id"] = href, ["type"] = "object",
+            ["title"] = source.Title, ["properties"] = properties, ["additionalProperties"] = false,
+        };
+        return Results.Text(document.ToJsonString(), SchemaJson, System.Text.Encoding.UTF8);
     }
 
     public static async Task<IResult> GetItem(

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using LandRegister.Api.Access;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
@@ -27,6 +28,14 @@ public abstract class OgcSource
     /// <summary>The query parameters <c>items</c> takes; any other is refused.</summary>
     public abstract string[] Parameters { get; }
 
+    /// <summary>
+    /// The properties a client may filter on, each a query parameter of the same name (Part 3's queryables as query
+    /// parameters), with its JSON Schema; every one of them is a field all readers see.
+    /// </summary>
+    public abstract IReadOnlyDictionary<string, JsonObject> Queryables { get; }
+
+    protected static JsonObject Text(string title) => new() { ["title"] = title, ["type"] = "string" };
+
     public virtual Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParcelsAsync(r.Caller, r.Db, r.Cache);
 
     public abstract Task<IResult> ItemsAsync(OgcRequest r, int? limit);
@@ -50,7 +59,17 @@ sealed class ParcelSource : OgcSource
         "status, plannedUse, park, zone, minAreaMu, maxAreaMu, includeRetired, useMismatch.";
 
     public override string[] Parameters { get; } =
-        ["f", "limit", "bbox", "datetime", "cursor", "status", "plannedUse", "park", "zone", "minAreaMu", "maxAreaMu", "includeRetired", "useMismatch"];
+        ["f", "limit", "bbox", "datetime", "cursor", "status", "plannedUse", "park", "zone", "minAreaMu", "maxAreaMu", "includeRetired", "useMismatch",
+         "code", "parkCode", "zoneCode"];
+
+    public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } = new Dictionary<string, JsonObject>
+    {
+        ["code"] = Text("宗地编号 Parcel code"),
+        ["status"] = new() { ["title"] = "状态 Status", ["type"] = "string", ["enum"] = new JsonArray(ParcelStatus.All.Select(s => (JsonNode)s).ToArray()) },
+        ["plannedUse"] = new() { ["title"] = "规划用途 Planned use (a code matches its sub-codes)", ["type"] = "string", ["pattern"] = "^[0-9]{2,6}$" },
+        ["parkCode"] = Text("园区 Park"),
+        ["zoneCode"] = Text("开发区 Zone"),
+    };
 
     public override async Task<IResult> ItemsAsync(OgcRequest r, int? limit)
     {
@@ -59,7 +78,7 @@ sealed class ParcelSource : OgcSource
         var (asOf, from, to) = OgcApi.DateTimeFilter(q["datetime"]);
         var parameters = new ParcelListParameters
         {
-            Status = q["status"], PlannedUse = q["plannedUse"], Park = q["park"], Zone = q["zone"],
+            Status = q["status"], PlannedUse = q["plannedUse"], Park = Both(q, "park", "parkCode"), Zone = Both(q, "zone", "zoneCode"), Code = q["code"],
             MinAreaMu = OgcApi.Number(q["minAreaMu"], "minAreaMu"), MaxAreaMu = OgcApi.Number(q["maxAreaMu"], "maxAreaMu"),
             Bbox = q.ContainsKey("bbox") ? q["bbox"].ToString() : null,
             IncludeRetired = OgcApi.Boolean(q["includeRetired"], "includeRetired"), UseMismatch = OgcApi.Boolean(q["useMismatch"], "useMismatch"),
@@ -69,6 +88,10 @@ sealed class ParcelSource : OgcSource
         if (from is not null || to is not null) query.During(from, to);
         return await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));
     }
+
+    /// <summary>A filter given by the register's parameter or by the queryable's name, or both.</summary>
+    static string[] Both(IQueryCollection q, string parameter, string queryable) =>
+        q[parameter].Concat(q[queryable]).OfType<string>().ToArray();
 
     public override async Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links)
     {
@@ -115,7 +138,11 @@ abstract class KeysetSource : OgcSource
         var box = q.ContainsKey("bbox") ? BoundingBox.Parse(q["bbox"].ToString(), errors) : null;
         if (box is not null && !BoundingBox.Check(box, errors)) box = null;
         errors.ThrowIfAny();
-        var args = new DynamicParameters(new { scope = r.Caller.Scope, zone = q["zone"].FirstOrDefault(), take = take + 1, after = q["cursor"].FirstOrDefault() });
+        var args = new DynamicParameters(new
+        {
+            scope = r.Caller.Scope, zone = q["zone"].FirstOrDefault(), zoneCode = q["zoneCode"].FirstOrDefault(), code = q["code"].FirstOrDefault(),
+            take = take + 1, after = q["cursor"].FirstOrDefault(),
+        });
         if (box is not null) args.AddDynamicParams(new { minX = box[0], minY = box[1], maxX = box[2], maxY = box[3] });
         var from = await FromAsync(r, box is not null, args);
         await using var conn = await r.Db.OpenConnectionAsync();
@@ -135,7 +162,7 @@ abstract class KeysetSource : OgcSource
 
     public override async Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links)
     {
-        var args = new DynamicParameters(new { scope = r.Caller.Scope, zone = (string?)null, featureId });
+        var args = new DynamicParameters(new { scope = r.Caller.Scope, zone = (string?)null, zoneCode = (string?)null, code = (string?)null, featureId });
         var from = await FromAsync(r, false, args);
         await using var conn = await r.Db.OpenConnectionAsync();
         var item = await conn.QuerySingleOrDefaultAsync<ItemRow>($"SELECT {Select} {from} AND {Key} = @featureId LIMIT 1", args)
@@ -150,7 +177,10 @@ sealed class ParkSource : KeysetSource
     public override string Id => "parks";
     public override string Title => "Parks (园区)";
     public override string Description => "The parks of the development zones and their boundaries. Filter: zone.";
-    public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone"];
+    public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone", "zoneCode", "code"];
+
+    public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } =
+        new Dictionary<string, JsonObject> { ["code"] = Text("园区代码 Park code"), ["zoneCode"] = Text("开发区 Zone") };
 
     public override Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParksAsync(r.Caller, r.Db, r.Cache);
 
@@ -165,6 +195,7 @@ sealed class ParkSource : KeysetSource
 
     protected override Task<string> FromAsync(OgcRequest r, bool box, DynamicParameters args) => Task.FromResult($"""
         FROM park WHERE {Caller.InScope()} AND boundary IS NOT NULL AND (@zone::text IS NULL OR zone_code = @zone)
+          AND (@zoneCode::text IS NULL OR zone_code = @zoneCode) AND (@code::text IS NULL OR code = @code)
           {(box ? "AND ST_Intersects(boundary, ST_MakeEnvelope(@minX, @minY, @maxX, @maxY, 4326))" : "")}
         """);
 }
@@ -175,7 +206,9 @@ sealed class ReserveSource : KeysetSource
     public override string Title => "Reserve blocks (集中连片净地)";
     public override string Description =>
         "Contiguous clean land of the configured uses and gap, each block the union of its parcels. Filters: zone, minAreaMu (default, as /api/reserves: the target's, Reserves:TargetAreaMu, 500; minAreaMu=0 for every block).";
-    public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone", "minAreaMu"];
+    public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone", "zoneCode", "minAreaMu"];
+
+    public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } = new Dictionary<string, JsonObject> { ["zoneCode"] = Text("开发区 Zone") };
 
     protected override string Key => "block_id";
 
@@ -190,7 +223,7 @@ sealed class ReserveSource : KeysetSource
     protected override async Task<string> FromAsync(OgcRequest r, bool box, DynamicParameters args)
     {
         var rule = await ReserveRule.FromAsync(null, null, r.Reserves, r.Uses);
-        var current = await ReserveBlocks.ForCallerAsync(r.Db, r.Caller, rule, r.Query["zone"].FirstOrDefault());
+        var current = await ReserveBlocks.ForCallerAsync(r.Db, r.Caller, rule, r.Query["zone"].FirstOrDefault() ?? r.Query["zoneCode"].FirstOrDefault());
         args.AddDynamicParams(current.Args);
         // The list's default is /api/reserves' (the target's area); a block asked for by its id is found whatever its size.
         var byId = r.Http.Request.RouteValues.ContainsKey("featureId");

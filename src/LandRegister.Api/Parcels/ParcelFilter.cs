@@ -10,6 +10,9 @@ public sealed record ParcelListParameters
     [FromQuery(Name = "status"), Description("Status codes, e.g. clean_land,raw_land.")]
     public string[]? Status { get; init; }
 
+    [FromQuery(Name = "code"), Description("Parcel codes (宗地编号), exactly.")]
+    public string[]? Code { get; init; }
+
     [FromQuery(Name = "plannedUse"), Description("Land-use codes; each matches itself and its sub-codes (1001 matches 100101).")]
     public string[]? PlannedUse { get; init; }
 
@@ -60,4 +63,4 @@ public sealed record ParcelListParameters
 public sealed record ParcelSearch(
     string[]? Status, string[]? PlannedUse, string[]? Park, string[]? Zone, double? MinAreaMu, double? MaxAreaMu,
     double[]? Bbox, JsonElement? Intersects, string? Crs, bool? IncludeRetired, int? Limit, string? Cursor,
-    bool? UseMismatch = null, DateTimeOffset? AsOf = null, DateTimeOffset? RecordedAsOf = null, string[]? EvaluationClass = null);
+    bool? UseMismatch = null, DateTimeOffset? AsOf = null, DateTimeOffset? RecordedAsOf = null, string[]? EvaluationClass = null, string[]? Code = null);

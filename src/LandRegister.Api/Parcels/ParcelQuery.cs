@@ -28,6 +28,7 @@ public sealed class ParcelQuery
 
     bool? useMismatch;
     string[] classes = [];
+    string[] codes = [];
     DateTimeOffset? existedFrom, existedTo;
 
     /// <summary>The valid time to read the parcels at, from their history; null for now.</summary>
@@ -51,7 +52,7 @@ public sealed class ParcelQuery
         var box = p.Bbox is null ? null : BoundingBox.Parse(p.Bbox, errors);
         var search = new ParcelSearch(Split(p.Status), Split(p.PlannedUse), Split(p.Park), Split(p.Zone),
             p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor, p.UseMismatch, p.AsOf, p.RecordedAsOf,
-            Split(p.EvaluationClass));
+            Split(p.EvaluationClass), Split(p.Code));
         return From(search, caller, uses, errors);
     }
 
@@ -59,7 +60,7 @@ public sealed class ParcelQuery
     public static ParcelQuery From(ParcelSearch s, Caller caller, LandUseCodes uses, FieldErrors? errors = null)
     {
         errors ??= new FieldErrors();
-        foreach (var (field, values) in new[] { ("status", s.Status), ("plannedUse", s.PlannedUse), ("park", s.Park), ("zone", s.Zone), ("crs", s.Crs is null ? null : new[] { s.Crs }) })
+        foreach (var (field, values) in new[] { ("status", s.Status), ("plannedUse", s.PlannedUse), ("park", s.Park), ("zone", s.Zone), ("code", s.Code), ("crs", s.Crs is null ? null : new[] { s.Crs }) })
             if (values?.Any(v => v is not null && !Text.IsPlain(v)) == true) errors.AddUnreadable(field, Text.ControlCharacters);
         var crs = Crs.Parse(s.Crs);
         var q = new ParcelQuery { includeRetired = s.IncludeRetired ?? false, scope = caller.Scope, useMismatch = s.UseMismatch };
@@ -69,6 +70,7 @@ public sealed class ParcelQuery
         foreach (var status in q.statuses.Where(x => !ParcelStatus.IsKnown(x)))
             errors.AddUnknown("status", $"unknown status '{status}'", ParcelStatus.All);
         q.usePrefixes = (s.PlannedUse ?? []).Select(u => uses.Resolve(u, null, "plannedUse", errors) + "%").ToArray();
+        q.codes = s.Code ?? [];
         q.classes = s.EvaluationClass ?? [];
         string[] known = ["A", "B", "C", "D", "T"];
         foreach (var c in q.classes.Where(c => !known.Contains(c))) errors.AddUnknown("evaluationClass", $"unknown class '{c}'", known);
@@ -126,6 +128,7 @@ public sealed class ParcelQuery
         if (!includeRetired) where.Add("retired_at IS NULL");
         if (statuses.Length > 0) { where.Add("status = ANY(@statuses)"); args.Add("statuses", statuses); }
         if (usePrefixes.Length > 0) { where.Add("planned_use LIKE ANY(@usePrefixes)"); args.Add("usePrefixes", usePrefixes); }
+        if (codes.Length > 0) { where.Add("code = ANY(@codes)"); args.Add("codes", codes); }
         if (parks.Length > 0) { where.Add("park_code = ANY(@parks)"); args.Add("parks", parks); }
         if (zones.Length > 0) { where.Add("zone_code = ANY(@zones)"); args.Add("zones", zones); }
         if (minM2 is not null) { where.Add("area_m2 >= @minM2"); args.Add("minM2", minM2); }

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using LandRegister.Tests.Support;
+using static LandRegister.Tests.Support.Arrange;
+
+namespace LandRegister.Tests.Ogc;
+
+/// <summary>OGC API – Features Part 3 queryables: what a client may filter on, and those filters as query parameters.</summary>
+public sealed class QueryablesTests(RegisterApp app) : IClassFixture<RegisterApp>
+{
+    static List<string> Codes(JsonObject page) => page["features"]!.AsArray().Select(f => (string)f!["properties"]!["code"]!).Order().ToList();
+
+    [Fact]
+    public async Task A_collection_publishes_its_queryables_and_each_filters_as_a_query_parameter()
+    {
+        var zone = await app.ZoneAsync();
+        var park = await app.ParkAsync(zone, Rectangle(119.599, 33.599, 600, 300));
+        var inPark = (string)(await app.CreateParcelAsync(Feature(Rectangle(119.60, 33.60, 100, 100), zone, park: park)))["properties"]!["code"]!;
+        var outside = (string)(await app.CreateParcelAsync(Feature(Rectangle(119.602, 33.60, 100, 100), zone, status: "raw_land")))["properties"]!["code"]!;
+
+        var response = await app.Client.GetAsync("/ogc/collections/parcels/queryables");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("application/schema+json", response.Content.Headers.ContentType!.MediaType);
+        var schema = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", (string)schema["$schema"]!);
+        Assert.EndsWith("/ogc/collections/parcels/queryables", (string)schema["$id"]!);
+        var properties = schema["properties"]!.AsObject();
+        Assert.Equal(["code", "parkCode", "plannedUse", "status", "zoneCode"], properties.Select(p => p.Key).Order());
+        Assert.Equal(9, properties["status"]!["enum"]!.AsArray().Count);
+        Assert.DoesNotContain("name", properties.Select(p => p.Key)); // a field every reader may not see is no queryable
+
+        var byQueryable = await (await app.Client.GetAsync($"/ogc/collections/parcels/items?zoneCode={zone}&parkCode={park}")).JsonAsync();
+        var byParameter = await (await app.Client.GetAsync($"/ogc/collections/parcels/items?zone={zone}&park={park}")).JsonAsync();
+        Assert.Equal([inPark], Codes(byQueryable));
+        Assert.Equal(Codes(byParameter), Codes(byQueryable));
+        Assert.Equal([outside], Codes(await (await app.Client.GetAsync($"/ogc/collections/parcels/items?code={outside}")).JsonAsync()));
+        Assert.Equal([outside], Codes(await (await app.Client.GetAsync($"/ogc/collections/parcels/items?zoneCode={zone}&status=raw_land")).JsonAsync()));
+
+        var parks = await (await app.Client.GetAsync($"/ogc/collections/parks/items?zoneCode={zone}&code={park}")).JsonAsync();
+        Assert.Equal(park, (string)parks["features"]!.AsArray().Single()!["properties"]!["code"]!);
+
+        var collection = await (await app.Client.GetAsync("/ogc/collections/parcels")).JsonAsync();
+        Assert.Contains(collection["links"]!.AsArray(), l => (string)l!["rel"]! == "http://www.opengis.net/def/rel/ogc/1.0/queryables");
+        var conformance = (await (await app.Client.GetAsync("/ogc/conformance")).JsonAsync())["conformsTo"]!.AsArray().Select(c => (string)c!).ToList();
+        Assert.Contains("http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters", conformance);
+        Assert.DoesNotContain(conformance, c => c.Contains("filter"));
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/ogc/collections/nothing/queryables")).StatusCode);
+        await ProblemAssert.IsProblemAsync(await app.Client.GetAsync("/ogc/collections/parcels/queryables?x=1"), HttpStatusCode.BadRequest, "x");
+    }
+}
