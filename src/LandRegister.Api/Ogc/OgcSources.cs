@@ -60,7 +60,7 @@ sealed class ParcelSource : OgcSource
 
     public override string[] Parameters { get; } =
         ["f", "limit", "bbox", "datetime", "cursor", "status", "plannedUse", "park", "zone", "minAreaMu", "maxAreaMu", "includeRetired", "useMismatch",
-         "code", "parkCode", "zoneCode"];
+         "code", "parkCode", "zoneCode", "sortby"];
 
     public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } = new Dictionary<string, JsonObject>
     {
@@ -78,7 +78,7 @@ sealed class ParcelSource : OgcSource
         var (asOf, from, to) = OgcApi.DateTimeFilter(q["datetime"]);
         var parameters = new ParcelListParameters
         {
-            Status = q["status"], PlannedUse = q["plannedUse"], Park = Both(q, "park", "parkCode"), Zone = Both(q, "zone", "zoneCode"), Code = q["code"],
+            Status = q["status"], PlannedUse = q["plannedUse"], Park = Both(q, "park", "parkCode"), Zone = Both(q, "zone", "zoneCode"), Code = q["code"], SortBy = q.ContainsKey("sortby") ? q["sortby"].ToString() : null,
             MinAreaMu = OgcApi.Number(q["minAreaMu"], "minAreaMu"), MaxAreaMu = OgcApi.Number(q["maxAreaMu"], "maxAreaMu"),
             Bbox = q.ContainsKey("bbox") ? q["bbox"].ToString() : null,
             IncludeRetired = OgcApi.Boolean(q["includeRetired"], "includeRetired"), UseMismatch = OgcApi.Boolean(q["useMismatch"], "useMismatch"),

@@ -52,6 +52,9 @@ public sealed record ParcelListParameters
     [FromQuery(Name = "recordedAsOf"), Description("An instant (ISO 8601): answer as the register stood then, from what it had recorded by that time; alone, it reads the parcels as they stood at that instant.")]
     public DateTimeOffset? RecordedAsOf { get; init; }
 
+    [FromQuery(Name = "sortby"), Description("Sort keys, comma-separated, each with - for descending (+ or nothing: ascending): code, status, plannedUse, parkCode, zoneCode, areaMu, registeredAreaM2, createdAt, updatedAt, id. Default: id.")]
+    public string? SortBy { get; init; }
+
     [FromQuery(Name = "limit"), Description("Page size, 1-10000 (default 100).")]
     public int? Limit { get; init; }
 
@@ -63,4 +66,4 @@ public sealed record ParcelListParameters
 public sealed record ParcelSearch(
     string[]? Status, string[]? PlannedUse, string[]? Park, string[]? Zone, double? MinAreaMu, double? MaxAreaMu,
     double[]? Bbox, JsonElement? Intersects, string? Crs, bool? IncludeRetired, int? Limit, string? Cursor,
-    bool? UseMismatch = null, DateTimeOffset? AsOf = null, DateTimeOffset? RecordedAsOf = null, string[]? EvaluationClass = null, string[]? Code = null);
+    bool? UseMismatch = null, DateTimeOffset? AsOf = null, DateTimeOffset? RecordedAsOf = null, string[]? EvaluationClass = null, string[]? Code = null, string? SortBy = null);

@@ -40,6 +40,28 @@ public sealed class ParcelQuery
     public int Limit { get; private set; } = DefaultLimit;
     public long? After { get; private set; }
 
+    /// <summary>For a sorted list, where its page starts (pages of a sorted list are counted, not keyed on the id).</summary>
+    public long Offset { get; private set; }
+
+    /// <summary>The sort keys asked for (<c>sortby</c>); none: by id, paged by key.</summary>
+    public IReadOnlyList<(string Column, bool Descending)> Sort { get; private set; } = [];
+
+    /// <summary>The properties <c>sortby</c> may name, and their columns.</summary>
+    public static IReadOnlyDictionary<string, string> Sortable { get; } = new Dictionary<string, string>
+    {
+        ["code"] = "code", ["status"] = "status", ["plannedUse"] = "planned_use", ["parkCode"] = "park_code", ["zoneCode"] = "zone_code",
+        ["areaMu"] = "area_m2", ["areaM2"] = "area_m2", ["registeredAreaM2"] = "registered_area_m2", ["createdAt"] = "created_at",
+        ["updatedAt"] = "updated_at", ["id"] = "id",
+    };
+
+    /// <summary>The ORDER BY list: the sort keys (nulls last), then the id.</summary>
+    public string OrderBy => string.Join(", ",
+        Sort.Select(s => $"{s.Column} {(s.Descending ? "DESC" : "ASC")} NULLS LAST").Append(Sort.Any(s => s.Column == "id") ? null : "id").OfType<string>());
+
+    /// <summary>The cursor of the page after one ending with <paramref name="lastId"/>.</summary>
+    public string NextCursor(long lastId) =>
+        Sort.Count > 0 ? $"o{Offset + Limit}" : lastId.ToString(CultureInfo.InvariantCulture);
+
     public static ParcelQuery From(ParcelListParameters p, Caller caller, LandUseCodes uses)
     {
         var errors = new FieldErrors();
@@ -52,7 +74,7 @@ public sealed class ParcelQuery
         var box = p.Bbox is null ? null : BoundingBox.Parse(p.Bbox, errors);
         var search = new ParcelSearch(Split(p.Status), Split(p.PlannedUse), Split(p.Park), Split(p.Zone),
             p.MinAreaMu, p.MaxAreaMu, box, geometry, p.Crs, p.IncludeRetired, p.Limit, p.Cursor, p.UseMismatch, p.AsOf, p.RecordedAsOf,
-            Split(p.EvaluationClass), Split(p.Code));
+            Split(p.EvaluationClass), Split(p.Code), p.SortBy);
         return From(search, caller, uses, errors);
     }
 
@@ -89,9 +111,27 @@ public sealed class ParcelQuery
         }
         if (s.Limit is < 1 or > MaxLimit) errors.Add("limit", $"must be between 1 and {MaxLimit}");
         q.Limit = s.Limit ?? DefaultLimit;
+        if (s.SortBy is { } sortBy)
+        {
+            var keys = new List<(string, bool)>();
+            foreach (var key in sortBy.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                // "+code" arrives as " code" when the + is not escaped: a URL's + is a space.
+                var descending = key.StartsWith('-');
+                var name = key.TrimStart('+', '-', ' ');
+                if (Sortable.TryGetValue(name, out var column)) keys.Add((column, descending));
+                else errors.AddUnknown("sortby", $"'{name}' cannot be sorted on", Sortable.Keys);
+            }
+            q.Sort = keys;
+        }
         if (s.Cursor is not null)
         {
-            if (long.TryParse(s.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after)) q.After = after;
+            if (q.Sort.Count > 0)
+            {
+                if (s.Cursor.StartsWith('o') && long.TryParse(s.Cursor[1..], NumberStyles.None, CultureInfo.InvariantCulture, out var offset)) q.Offset = offset;
+                else errors.AddUnreadable("cursor", "not a cursor from a next link of this sorted list");
+            }
+            else if (long.TryParse(s.Cursor, NumberStyles.None, CultureInfo.InvariantCulture, out var after)) q.After = after;
             else errors.AddUnreadable("cursor", "not a cursor from a next link");
         }
         errors.ThrowIfAny();

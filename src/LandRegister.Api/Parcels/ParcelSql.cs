@@ -55,12 +55,12 @@ static class ParcelSql
     /// <summary>The statement behind one page of <c>GET /api/parcels</c>: the exact match count, then the page (one row more, to know if another follows).</summary>
     public static string Page(ParcelQuery query, DynamicParameters args)
     {
-        args.Add("take", query.Limit + 1);
+        args.AddDynamicParams(new { take = query.Limit + 1, offset = query.Offset });
         var with = query.AsOf is not null ? $"WITH {AsOf(query.HistoryWhere(args))}" : "";
         if (query.AsOf is not null) args.AddDynamicParams(new { asOf = query.AsOf, recordedAsOf = query.RecordedAsOf });
         return $"""
             {with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)};
-            {with} SELECT {ParcelRow.Columns} FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY id LIMIT @take
+            {with} SELECT {ParcelRow.Columns} FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY {query.OrderBy} LIMIT @take OFFSET @offset
             """;
     }
 
@@ -81,7 +81,7 @@ static class ParcelSql
     /// </summary>
     public static async IAsyncEnumerable<ParcelFeature> AllAsync(NpgsqlDataSource db, ParcelQuery query)
     {
-        var args = new DynamicParameters();
+        var args = new DynamicParameters(new { offset = query.Offset });
         var with = "";
         if (query.AsOf is not null)
         {
@@ -90,7 +90,8 @@ static class ParcelSql
         }
         await using var conn = await db.OpenConnectionAsync();
         var rows = conn.QueryUnbufferedAsync<ParcelRow>(
-            $"{with} SELECT {ParcelRow.Attributes}, NULL AS geometry FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY id", args);
+            $"{with} SELECT {ParcelRow.Attributes}, NULL AS geometry FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY {query.OrderBy} OFFSET @offset",
+            args);
         await foreach (var row in rows) yield return row.ToFeature();
     }
 

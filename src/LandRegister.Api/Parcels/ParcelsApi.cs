@@ -64,7 +64,7 @@ public static class ParcelsApi
         var more = rows.Count > query.Limit;
         if (more) rows.RemoveAt(rows.Count - 1);
         var links = new List<Link> { new(Links.Self(http.Request), "self", GeoJson) };
-        if (more) links.Add(next(rows[^1].Id.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (more) links.Add(next(query.NextCursor(rows[^1].Id)));
         Links.SetHeader(http.Response, links);
         var features = rows.ConvertAll(r => r.ToFeature());
         return TypedResults.Json(

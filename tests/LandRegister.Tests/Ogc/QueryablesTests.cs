@@ -48,3 +48,42 @@ public sealed class QueryablesTests(RegisterApp app) : IClassFixture<RegisterApp
         await ProblemAssert.IsProblemAsync(await app.Client.GetAsync("/ogc/collections/parcels/queryables?x=1"), HttpStatusCode.BadRequest, "x");
     }
 }
+
+/// <summary>Sorting (sortby, as OGC API – Features Part 8 drafts it and pg_featureserv and pygeoapi do), on an allow-list.</summary>
+public sealed class SortingTests(RegisterApp app) : IClassFixture<RegisterApp>
+{
+    [Fact]
+    public async Task Parcels_are_listed_in_the_order_asked_for_page_after_page()
+    {
+        var zone = await app.ZoneAsync();
+        var sides = new[] { 60, 140, 100, 180, 80 };
+        for (var i = 0; i < sides.Length; i++)
+            await app.CreateParcelAsync(Feature(Rectangle(119.70 + i * 0.003, 33.60, sides[i], 100), zone, code: $"S{zone}-{i}"));
+
+        async Task<List<double>> AreasAsync(string first)
+        {
+            var areas = new List<double>();
+            for (var url = first; url is not null;)
+            {
+                var page = await (await app.Client.GetAsync(url)).JsonAsync();
+                areas.AddRange(page["features"]!.AsArray().Select(f => (double)f!["properties"]!["areaMu"]!));
+                url = page["links"]!.AsArray().FirstOrDefault(l => (string)l!["rel"]! == "next")?["href"]?.ToString();
+            }
+            return areas;
+        }
+
+        var descending = await AreasAsync($"/api/parcels?zone={zone}&sortby=-areaMu&limit=2");
+        Assert.Equal(5, descending.Count);
+        Assert.Equal(descending.OrderByDescending(a => a), descending);
+        var ogc = await AreasAsync($"/ogc/collections/parcels/items?zoneCode={zone}&sortby=%2BareaMu&limit=2");
+        Assert.Equal(descending.OrderBy(a => a), ogc);
+        var codes = (await (await app.Client.GetAsync($"/api/parcels?zone={zone}&sortby=-code")).JsonAsync())["features"]!.AsArray()
+            .Select(f => (string)f!["properties"]!["code"]!).ToList();
+        Assert.Equal(codes.OrderByDescending(c => c, StringComparer.Ordinal), codes);
+
+        var refused = await app.Client.GetAsync($"/api/parcels?zone={zone}&sortby=name");
+        var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.BadRequest, "sortby");
+        Assert.Contains("areaMu", problem["allowed"]!.AsArray().Select(a => (string)a!));
+        await ProblemAssert.IsProblemAsync(await app.Client.GetAsync($"/api/parcels?zone={zone}&sortby=code&cursor=42"), HttpStatusCode.BadRequest, "cursor");
+    }
+}
