@@ -1,4 +1,7 @@
 using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using LandRegister.Api.Access;
 using LandRegister.Api.LandUses;
@@ -60,7 +63,7 @@ sealed class ParcelSource : OgcSource
 
     public override string[] Parameters { get; } =
         ["f", "limit", "bbox", "datetime", "cursor", "status", "plannedUse", "park", "zone", "minAreaMu", "maxAreaMu", "includeRetired", "useMismatch",
-         "code", "parkCode", "zoneCode", "sortby"];
+         "code", "parkCode", "zoneCode", "sortby", "properties"];
 
     public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } = new Dictionary<string, JsonObject>
     {
@@ -84,9 +87,43 @@ sealed class ParcelSource : OgcSource
             IncludeRetired = OgcApi.Boolean(q["includeRetired"], "includeRetired"), UseMismatch = OgcApi.Boolean(q["useMismatch"], "useMismatch"),
             AsOf = asOf, Limit = limit ?? OgcApi.DefaultLimit, Cursor = q.ContainsKey("cursor") ? q["cursor"].ToString() : null,
         };
+        var selected = q.ContainsKey("properties") ? Selected(q["properties"].ToString(), r.Http) : null;
         var query = ParcelQuery.From(parameters, r.Caller, r.Uses);
         if (from is not null || to is not null) query.During(from, to);
-        return await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));
+        var page = await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));
+        return selected is null ? page : OnlyProperties(page, selected, r.Http);
+    }
+
+    /// <summary>
+    /// The properties a client asked for (<c>properties=code,status</c>, as pygeoapi and pg_featureserv take it): each one a
+    /// property the caller's role sees, else a 400 listing those it may name.
+    /// </summary>
+    static HashSet<string> Selected(string list, HttpContext http)
+    {
+        var audience = Caller.AudienceOf(http);
+        var typeAudience = typeof(ParcelProperties).GetCustomAttribute<AudienceAttribute>()?.Audience ?? Audience.Public;
+        var visible = typeof(ParcelProperties).GetProperties()
+            .Where(p => (p.GetCustomAttribute<AudienceAttribute>()?.Audience ?? typeAudience) <= audience)
+            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToList();
+        var errors = new FieldErrors();
+        var names = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        foreach (var name in names.Where(n => !visible.Contains(n))) errors.AddUnknown("properties", $"'{name}' is no property this key may read", visible);
+        errors.ThrowIfAny();
+        return names;
+    }
+
+    /// <summary>The page as written for the caller (its audience filter applied), each feature keeping only <paramref name="selected"/>.</summary>
+    static IResult OnlyProperties(IResult page, HashSet<string> selected, HttpContext http)
+    {
+        if (page is not Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<FeatureCollection<ParcelFeature>> json) return page;
+        var options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var document = JsonSerializer.SerializeToNode(json.Value, options)!;
+        foreach (var feature in document["features"]!.AsArray())
+        {
+            var properties = feature!["properties"]!.AsObject();
+            foreach (var name in properties.Select(p => p.Key).Where(k => !selected.Contains(k)).ToList()) properties.Remove(name);
+        }
+        return Results.Text(document.ToJsonString(options), OgcApi.GeoJson, Encoding.UTF8);
     }
 
     /// <summary>A filter given by the register's parameter or by the queryable's name, or both.</summary>

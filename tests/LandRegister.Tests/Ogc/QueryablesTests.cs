@@ -86,4 +86,22 @@ public sealed class SortingTests(RegisterApp app) : IClassFixture<RegisterApp>
         Assert.Contains("areaMu", problem["allowed"]!.AsArray().Select(a => (string)a!));
         await ProblemAssert.IsProblemAsync(await app.Client.GetAsync($"/api/parcels?zone={zone}&sortby=code&cursor=42"), HttpStatusCode.BadRequest, "cursor");
     }
+
+    [Fact]
+    public async Task A_client_gets_only_the_properties_it_asks_for_among_those_its_role_sees()
+    {
+        var zone = await app.ZoneAsync();
+        await app.CreateParcelAsync(Feature(Rectangle(119.80, 33.60, 100, 100), zone));
+        var page = await (await app.Client.GetAsync($"/ogc/collections/parcels/items?zoneCode={zone}&properties=code,status,name")).JsonAsync();
+        var feature = page["features"]!.AsArray().Single()!;
+        Assert.Equal(["code", "name", "status"], feature["properties"]!.AsObject().Select(p => p.Key).Order());
+        Assert.NotNull(feature["geometry"]);
+        Assert.Equal(1, (int)page["numberMatched"]!);
+
+        var viewer = await app.ClientForAsync("viewer", zone);
+        var refused = await viewer.GetAsync($"/ogc/collections/parcels/items?zoneCode={zone}&properties=code,name");
+        var problem = await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.BadRequest, "properties");
+        Assert.DoesNotContain("name", problem["allowed"]!.AsArray().Select(a => (string)a!));
+        Assert.Contains("status", problem["allowed"]!.AsArray().Select(a => (string)a!));
+    }
 }
