@@ -14,8 +14,9 @@ public sealed record OgcExtent(OgcSpatialExtent Spatial);
 
 public sealed record OgcSpatialExtent(IReadOnlyList<double[]> Bbox, string Crs);
 
+/// <param name="StorageCrs">The CRS the register keeps the geometries in (Part 2).</param>
 public sealed record OgcCollection(string Id, string Title, string Description, IReadOnlyList<Link> Links, OgcExtent Extent,
-    string ItemType, IReadOnlyList<string> Crs);
+    string ItemType, IReadOnlyList<string> Crs, string StorageCrs);
 
 public sealed record OgcCollections(IReadOnlyList<Link> Links, IReadOnlyList<OgcCollection> Collections);
 
@@ -39,6 +40,7 @@ public static partial class OgcApi
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
         "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+        "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
     ];
@@ -141,7 +143,7 @@ public static partial class OgcApi
         return new OgcCollection(source.Id, source.Title, source.Description,
             [new(href, "self", Json), new($"{href}/items", "items", GeoJson, "The features"),
              new($"{href}/queryables", QueryablesRel, SchemaJson, "The properties the items may be filtered on")],
-            new OgcExtent(new OgcSpatialExtent([bbox], Crs84)), "feature", [Crs84]);
+            new OgcExtent(new OgcSpatialExtent([bbox], Crs84)), "feature", await source.CrsAsync(request), Crs84);
     }
 
     public static async Task<IResult> GetItems(
@@ -173,9 +175,13 @@ public static partial class OgcApi
         HttpContext http)
     {
         var source = OgcSource.Find(collectionId);
-        OnlyKnown(http.Request, "f");
+        OnlyKnown(http.Request, "f", "crs");
+        var request = new OgcRequest(http, caller, db, uses, reserves, cache);
+        var crs = http.Request.Query.ContainsKey("crs")
+            ? OgcCrs.Parse(http.Request.Query["crs"].ToString(), await source.CrsAsync(request), "crs") : null;
+        http.Response.Headers["Content-Crs"] = $"<{(crs is { } srid ? OgcCrs.Uri(srid) : OgcCrs.Crs84)}>";
         var collection = $"{Root(http.Request)}/ogc/collections/{source.Id}";
         var links = new List<Link> { new($"{collection}/items/{Uri.EscapeDataString(featureId)}", "self", GeoJson), new(collection, "collection", Json) };
-        return await source.ItemAsync(new OgcRequest(http, caller, db, uses, reserves, cache), featureId, links);
+        return await source.ItemAsync(request, featureId, links, crs);
     }
 }

@@ -41,9 +41,13 @@ public abstract class OgcSource
 
     public virtual Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParcelsAsync(r.Caller, r.Db, r.Cache);
 
+    /// <summary>The CRSs the collection's items can be had in (Part 2); CRS84 only unless a collection offers more.</summary>
+    public virtual Task<string[]> CrsAsync(OgcRequest r) => Task.FromResult<string[]>([OgcCrs.Crs84]);
+
     public abstract Task<IResult> ItemsAsync(OgcRequest r, int? limit);
 
-    public abstract Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links);
+    /// <summary>One feature, its geometry in <paramref name="crs"/> (an EPSG code the collection offers; null: CRS84).</summary>
+    public abstract Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links, int? crs);
 
     public static IReadOnlyList<OgcSource> All { get; } = [new ParcelSource(), new ParkSource(), new ReserveSource()];
 
@@ -63,7 +67,9 @@ sealed class ParcelSource : OgcSource
 
     public override string[] Parameters { get; } =
         ["f", "limit", "bbox", "datetime", "cursor", "status", "plannedUse", "park", "zone", "minAreaMu", "maxAreaMu", "includeRetired", "useMismatch",
-         "code", "parkCode", "zoneCode", "sortby", "properties"];
+         "code", "parkCode", "zoneCode", "sortby", "properties", "crs", "bbox-crs"];
+
+    public override Task<string[]> CrsAsync(OgcRequest r) => OgcCrs.OfferedAsync(r);
 
     public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } = new Dictionary<string, JsonObject>
     {
@@ -79,17 +85,24 @@ sealed class ParcelSource : OgcSource
         var q = r.Query;
         await r.Uses.CatalogueAsync();
         var (asOf, from, to) = OgcApi.DateTimeFilter(q["datetime"]);
+        var offered = q.ContainsKey("crs") || q.ContainsKey("bbox-crs") ? await OgcCrs.OfferedAsync(r) : [OgcCrs.Crs84];
+        var crs = OgcCrs.Parse(q.ContainsKey("crs") ? q["crs"].ToString() : null, offered, "crs");
+        var bboxCrs = OgcCrs.Parse(q.ContainsKey("bbox-crs") ? q["bbox-crs"].ToString() : null, offered, "bbox-crs");
         var parameters = new ParcelListParameters
         {
             Status = q["status"], PlannedUse = q["plannedUse"], Park = Both(q, "park", "parkCode"), Zone = Both(q, "zone", "zoneCode"), Code = q["code"], SortBy = q.ContainsKey("sortby") ? q["sortby"].ToString() : null,
             MinAreaMu = OgcApi.Number(q["minAreaMu"], "minAreaMu"), MaxAreaMu = OgcApi.Number(q["maxAreaMu"], "maxAreaMu"),
-            Bbox = q.ContainsKey("bbox") ? q["bbox"].ToString() : null,
+            Bbox = q.ContainsKey("bbox") && bboxCrs is null ? q["bbox"].ToString() : null,
+            Intersects = q.ContainsKey("bbox") && bboxCrs is { } b ? OgcCrs.Envelope(q["bbox"].ToString(), b) : null,
+            Crs = bboxCrs is { } c ? $"EPSG:{c}" : null,
             IncludeRetired = OgcApi.Boolean(q["includeRetired"], "includeRetired"), UseMismatch = OgcApi.Boolean(q["useMismatch"], "useMismatch"),
             AsOf = asOf, Limit = limit ?? OgcApi.DefaultLimit, Cursor = q.ContainsKey("cursor") ? q["cursor"].ToString() : null,
         };
         var selected = q.ContainsKey("properties") ? Selected(q["properties"].ToString(), r.Http) : null;
         var query = ParcelQuery.From(parameters, r.Caller, r.Uses);
         if (from is not null || to is not null) query.During(from, to);
+        query.GeometrySql = OgcCrs.GeometrySql(crs);
+        r.Http.Response.Headers["Content-Crs"] = $"<{(crs is { } srid ? OgcCrs.Uri(srid) : OgcCrs.Crs84)}>";
         var page = await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));
         return selected is null ? page : OnlyProperties(page, selected, r.Http);
     }
@@ -130,11 +143,13 @@ sealed class ParcelSource : OgcSource
     static string[] Both(IQueryCollection q, string parameter, string queryable) =>
         q[parameter].Concat(q[queryable]).OfType<string>().ToArray();
 
-    public override async Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links)
+    public override async Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links, int? crs)
     {
         if (!long.TryParse(featureId, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) throw Problems.NotFound($"No parcel has the id '{featureId}'.");
         await using var conn = await r.Db.OpenConnectionAsync();
-        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(ParcelSql.ById, new { id, scope = r.Caller.Scope })
+        var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(
+                $"SELECT {ParcelRow.Attributes}, {OgcCrs.GeometrySql(crs)} AS geometry FROM parcel WHERE id = @id AND {Caller.InScope()}",
+                new { id, scope = r.Caller.Scope })
             ?? throw Problems.NotFound($"No parcel has the id {id}.");
         ETags.Set(r.Http.Response, row.Version);
         var feature = row.ToFeature();
@@ -197,7 +212,7 @@ abstract class KeysetSource : OgcSource
         return TypedResults.Json(new FeatureCollection<Item>(matched, features.Count, DateTimeOffset.UtcNow, links, features), contentType: OgcApi.GeoJson);
     }
 
-    public override async Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links)
+    public override async Task<IResult> ItemAsync(OgcRequest r, string featureId, IReadOnlyList<Link> links, int? crs)
     {
         var args = new DynamicParameters(new { scope = r.Caller.Scope, zone = (string?)null, zoneCode = (string?)null, code = (string?)null, featureId });
         var from = await FromAsync(r, false, args);

@@ -46,6 +46,9 @@ public sealed class ParcelQuery
     /// <summary>The sort keys asked for (<c>sortby</c>); none: by id, paged by key.</summary>
     public IReadOnlyList<(string Column, bool Descending)> Sort { get; private set; } = [];
 
+    /// <summary>The SQL of the geometry's GeoJSON (the OGC API's <c>crs</c> may transform it); that of the table by default.</summary>
+    public string GeometrySql { get; set; } = "ST_AsGeoJSON(geom, 8)";
+
     /// <summary>The properties <c>sortby</c> may name, and their columns.</summary>
     public static IReadOnlyDictionary<string, string> Sortable { get; } = new Dictionary<string, string>
     {

@@ -60,7 +60,8 @@ static class ParcelSql
         if (query.AsOf is not null) args.AddDynamicParams(new { asOf = query.AsOf, recordedAsOf = query.RecordedAsOf });
         return $"""
             {with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)};
-            {with} SELECT {ParcelRow.Columns} FROM parcel WHERE {query.Where(args, paging: true)} ORDER BY {query.OrderBy} LIMIT @take OFFSET @offset
+            {with} SELECT {ParcelRow.Attributes}, {query.GeometrySql} AS geometry FROM parcel WHERE {query.Where(args, paging: true)}
+            ORDER BY {query.OrderBy} LIMIT @take OFFSET @offset
             """;
     }
 
