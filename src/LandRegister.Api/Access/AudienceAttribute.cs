@@ -11,6 +11,10 @@ namespace LandRegister.Api.Access;
 public sealed class AudienceAttribute(Audience audience) : Attribute
 {
     public Audience Audience { get; } = audience;
+
+    /// <summary>Who may see <paramref name="property"/> of <paramref name="owner"/>: its mark, else its type's, else everyone.</summary>
+    public static Audience Of(MemberInfo? property, Type owner) =>
+        property?.GetCustomAttribute<AudienceAttribute>()?.Audience ?? owner.GetCustomAttribute<AudienceAttribute>()?.Audience ?? Audience.Public;
 }
 
 /// <summary>
@@ -22,12 +26,10 @@ public static class AudienceFilter
     public static Action<JsonTypeInfo> Modifier(IHttpContextAccessor http) => info =>
     {
         if (info.Kind != JsonTypeInfoKind.Object) return;
-        var typeAudience = info.Type.GetCustomAttribute<AudienceAttribute>()?.Audience;
         foreach (var property in info.Properties)
         {
-            var audience = (property.AttributeProvider as MemberInfo)?.GetCustomAttribute<AudienceAttribute>()?.Audience ?? typeAudience;
-            if (audience is null or Audience.Public) continue;
-            var needed = audience.Value;
+            var needed = AudienceAttribute.Of(property.AttributeProvider as MemberInfo, info.Type);
+            if (needed == Audience.Public) continue;
             var previous = property.ShouldSerialize;
             property.ShouldSerialize = (owner, value) =>
                 Caller.AudienceOf(http.HttpContext) >= needed && (previous?.Invoke(owner, value) ?? true);

@@ -46,16 +46,8 @@ public sealed class ExportFile<T>(ExportFormat format, ExportTable<T> table, IAs
         var line = new StringBuilder(512);
         async Task WriteAsync(IEnumerable<string> cells)
         {
-            line.Clear();
-            var first = true;
-            foreach (var cell in cells)
-            {
-                if (!first) line.Append(',');
-                first = false;
-                if (cell.AsSpan().IndexOfAny(",\"\n\r") < 0) line.Append(cell);
-                else line.Append('"').Append(cell.Replace("\"", "\"\"")).Append('"');
-            }
-            await writer.WriteAsync(line.Append("\r\n"), aborted);
+            line.Clear().AppendJoin(',', cells.Select(Spreadsheets.CsvField)).Append("\r\n");
+            await writer.WriteAsync(line, aborted);
         }
         await WriteAsync(columns.Select(c => c.Header.ChineseHeader));
         await WriteAsync(columns.Select(c => c.Header.EnglishHeader));

@@ -65,8 +65,7 @@ public sealed class ExportTable<T>
             var property = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
                                .SingleOrDefault(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name) == name)
                            ?? throw new InvalidOperationException($"{typeof(T).Name} has no JSON property '{header.Path}' to export");
-            var seen = property.GetCustomAttribute<AudienceAttribute>()?.Audience
-                       ?? property.DeclaringType?.GetCustomAttribute<AudienceAttribute>()?.Audience ?? Audience.Public;
+            var seen = AudienceAttribute.Of(property, type);
             if (seen > audience) audience = seen;
             path.Add(property);
             type = property.PropertyType;

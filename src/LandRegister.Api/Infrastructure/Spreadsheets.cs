@@ -141,11 +141,15 @@ public static class Spreadsheets
         var text = new StringBuilder("\uFEFF");
         foreach (var row in rows)
         {
-            text.AppendJoin(',', row.Select(cell => cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell));
+            text.AppendJoin(',', row.Select(CsvField));
             text.Append("\r\n");
         }
         return Encoding.UTF8.GetBytes(text.ToString());
     }
+
+    /// <summary>A CSV field (RFC 4180): quoted, its quotes doubled, when it holds a comma, a quote or a line break.</summary>
+    public static string CsvField(string cell) =>
+        cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell;
 
     /// <summary>The rows as the one sheet of an .xlsx workbook, every cell text.</summary>
     public static byte[] WriteXlsx(string sheetName, IEnumerable<string[]> rows)

@@ -63,9 +63,9 @@ public static class LedgerApi
     public sealed record LedgerItems(long NumberMatched, IReadOnlyList<LedgerItem> Items, string? NextCursor);
 
     /// <summary>The filters of the item list and export, as SQL over <c>ledger_item i</c>.</summary>
-    internal sealed record ItemFilter(string? Zone, long? Source, string[] Statuses, string[] Categories, bool? Overdue)
+    internal sealed record ItemFilter(string? Zone, long? Source, string[] Statuses, string[] Categories, bool? Overdue, long? Parcel = null)
     {
-        public static ItemFilter Read(string? zone, long? source, string? status, string? category, bool? overdue)
+        public static ItemFilter Read(string? zone, long? source, string? status, string? category, bool? overdue, long? parcel = null)
         {
             var errors = new FieldErrors();
             var statuses = Split(status);
@@ -75,14 +75,14 @@ public static class LedgerApi
             foreach (var c in categories.Where(c => !LedgerValues.Categories.ContainsKey(c)))
                 errors.AddUnknown("category", $"unknown category '{c}'", LedgerValues.Categories.Keys);
             errors.ThrowIfAny();
-            return new ItemFilter(zone, source, statuses, categories, overdue);
+            return new ItemFilter(zone, source, statuses, categories, overdue, parcel);
         }
 
         static string[] Split(string? list) => list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
         public const string Where = """
             (@scope::text[] IS NULL OR i.zone_code = ANY(@scope)) AND (@zone::text IS NULL OR i.zone_code = @zone)
-            AND (@source::bigint IS NULL OR i.source_id = @source)
+            AND (@source::bigint IS NULL OR i.source_id = @source) AND (@parcel::bigint IS NULL OR @parcel = ANY(i.parcel_ids))
             AND (cardinality(@statuses::text[]) = 0 OR i.status = ANY(@statuses))
             AND (cardinality(@categories::text[]) = 0 OR i.category = ANY(@categories))
             AND (@overdue::boolean IS NULL OR @overdue = (i.deadline < @today AND i.status NOT IN ('completed', 'closed')))
@@ -95,7 +95,7 @@ public static class LedgerApi
 
         public object Args(Caller caller) => new
         {
-            scope = caller.Scope, zone = Zone, source = Source, statuses = Statuses, categories = Categories, overdue = Overdue,
+            scope = caller.Scope, zone = Zone, source = Source, parcel = Parcel, statuses = Statuses, categories = Categories, overdue = Overdue,
             today = RegisterClock.Today,
         };
     }
@@ -108,12 +108,13 @@ public static class LedgerApi
         [Description("Categories, comma-separated: reserves, idle_land, low_efficiency, contracts, rent, use_change, premises, institutions, other.")]
         string? category = null,
         [Description("true: only items past their deadline and not completed; false: only the others.")] bool? overdue = null,
+        [Description("Only the items that name this parcel.")] long? parcel = null,
         [Description("Page size, 1-500 (default 100).")] int? limit = null,
         [Description("The nextCursor of the previous page.")] string? cursor = null,
         [Description(Export.FormatDescription)] string? format = null)
     {
         var export = Export.Requested(request, format);
-        var filter = ItemFilter.Read(zone, source, status, category, overdue);
+        var filter = ItemFilter.Read(zone, source, status, category, overdue, parcel);
         if (limit is < 1 or > 500) throw Problems.Invalid("limit", "between 1 and 500");
         var skip = 0;
         if (cursor is not null && !int.TryParse(cursor, NumberStyles.None, CultureInfo.InvariantCulture, out skip))

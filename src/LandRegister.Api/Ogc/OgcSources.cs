@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -114,9 +113,8 @@ sealed class ParcelSource : OgcSource
     static HashSet<string> Selected(string list, HttpContext http)
     {
         var audience = Caller.AudienceOf(http);
-        var typeAudience = typeof(ParcelProperties).GetCustomAttribute<AudienceAttribute>()?.Audience ?? Audience.Public;
         var visible = typeof(ParcelProperties).GetProperties()
-            .Where(p => (p.GetCustomAttribute<AudienceAttribute>()?.Audience ?? typeAudience) <= audience)
+            .Where(p => AudienceAttribute.Of(p, typeof(ParcelProperties)) <= audience)
             .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)).ToList();
         var errors = new FieldErrors();
         var names = list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();

@@ -211,8 +211,7 @@ public static class StatisticsApi
     }
 
     /// <summary>The register's day of an instant (today for none).</summary>
-    static DateTime Day(DateTimeOffset? at) =>
-        at is { } t ? TimeZoneInfo.ConvertTime(t, RegisterClock.TimeZone).Date : RegisterClock.Today.ToDateTime(TimeOnly.MinValue);
+    static DateTime Day(DateTimeOffset? at) => (at is { } t ? RegisterClock.DateOf(t) : RegisterClock.Today).ToDateTime(TimeOnly.MinValue);
 
     sealed record LedgerRow(bool AnyStatus, bool AnyCategory, string? Status, string? Category, int Count, int Overdue);
 

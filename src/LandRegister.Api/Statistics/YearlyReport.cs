@@ -38,8 +38,7 @@ public static class YearlyReport
             throw Problems.Invalid("year", $"a year from {RegisterDates.Earliest.Year} to {today.Year}");
         var code = ZoneScope.Of(zone, caller);
         // The end of the year in the register's time zone: the valid time the year's land is read at.
-        DateTimeOffset? yearEnd = year == today.Year ? null
-            : new DateTimeOffset(new DateTime(year + 1, 1, 1), RegisterClock.TimeZone.GetUtcOffset(new DateTime(year + 1, 1, 1))).AddTicks(-1);
+        DateTimeOffset? yearEnd = year == today.Year ? null : RegisterClock.EndOfYear(year);
         var lastDay = year == today.Year ? today : new DateOnly(year, 12, 31);
         var role = Roles.Find(caller.Role);
         bool May(string permission) => role?.Permissions.Contains(permission) == true;
@@ -86,7 +85,7 @@ public static class YearlyReport
         new() { ["项目 Item"] = "闲置土地认定 Idle-land findings", ["内容 Value"] = "统计时点前最近一次认定 the latest run assessing a day by then" },
         new() { ["项目 Item"] = "面积单位 Area unit", ["内容 Value"] = "亩 mu (1 亩 = 666.67 m²)" },
         new() { ["项目 Item"] = "金额单位 Money unit", ["内容 Value"] = "万元 10,000 yuan；租金 rent: 元 yuan" },
-        new() { ["项目 Item"] = "生成时间 Generated", ["内容 Value"] = DateTimeOffset.UtcNow.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) },
+        new() { ["项目 Item"] = "生成时间 Generated", ["内容 Value"] = TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, RegisterClock.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) },
     ];
 
     static string Park(string? code) => code is null ? Total : code == "none" ? "园区外" : code;

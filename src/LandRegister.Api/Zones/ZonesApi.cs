@@ -32,14 +32,14 @@ public static class ZonesApi
         return TypedResults.Ok(new ItemList<Zone>(rows.Select(r => r.ToContract() with { Bbox = extents.GetValueOrDefault(r.Code) }).ToList()));
     }
 
-    public static async Task<Ok<Zone>> GetZone(string code, Caller caller, NpgsqlDataSource db, HttpResponse response)
+    public static async Task<Ok<Zone>> GetZone(string code, Caller caller, NpgsqlDataSource db, IMemoryCache cache, HttpResponse response)
     {
         await using var conn = await db.OpenConnectionAsync();
         var row = await conn.QuerySingleOrDefaultAsync<ZoneRow>(
             $"SELECT {Columns} FROM zone WHERE code = @code AND {Caller.InScope("code")}", new { code, scope = caller.Scope })
             ?? throw Problems.NotFound($"No zone has the code '{code}'.");
         ETags.Set(response, row.Version);
-        return TypedResults.Ok(row.ToContract());
+        return TypedResults.Ok(row.ToContract() with { Bbox = (await Extents.ZonesAsync(caller, db, cache)).GetValueOrDefault(row.Code) });
     }
 
     public static async Task<Created<Zone>> CreateZone(ZoneInput input, Caller caller, NpgsqlDataSource db, HttpResponse response)

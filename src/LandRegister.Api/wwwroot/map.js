@@ -236,7 +236,7 @@ async function showLedgerLinks(card, shown) {
   const section = document.getElementById("details-ledger");
   section.hidden = !may("ledger.read") || !card.zoneCode;
   if (section.hidden) return;
-  const items = (await api(`/api/ledger/items?zone=${encodeURIComponent(card.zoneCode)}&limit=500`)).items.filter(i => i.parcelIds.includes(card.id));
+  const items = (await api(`/api/ledger/items?zone=${encodeURIComponent(card.zoneCode)}&parcel=${card.id}&limit=50`)).items;
   if (shown !== detailsShown) return;
   document.getElementById("ledger-links").replaceChildren(...(items.length
     ? items.map(i => el("li", {}, el("a", { href: `/ledger.html?zone=${encodeURIComponent(card.zoneCode)}#item-${i.id}` }, `${i.number} ${i.problem.slice(0, 40)}`)))

@@ -38,5 +38,7 @@ public sealed class CurrentKeyTests(RegisterApp app) : IClassFixture<RegisterApp
         Assert.Equal(33.500, box[1], 4);
         Assert.True(box[2] > 119.1209 && box[3] > 33.5208, string.Join(",", box));
         Assert.Null(zones.Single(z => (string)z!["code"]! == empty)!["bbox"]);
+        var read = await (await app.Client.GetAsync($"/api/zones/{zone}")).JsonAsync();
+        Assert.Equal(box, read["bbox"]!.AsArray().Select(v => (double)v!).ToArray());
     }
 }

@@ -178,4 +178,18 @@ public sealed class LedgerStatisticsTests(LandRegister.Tests.Demo.DemoApp app) :
         var viewer = await app.ClientForAsync("viewer");
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.GetAsync("/api/statistics/ledger?zone=LSKFQ")).StatusCode);
     }
+
+    [Fact]
+    public async Task The_items_that_name_a_parcel_are_listed_for_its_details_panel()
+    {
+        await using var conn = await app.OpenAsync();
+        var parcel = await Dapper.SqlMapper.ExecuteScalarAsync<long>(conn,
+            "SELECT p FROM ledger_item, unnest(parcel_ids) p WHERE zone_code = 'LSKFQ' GROUP BY p ORDER BY count(*) DESC, p LIMIT 1");
+        var expected = (await Dapper.SqlMapper.QueryAsync<long>(conn,
+            "SELECT id FROM ledger_item WHERE zone_code = 'LSKFQ' AND @parcel = ANY(parcel_ids) ORDER BY id", new { parcel })).ToList();
+        Assert.NotEmpty(expected);
+        var items = await (await app.Client.GetAsync($"/api/ledger/items?zone=LSKFQ&parcel={parcel}")).JsonAsync();
+        Assert.Equal(expected, items["items"]!.AsArray().Select(i => (long)i!["id"]!).Order());
+        Assert.All(items["items"]!.AsArray(), i => Assert.Contains(parcel, i!["parcelIds"]!.AsArray().Select(p => (long)p!)));
+    }
 }
