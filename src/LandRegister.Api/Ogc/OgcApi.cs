@@ -43,6 +43,15 @@ public static partial class OgcApi
         "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
         "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+        "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+        "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+        "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+        "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+        "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
     ];
 
     const string QueryablesRel = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
@@ -79,7 +88,9 @@ public static partial class OgcApi
                 foreach (var (name, description) in new[]
                 {
                     ("bbox", "minLon,minLat,maxLon,maxLat (CRS84)"), ("datetime", "An instant or an interval (RFC 3339, '..' for an open end)"),
-                    ("cursor", "The position of a next link"), (PageTokens.Parameter, "The signature of a next link (rate limits: a paging budget of its own)"),
+                    ("cursor", "The position of a next link"),
+                    ("filter", "A CQL2 filter (Part 3) on the collection's queryables, e.g. status = 'idle' AND S_INTERSECTS(geometry, BBOX(120.1,30.2,120.2,30.3))"),
+                    ("filter-lang", "cql2-text (the default) or cql2-json"), ("filter-crs", "The CRS of the filter's geometries, one of the collection's crs (CRS84 by default)"), (PageTokens.Parameter, "The signature of a next link (rate limits: a paging budget of its own)"),
                 })
                     operation.Parameters.Add(new Microsoft.OpenApi.OpenApiParameter
                     {
@@ -150,18 +161,19 @@ public static partial class OgcApi
         string collectionId, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves, IMemoryCache cache, HttpContext http)
     {
         var source = OgcSource.Find(collectionId);
-        OnlyKnown(http.Request, [.. source.Parameters, PageTokens.Parameter]);
+        OnlyKnown(http.Request, [.. source.ParametersFor(http), PageTokens.Parameter]);
         var limit = http.Request.Query.ContainsKey("limit") ? Integer(http.Request.Query["limit"], "limit") : null;
         return await source.ItemsAsync(new OgcRequest(http, caller, db, uses, reserves, cache), limit);
     }
 
     public static IResult GetQueryables(string collectionId, HttpRequest request)
     {
+        // What this key may filter on: a property its role does not see is not there.
         var source = OgcSource.Find(collectionId);
         OnlyKnown(request, "f");
         var href = $"{Root(request)}/ogc/collections/{source.Id}/queryables";
         var properties = new System.Text.Json.Nodes.JsonObject();
-        foreach (var (name, schema) in source.Queryables) properties[name] = schema.DeepClone();
+        foreach (var (name, queryable) in source.VisibleQueryables(request.HttpContext)) properties[name] = queryable.Schema();
         var document = new System.Text.Json.Nodes.JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema", ["$id"] = href, ["type"] = "object",

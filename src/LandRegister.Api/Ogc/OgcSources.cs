@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using LandRegister.Api.Access;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Spatial;
+using LandRegister.Cql2;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace LandRegister.Api.Ogc;
@@ -31,12 +31,61 @@ public abstract class OgcSource
     public abstract string[] Parameters { get; }
 
     /// <summary>
-    /// The properties a client may filter on, each a query parameter of the same name (Part 3's queryables as query
-    /// parameters), with its JSON Schema; every one of them is a field all readers see.
+    /// The properties a client may filter on (Part 3's queryables): in a CQL2 <c>filter</c>, and each but a geometry as a
+    /// query parameter of the same name (equal to one of its comma-separated values) unless the collection reads that
+    /// parameter itself (<see cref="Parameters"/>). A caller sees those its role may read.
     /// </summary>
-    public abstract IReadOnlyDictionary<string, JsonObject> Queryables { get; }
+    public abstract IReadOnlyList<OgcQueryable> Queryables { get; }
 
-    protected static JsonObject Text(string title) => new() { ["title"] = title, ["type"] = "string" };
+    /// <summary>The query parameters of Part 3 every collection's items take.</summary>
+    public static readonly string[] FilterParameters = ["filter", "filter-lang", "filter-crs"];
+
+    public IReadOnlyDictionary<string, OgcQueryable> VisibleQueryables(HttpContext http) => OgcQueryable.Visible(Queryables, Caller.AudienceOf(http));
+
+    /// <summary>The query parameters <c>items</c> takes from this caller: the collection's own, Part 3's, and the caller's queryables.</summary>
+    public string[] ParametersFor(HttpContext http) =>
+        [.. Parameters, .. FilterParameters, .. VisibleQueryables(http).Values.Where(q => q.Type != QueryableType.Geometry).Select(q => q.Name).Except(Parameters)];
+
+    /// <summary>
+    /// The request's filter, compiled: its CQL2 <c>filter</c> (in <c>filter-lang</c>, geometries in <c>filter-crs</c>) and
+    /// the queryables given as query parameters, all to hold; null when there are none.
+    /// </summary>
+    public async Task<OgcFilter?> FilterAsync(OgcRequest r)
+    {
+        var q = r.Query;
+        var visible = VisibleQueryables(r.Http);
+        var conditions = new List<Cql2Expression>();
+        foreach (var (name, queryable) in visible)
+            if (q.ContainsKey(name) && !Parameters.Contains(name) && queryable.Type != QueryableType.Geometry)
+            {
+                var at = $"parameter {name}";
+                var values = q[name].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                    .Select(v => Literal(name, queryable.Type, v)).ToList();
+                if (values.Count == 0) throw Problems.BadRequest(name, "a value, or values separated by commas");
+                conditions.Add(new Cql2In(at, new Cql2Property(at, name), values));
+            }
+        if (q.ContainsKey("filter")) conditions.Add(OgcFilter.Read(q["filter"].ToString(), q.ContainsKey("filter-lang") ? q["filter-lang"].ToString() : null));
+        if (conditions.Count == 0) return null;
+        var srid = q.ContainsKey("filter-crs") ? OgcCrs.Parse(q["filter-crs"].ToString(), await CrsAsync(r), "filter-crs") : null;
+        return OgcFilter.Compile(conditions.Count == 1 ? conditions[0] : new Cql2Logical("the query", Cql2LogicalOperator.And, conditions), visible, srid);
+    }
+
+    /// <summary>A queryable's value given as a query parameter, read as its type.</summary>
+    static Cql2Literal Literal(string parameter, QueryableType type, string text)
+    {
+        var at = $"parameter {parameter}";
+        return type switch
+        {
+            QueryableType.Integer or QueryableType.Number => double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n)
+                ? new Cql2Number(at, n) : throw Problems.BadRequest(parameter, $"'{text}' is not a number"),
+            QueryableType.Boolean => bool.TryParse(text, out var b) ? new Cql2Boolean(at, b) : throw Problems.BadRequest(parameter, "must be true or false"),
+            QueryableType.Date => DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d)
+                ? new Cql2Date(at, d) : throw Problems.BadRequest(parameter, $"'{text}' is not a date (YYYY-MM-DD)"),
+            QueryableType.Timestamp => DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)
+                ? new Cql2Timestamp(at, t.ToUniversalTime()) : throw Problems.BadRequest(parameter, $"'{text}' is not an RFC 3339 timestamp"),
+            _ => new Cql2Text(at, text),
+        };
+    }
 
     public virtual Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParcelsAsync(r.Caller, r.Db, r.Cache);
 
@@ -70,14 +119,36 @@ sealed class ParcelSource : OgcSource
 
     public override Task<string[]> CrsAsync(OgcRequest r) => OgcCrs.OfferedAsync(r);
 
-    public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } = new Dictionary<string, JsonObject>
-    {
-        ["code"] = Text("宗地编号 Parcel code"),
-        ["status"] = new() { ["title"] = "状态 Status", ["type"] = "string", ["enum"] = new JsonArray(ParcelStatus.All.Select(s => (JsonNode)s).ToArray()) },
-        ["plannedUse"] = new() { ["title"] = "规划用途 Planned use (a code matches its sub-codes)", ["type"] = "string", ["pattern"] = "^[0-9]{2,6}$" },
-        ["parkCode"] = Text("园区 Park"),
-        ["zoneCode"] = Text("开发区 Zone"),
-    };
+    /// <summary>
+    /// The parcels' properties as the features carry them, each seen by the roles that see it in the JSON (its
+    /// <see cref="AudienceAttribute"/> on <see cref="ParcelProperties"/>). <c>plannedUse</c> as a query parameter matches
+    /// sub-codes (1001 matches 100101); in a filter it is the code itself (<c>plannedUse LIKE '1001%'</c> for the family).
+    /// </summary>
+    public override IReadOnlyList<OgcQueryable> Queryables { get; } =
+    [
+        Of("id", "宗地ID Parcel id", QueryableType.Integer, "id"),
+        Of("code", "宗地编号 Parcel code", QueryableType.Text, "code"),
+        Of("zoneCode", "开发区 Zone", QueryableType.Text, "zone_code"),
+        Of("parkCode", "园区 Park", QueryableType.Text, "park_code"),
+        Of("name", "名称 Name", QueryableType.Text, "name"),
+        Of("plannedUse", "规划用途 Planned use", QueryableType.Text, "planned_use") with { Pattern = "^[0-9]{2,6}$" },
+        Of("actualUse", "实际用途 Actual use", QueryableType.Text, "actual_use"),
+        Of("status", "状态 Status", QueryableType.Text, "status") with { Enum = ParcelStatus.All },
+        Of("registeredAreaM2", "登记面积（平方米） Registered area (m²)", QueryableType.Number, "registered_area_m2"),
+        Of("areaM2", "面积（平方米） Area (m²)", QueryableType.Number, "area_m2"),
+        Of("areaMu", "面积（亩） Area (mu)", QueryableType.Number, "(area_m2 * 0.0015)"),
+        Of("constructionStartedOn", "开工日期 Construction started", QueryableType.Date, "construction_started_on"),
+        Of("createdAt", "登记时间 Created at", QueryableType.Timestamp, "created_at"),
+        Of("updatedAt", "更新时间 Updated at", QueryableType.Timestamp, "updated_at"),
+        Of("retiredAt", "注销时间 Retired at", QueryableType.Timestamp, "retired_at"),
+        Of("createdBy", "登记人 Created by", QueryableType.Text, "created_by"),
+        Of("updatedBy", "更新人 Updated by", QueryableType.Text, "updated_by"),
+        Of("geometry", "宗地范围 Boundary", QueryableType.Geometry, "geom"),
+    ];
+
+    static OgcQueryable Of(string name, string title, QueryableType type, string sql) =>
+        new(name, title, type, sql, typeof(ParcelProperties).GetProperty(char.ToUpperInvariant(name[0]) + name[1..]) is { } property
+            ? AudienceAttribute.Of(property, typeof(ParcelProperties)) : Audience.Public);
 
     public override async Task<IResult> ItemsAsync(OgcRequest r, int? limit)
     {
@@ -100,6 +171,7 @@ sealed class ParcelSource : OgcSource
         var selected = q.ContainsKey("properties") ? Selected(q["properties"].ToString(), r.Http) : null;
         var query = ParcelQuery.From(parameters, r.Caller, r.Uses);
         if (from is not null || to is not null) query.During(from, to);
+        if (await FilterAsync(r) is { } filter) query.Also(filter.Sql, filter.Values);
         query.GeometrySql = OgcCrs.GeometrySql(crs);
         r.Http.Response.Headers["Content-Crs"] = $"<{(crs is { } srid ? OgcCrs.Uri(srid) : OgcCrs.Crs84)}>";
         var page = await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));
@@ -195,6 +267,11 @@ abstract class KeysetSource : OgcSource
         });
         if (box is not null) args.AddDynamicParams(new { minX = box[0], minY = box[1], maxX = box[2], maxY = box[3] });
         var from = await FromAsync(r, box is not null, args);
+        if (await FilterAsync(r) is { } filter)
+        {
+            from += $" AND {filter.Sql}";
+            filter.Bind(args);
+        }
         await using var conn = await r.Db.OpenConnectionAsync();
         var matched = await conn.ExecuteScalarAsync<long>($"SELECT count(*) {from}", args);
         var rows = (await conn.QueryAsync<ItemRow>(
@@ -229,8 +306,11 @@ sealed class ParkSource : KeysetSource
     public override string Description => "The parks of the development zones and their boundaries. Filter: zone.";
     public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone", "zoneCode", "code"];
 
-    public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } =
-        new Dictionary<string, JsonObject> { ["code"] = Text("园区代码 Park code"), ["zoneCode"] = Text("开发区 Zone") };
+    public override IReadOnlyList<OgcQueryable> Queryables { get; } =
+    [
+        new("code", "园区代码 Park code", QueryableType.Text, "code"), new("zoneCode", "开发区 Zone", QueryableType.Text, "zone_code"),
+        new("name", "园区名称 Park name", QueryableType.Text, "name"), new("geometry", "园区范围 Boundary", QueryableType.Geometry, "boundary"),
+    ];
 
     public override Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParksAsync(r.Caller, r.Db, r.Cache);
 
@@ -258,7 +338,11 @@ sealed class ReserveSource : KeysetSource
         "Contiguous clean land of the configured uses and gap, each block the union of its parcels. Filters: zone, minAreaMu (default, as /api/reserves: the target's, Reserves:TargetAreaMu, 500; minAreaMu=0 for every block).";
     public override string[] Parameters { get; } = ["f", "limit", "bbox", "cursor", "zone", "zoneCode", "minAreaMu"];
 
-    public override IReadOnlyDictionary<string, JsonObject> Queryables { get; } = new Dictionary<string, JsonObject> { ["zoneCode"] = Text("开发区 Zone") };
+    public override IReadOnlyList<OgcQueryable> Queryables { get; } =
+    [
+        new("zoneCode", "开发区 Zone", QueryableType.Text, "zone_code"), new("areaMu", "面积（亩） Area (mu)", QueryableType.Number, "(area_m2 * 0.0015)"),
+        new("parcelCount", "宗地数 Parcels", QueryableType.Integer, "parcel_count"), new("geometry", "地块范围 Outline", QueryableType.Geometry, "geom"),
+    ];
 
     protected override string Key => "block_id";
 

@@ -30,6 +30,7 @@ public sealed class ParcelQuery
     string[] classes = [];
     string[] codes = [];
     DateTimeOffset? existedFrom, existedTo;
+    readonly List<(string Sql, IReadOnlyDictionary<string, object?> Values)> conditions = [];
 
     /// <summary>The valid time to read the parcels at, from their history; null for now.</summary>
     public DateTimeOffset? AsOf { get; private set; }
@@ -151,6 +152,16 @@ public sealed class ParcelQuery
         return this;
     }
 
+    /// <summary>
+    /// Keeps the parcels that also meet <paramref name="sql"/>, a condition on the columns of <c>parcel</c> whose every
+    /// value is one of <paramref name="values"/> (the OGC API's CQL2 filter, compiled).
+    /// </summary>
+    public ParcelQuery Also(string sql, IReadOnlyDictionary<string, object?> values)
+    {
+        conditions.Add((sql, values));
+        return this;
+    }
+
     static string[]? Split(string[]? values) =>
         values?.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray();
 
@@ -205,6 +216,11 @@ public sealed class ParcelQuery
         }
         if (existedTo is not null) { where.Add("created_at <= @existedTo"); args.Add("existedTo", existedTo); }
         if (existedFrom is not null) { where.Add("(retired_at IS NULL OR retired_at >= @existedFrom)"); args.Add("existedFrom", existedFrom); }
+        foreach (var (sql, values) in conditions)
+        {
+            where.Add(sql);
+            foreach (var (name, value) in values) args.Add(name, value);
+        }
         if (paging && After is not null) { where.Add("id > @after"); args.Add("after", After); }
         return where.Count == 0 ? "true" : string.Join(" AND ", where);
     }
