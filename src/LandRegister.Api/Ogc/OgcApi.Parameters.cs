@@ -19,6 +19,8 @@ public static partial class OgcApi
     /// <summary>
     /// <c>datetime</c>: an instant reads the register as it was then (from the history); an interval
     /// (<c>start/end</c>, either end <c>..</c> or empty) keeps the parcels that existed during it, as they were at its end.
+    /// QGIS 3.22 writes an open start as the year 0000 (<c>0000-01-01T00:00:00Z/…</c>), which no calendar type holds: it
+    /// is read as open.
     /// </summary>
     internal static (DateTimeOffset? AsOf, DateTimeOffset? From, DateTimeOffset? To) DateTimeFilter(string? value)
     {
@@ -26,7 +28,7 @@ public static partial class OgcApi
         var parts = value.Split('/');
         if (parts.Length == 1) return (Instant(parts[0]) is var at && at < DateTimeOffset.UtcNow ? at : null, null, null);
         if (parts.Length != 2) throw Problems.BadRequest("datetime", "an instant or an interval start/end (RFC 3339; '..' for an open end)");
-        var from = parts[0] is "" or ".." ? (DateTimeOffset?)null : Instant(parts[0]);
+        var from = parts[0] is "" or ".." || parts[0].StartsWith("0000-", StringComparison.Ordinal) ? (DateTimeOffset?)null : Instant(parts[0]);
         var to = parts[1] is "" or ".." ? (DateTimeOffset?)null : Instant(parts[1]);
         if (from > to) throw Problems.BadRequest("datetime", "the interval ends before it starts");
         return (to is { } end && end < DateTimeOffset.UtcNow ? end : null, from, to);
