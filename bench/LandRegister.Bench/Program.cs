@@ -1,7 +1,7 @@
 using LandRegister.Bench;
 
 // The register's benchmarks, each measured against a peer or a target in the same run.
-//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,export,history,evaluation,ledger,leases,load,reserves,tiles]
+//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,filter,export,history,evaluation,ledger,leases,load,reserves,tiles]
 var options = BenchOptions.Parse(args);
 var report = new Report(options.Out);
 if (options.Runs("import")) await ImportBenchmark.RunAsync(options, report);
@@ -9,6 +9,7 @@ await using (var bench = await BenchDatabase.OpenAsync(options))
 await using (var api = await BenchApi.StartAsync(bench.ConnectionString, options, options.ApiPort))
 {
     if (options.Runs("listing")) await ListingBenchmark.RunAsync(bench, api, options, report);
+    if (options.Runs("filter")) await FilterBenchmark.RunAsync(bench, api, options, report);
     if (options.Runs("export")) await ExportBenchmark.RunAsync(bench, api, report);
     if (options.Runs("history")) await HistoryBenchmark.RunAsync(bench, api, options, report);
     if (options.Runs("evaluation")) await EvaluationBenchmark.RunAsync(bench, api, report);
