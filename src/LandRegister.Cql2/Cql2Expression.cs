@@ -37,6 +37,23 @@ public sealed record Cql2Spatial(string At, string Function, Cql2Expression Left
         ["s_intersects", "s_equals", "s_disjoint", "s_touches", "s_within", "s_overlaps", "s_crosses", "s_contains"];
 }
 
+/// <summary>A temporal function (<c>T_INTERSECTS</c>, <c>T_BEFORE</c>, …) of two instants or intervals.</summary>
+public sealed record Cql2Temporal(string At, string Function, Cql2Expression Left, Cql2Expression Right) : Cql2Expression(At)
+{
+    /// <summary>The temporal functions of CQL2, lower case as the JSON encoding writes them.</summary>
+    public static readonly string[] Functions =
+    [
+        "t_after", "t_before", "t_contains", "t_disjoint", "t_during", "t_equals", "t_finishedby", "t_finishes", "t_intersects",
+        "t_meets", "t_metby", "t_overlappedby", "t_overlaps", "t_startedby", "t_starts",
+    ];
+}
+
+/// <summary><c>INTERVAL(start, end)</c>: each end an instant literal, a property, or open (<c>'..'</c>).</summary>
+public sealed record Cql2Interval(string At, Cql2Expression Start, Cql2Expression End) : Cql2Expression(At);
+
+/// <summary>The open end of an interval, <c>'..'</c>.</summary>
+public sealed record Cql2Open(string At) : Cql2Literal(At);
+
 /// <summary>A property of the items, by its name.</summary>
 public sealed record Cql2Property(string At, string Name) : Cql2Expression(At);
 

@@ -29,6 +29,7 @@ public static class Cql2JsonReader
         JsonValueKind.Object when e.TryGetProperty("date", out var date) && date.ValueKind == JsonValueKind.String => new Cql2Date(at, Instants.Date(at, date.GetString()!)),
         JsonValueKind.Object when e.TryGetProperty("timestamp", out var ts) && ts.ValueKind == JsonValueKind.String =>
             new Cql2Timestamp(at, Instants.Timestamp(at, ts.GetString()!)),
+        JsonValueKind.Object when e.TryGetProperty("interval", out var interval) => Interval(interval, $"{at}.interval"),
         JsonValueKind.Object when e.TryGetProperty("bbox", out var box) => new Cql2Geometry(at, Wkt.Box(at, Numbers(box, $"{at}.bbox"))),
         JsonValueKind.Object when e.TryGetProperty("type", out _) => new Cql2Geometry(at, GeoJson(e, at)),
         _ => throw new Cql2Exception(at, "expected an operation, a property, a literal or a geometry"),
@@ -60,9 +61,23 @@ public static class Cql2JsonReader
                 if (a[1].arg.ValueKind != JsonValueKind.Array) throw new Cql2Exception(a[1].at, "'in' takes a value and an array of values");
                 return new Cql2In(at, Arg(0), a[1].arg.EnumerateArray().Select((x, i) => Node(x, $"{a[1].at}[{i}]")).ToList());
             case var f when Cql2Spatial.Functions.Contains(f): Count(2); return new Cql2Spatial(at, f, Arg(0), Arg(1));
+            case var f when Cql2Temporal.Functions.Contains(f): Count(2); return new Cql2Temporal(at, f, Arg(0), Arg(1));
             default:
-                throw new Cql2Exception($"{at}.op", $"unknown operator '{name}'; the register reads and, or, not, =, <>, <, >, <=, >=, like, between, in, isNull and {string.Join(", ", Cql2Spatial.Functions)}");
+                throw new Cql2Exception($"{at}.op", $"unknown operator '{name}'; the register reads and, or, not, =, <>, <, >, <=, >=, like, between, in, isNull, {string.Join(", ", Cql2Spatial.Functions)} and {string.Join(", ", Cql2Temporal.Functions)}");
         }
+    }
+
+    /// <summary><c>{"interval": [start, end]}</c>: each a date or timestamp string, <c>".."</c>, or a property.</summary>
+    static Cql2Interval Interval(JsonElement e, string at)
+    {
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 2) throw new Cql2Exception(at, "an interval is an array of its start and its end");
+        Cql2Expression End(JsonElement end, string where) => end.ValueKind switch
+        {
+            JsonValueKind.String => Instants.Parse(where, end.GetString()!),
+            JsonValueKind.Object when end.TryGetProperty("property", out var name) && name.ValueKind == JsonValueKind.String => new Cql2Property(where, name.GetString()!),
+            _ => throw new Cql2Exception(where, "an interval's end is a date, a timestamp, \"..\" or a property"),
+        };
+        return new Cql2Interval(at, End(e[0], $"{at}[0]"), End(e[1], $"{at}[1]"));
     }
 
     static double[] Numbers(JsonElement e, string at) =>

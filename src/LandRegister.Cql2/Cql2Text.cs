@@ -27,8 +27,8 @@ enum Cql2Token
 /// <summary>
 /// The text encoding of CQL2 (<c>filter-lang=cql2-text</c>), following the standard's BNF for the classes the register
 /// declares: Basic CQL2 (comparisons, <c>AND</c>/<c>OR</c>/<c>NOT</c>, <c>IS NULL</c>, character, numeric, boolean, date
-/// and timestamp literals), the advanced comparison operators (<c>LIKE</c>, <c>BETWEEN</c>, <c>IN</c>) and the spatial
-/// functions on WKT and <c>BBOX</c> literals. Keywords are case-insensitive; a name that is a keyword is written in
+/// and timestamp literals), the advanced comparison operators (<c>LIKE</c>, <c>BETWEEN</c>, <c>IN</c>), the spatial
+/// functions on WKT and <c>BBOX</c> literals, and the temporal functions on instants and <c>INTERVAL</c>s. Keywords are case-insensitive; a name that is a keyword is written in
 /// double quotes.
 /// </summary>
 public static class Cql2TextReader
@@ -57,7 +57,7 @@ public static class Cql2TextReader
     [
         "AND", "OR", "NOT", "LIKE", "BETWEEN", "IN", "IS", "NULL", "TRUE", "FALSE", "DATE", "TIMESTAMP", "INTERVAL", "CASEI", "ACCENTI",
         "POINT", "LINESTRING", "POLYGON", "MULTIPOINT", "MULTILINESTRING", "MULTIPOLYGON", "GEOMETRYCOLLECTION", "BBOX",
-        .. Cql2Spatial.Functions,
+        .. Cql2Spatial.Functions, .. Cql2Temporal.Functions,
     ], StringComparer.OrdinalIgnoreCase);
 
     static string Where(Position p) => $"line {p.Line}, column {p.Column}";
@@ -144,6 +144,25 @@ public static class Cql2TextReader
         from ___ in Close
         select (Cql2Expression)new Cql2Spatial(Where(function), function.ToStringValue().ToLowerInvariant(), left, right);
 
+    // Temporal functions, on instants and intervals
+
+    /// <summary>An end of an interval: a quoted date or timestamp, <c>'..'</c> for an open end, or a property.</summary>
+    static readonly TokenListParser<Cql2Token, Cql2Expression> IntervalEnd =
+        (from at in Here from text in CharacterLiteral select Instants.Parse(at, text)).Or(Property);
+
+    static readonly TokenListParser<Cql2Token, Cql2Expression> Interval =
+        from keyword in Keyword("INTERVAL") from _ in Open from start in IntervalEnd from __ in Comma from end in IntervalEnd from ___ in Close
+        select (Cql2Expression)new Cql2Interval(Where(keyword), start, end);
+
+    static readonly TokenListParser<Cql2Token, Cql2Expression> Temporal =
+        from function in Token.EqualTo(Cql2Token.Identifier).Where(t => Cql2Temporal.Functions.Contains(t.ToStringValue().ToLowerInvariant()), "a temporal function")
+        from _ in Open
+        from left in Interval.Or(Date).Or(Timestamp).Or(Property)
+        from __ in Comma
+        from right in Interval.Or(Date).Or(Timestamp).Or(Property)
+        from ___ in Close
+        select (Cql2Expression)new Cql2Temporal(Where(function), function.ToStringValue().ToLowerInvariant(), left, right);
+
     // Predicates: a scalar followed by what is said of it
 
     delegate Cql2Expression Tail(string at, Cql2Expression value);
@@ -176,7 +195,7 @@ public static class Cql2TextReader
     // Boolean expressions
 
     static readonly TokenListParser<Cql2Token, Cql2Expression> Primary =
-        InParentheses(Parse.Ref(() => Expression!)).Or(Spatial).Or(Predicate);
+        InParentheses(Parse.Ref(() => Expression!)).Or(Spatial).Or(Temporal).Or(Predicate);
 
     static readonly TokenListParser<Cql2Token, Cql2Expression> Factor =
         (from not in Keyword("NOT") from arg in Parse.Ref(() => Factor!) select (Cql2Expression)new Cql2Not(Where(not), arg)).Or(Primary);
@@ -219,6 +238,10 @@ public static class Cql2TextReader
 /// <summary>The instants of CQL2: a date is <c>YYYY-MM-DD</c>; a timestamp is RFC 3339 with its offset (<c>Z</c> or ±hh:mm).</summary>
 static class Instants
 {
+    /// <summary>An end of an interval as written in a string: <c>..</c> (open), a date, or a timestamp.</summary>
+    public static Cql2Expression Parse(string at, string text) =>
+        text == ".." ? new Cql2Open(at) : text.Length == 10 ? new Cql2Date(at, Date(at, text)) : new Cql2Timestamp(at, Timestamp(at, text));
+
     public static DateOnly Date(string at, string text) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
             ? date : throw new Cql2Exception(at, $"'{text}' is not a date (YYYY-MM-DD)");

@@ -52,6 +52,7 @@ public static partial class OgcApi
         "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
         "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
         "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+        "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
     ];
 
     const string QueryablesRel = "http://www.opengis.net/def/rel/ogc/1.0/queryables";

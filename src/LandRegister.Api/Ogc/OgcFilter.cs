@@ -76,6 +76,7 @@ public sealed class OgcFilter
         Cql2In i => In(i),
         Cql2IsNull n => $"({Value(n.Value, TypeOf(n.Value))} IS NULL)",
         Cql2Spatial s => $"{SpatialFunctions[s.Function]}({Geometry(s.Left)}, {Geometry(s.Right)})",
+        Cql2Temporal t => Temporal(t),
         Cql2Property p when TypeOf(p) == QueryableType.Boolean => Value(p, QueryableType.Boolean),
         _ => throw Refused(e, "a value is not a condition; compare it (=, <>, <, >, <=, >=, LIKE, BETWEEN, IN, IS NULL)"),
     };
@@ -85,6 +86,68 @@ public sealed class OgcFilter
         ["s_intersects"] = "ST_Intersects", ["s_equals"] = "ST_Equals", ["s_disjoint"] = "ST_Disjoint", ["s_touches"] = "ST_Touches",
         ["s_within"] = "ST_Within", ["s_overlaps"] = "ST_Overlaps", ["s_crosses"] = "ST_Crosses", ["s_contains"] = "ST_Contains",
     };
+
+    /// <summary>Allen's relations as CQL2 defines them, between a left (a1, a2) and a right (b1, b2) interval; an instant is an interval of no length.</summary>
+    static readonly Dictionary<string, string> TemporalRelations = new()
+    {
+        ["t_after"] = "a1 > b2", ["t_before"] = "a2 < b1", ["t_contains"] = "a1 < b1 AND a2 > b2", ["t_disjoint"] = "(a1 > b2 OR a2 < b1)",
+        ["t_during"] = "a1 > b1 AND a2 < b2", ["t_equals"] = "a1 = b1 AND a2 = b2", ["t_finishedby"] = "a1 < b1 AND a2 = b2",
+        ["t_finishes"] = "a1 > b1 AND a2 = b2", ["t_intersects"] = "a1 <= b2 AND a2 >= b1", ["t_meets"] = "a2 = b1", ["t_metby"] = "a1 = b2",
+        ["t_overlappedby"] = "a1 > b1 AND a1 < b2 AND a2 > b2", ["t_overlaps"] = "a1 < b1 AND a2 > b1 AND a2 < b2",
+        ["t_startedby"] = "a1 = b1 AND a2 > b2", ["t_starts"] = "a1 = b1 AND a2 < b2",
+    };
+
+    string Temporal(Cql2Temporal t)
+    {
+        var (a1, a2) = Bounds(t.Left);
+        var (b1, b2) = Bounds(t.Right);
+        var relation = TemporalRelations[t.Function];
+        foreach (var (name, sql) in new[] { ("a1", a1), ("a2", a2), ("b1", b1), ("b2", b2) }) relation = relation.Replace(name, sql, StringComparison.Ordinal);
+        return $"({relation})";
+    }
+
+    /// <summary>
+    /// The start and end (timestamptz) of a temporal operand: an instant's are itself; an interval's a missing end
+    /// (<c>'..'</c>, or a property without a value, as a parcel not retired) is open. A day is its first instant, in UTC.
+    /// </summary>
+    (string Start, string End) Bounds(Cql2Expression e)
+    {
+        switch (e)
+        {
+            case Cql2Interval i: return (End(i.Start, "-infinity"), End(i.End, "infinity"));
+            case Cql2Property or Cql2Date or Cql2Timestamp: var instant = Instant(e); return (instant, instant);
+            default: throw Refused(e, "the temporal functions compare instants and intervals: a date or timestamp property, DATE(…), TIMESTAMP(…) or INTERVAL(…)");
+        }
+    }
+
+    string End(Cql2Expression e, string open) => e switch
+    {
+        Cql2Open => $"'{open}'::timestamptz",
+        Cql2Property => $"COALESCE({Instant(e)}, '{open}'::timestamptz)",
+        _ => Instant(e),
+    };
+
+    string Instant(Cql2Expression e)
+    {
+        if (e is Cql2Property p)
+        {
+            var q = Property(p);
+            return q.Type switch
+            {
+                QueryableType.Timestamp => q.Sql,
+                QueryableType.Date => $"({q.Sql}::timestamp AT TIME ZONE 'UTC')",
+                _ => throw Refused(e, $"'{p.Name}' is {Article(q.Type)}; the temporal functions compare dates and timestamps"),
+            };
+        }
+        var name = $"cql{values.Count.ToString(CultureInfo.InvariantCulture)}";
+        values[name] = e switch
+        {
+            Cql2Date d => d.Value.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+            Cql2Timestamp t => t.Value.UtcDateTime,
+            _ => throw Refused(e, "an instant is a date or timestamp property, DATE(…) or TIMESTAMP(…)"),
+        };
+        return $"@{name}::timestamptz";
+    }
 
     string Compare(Cql2Comparison c)
     {
@@ -147,6 +210,7 @@ public sealed class OgcFilter
     {
         Cql2Text => QueryableType.Text, Cql2Number => QueryableType.Number, Cql2Boolean => QueryableType.Boolean, Cql2Date => QueryableType.Date,
         Cql2Timestamp => QueryableType.Timestamp, Cql2Geometry => QueryableType.Geometry,
+        Cql2Interval or Cql2Open => throw Refused(e, "an interval is compared with the temporal functions (T_INTERSECTS, T_DURING, …)"),
         _ => throw Refused(e, "a condition is not a value"),
     };
 

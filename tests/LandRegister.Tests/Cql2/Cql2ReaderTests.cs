@@ -5,7 +5,7 @@ namespace LandRegister.Tests.Cql2;
 
 /// <summary>
 /// The CQL2 readers against the examples of the standard (OGC 21-065r2) for each class the register declares — Basic
-/// CQL2, the advanced comparison operators, the spatial functions — in the text encoding and in the JSON one, which must
+/// CQL2, the advanced comparison operators, the spatial and the temporal functions — in the text encoding and in the JSON one, which must
 /// read to the same tree; the examples of classes it does not declare are refused with their position.
 /// </summary>
 public sealed class Cql2ReaderTests
@@ -28,6 +28,9 @@ public sealed class Cql2ReaderTests
         Cql2Date d => $"date:{d.Value:yyyy-MM-dd}",
         Cql2Timestamp t => $"timestamp:{t.Value.UtcDateTime:yyyy-MM-ddTHH:mm:ss.ffffffZ}",
         Cql2Geometry g => g.Wkt,
+        Cql2Temporal t => $"({t.Function} {Show(t.Left)} {Show(t.Right)})",
+        Cql2Interval i => $"[{Show(i.Start)} {Show(i.End)}]",
+        Cql2Open => "..",
         _ => throw new ArgumentException(e.GetType().Name),
     };
 
@@ -96,6 +99,28 @@ public sealed class Cql2ReaderTests
     [InlineData("S_EQUALS(GEOMETRYCOLLECTION (POINT (1.9 2.00001), LINESTRING (179.0 1.179148, -148.192487 -65.007816, 0.5 0.333333)), \"geometry\")",
         "(s_equals GEOMETRYCOLLECTION(POINT(1.9 2.00001),LINESTRING(179 1.179148,-148.192487 -65.007816,0.5 0.333333)) geometry)")]
     [InlineData("s_intersects(footprint, POINT(1 2)) and eo:instrument like 'OLI%'", "(and (s_intersects footprint POINT(1 2)) (like eo:instrument 'OLI%'))")]
+    // Temporal functions, on instants and intervals
+    [InlineData("T_BEFORE(built, DATE('2015-01-01'))", "(t_before built date:2015-01-01)")]
+    [InlineData("T_AFTER(built,DATE('2012-06-05'))", "(t_after built date:2012-06-05)")]
+    [InlineData("T_INTERSECTS(event_time, INTERVAL('1969-07-16T05:32:00Z', '1969-07-24T16:50:35Z'))",
+        "(t_intersects event_time [timestamp:1969-07-16T05:32:00.000000Z timestamp:1969-07-24T16:50:35.000000Z])")]
+    [InlineData("T_DURING(INTERVAL(starts_at, ends_at), INTERVAL('2017-06-10T07:30:00Z', '2017-06-11T10:30:00Z'))",
+        "(t_during [starts_at ends_at] [timestamp:2017-06-10T07:30:00.000000Z timestamp:2017-06-11T10:30:00.000000Z])")]
+    [InlineData("T_AFTER(\"updated_at\", DATE('2010-02-10'))", "(t_after updated_at date:2010-02-10)")]
+    [InlineData("T_BEFORE(\"updated_at\", TIMESTAMP('2012-08-10T05:30:00.000000Z'))", "(t_before updated_at timestamp:2012-08-10T05:30:00.000000Z)")]
+    [InlineData("T_CONTAINS(INTERVAL('2000-01-01T00:00:00.000000Z', '2005-01-10T01:01:01.393216Z'), INTERVAL(starts_at, ends_at))",
+        "(t_contains [timestamp:2000-01-01T00:00:00.000000Z timestamp:2005-01-10T01:01:01.393216Z] [starts_at ends_at])")]
+    [InlineData("T_DISJOINT(INTERVAL('..', '2005-01-10T01:01:01.393216Z'), INTERVAL(starts_at, ends_at))",
+        "(t_disjoint [.. timestamp:2005-01-10T01:01:01.393216Z] [starts_at ends_at])")]
+    [InlineData("T_DURING(INTERVAL(starts_at, ends_at), INTERVAL('2005-01-10', '2010-02-10'))", "(t_during [starts_at ends_at] [date:2005-01-10 date:2010-02-10])")]
+    [InlineData("T_EQUALS(\"updated_at\", DATE('1851-04-29'))", "(t_equals updated_at date:1851-04-29)")]
+    [InlineData("T_FINISHES(INTERVAL(starts_at, ends_at), INTERVAL('1991-10-07', '2010-02-10T05:29:20.073225Z'))",
+        "(t_finishes [starts_at ends_at] [date:1991-10-07 timestamp:2010-02-10T05:29:20.073225Z])")]
+    [InlineData("T_MEETS(INTERVAL('2005-01-10', '2010-02-10'), INTERVAL(starts_at, ends_at))", "(t_meets [date:2005-01-10 date:2010-02-10] [starts_at ends_at])")]
+    [InlineData("T_OVERLAPS(INTERVAL(starts_at, ends_at), INTERVAL('1991-10-07T08:21:06.393262Z', '1992-10-09T08:08:08.393473Z'))",
+        "(t_overlaps [starts_at ends_at] [timestamp:1991-10-07T08:21:06.393262Z timestamp:1992-10-09T08:08:08.393473Z])")]
+    [InlineData("T_STARTS(INTERVAL(starts_at, ends_at), INTERVAL('1991-10-07T08:21:06.393262Z', '..'))",
+        "(t_starts [starts_at ends_at] [timestamp:1991-10-07T08:21:06.393262Z ..])")]
     public void The_standards_examples_read_as_they_mean(string text, string meaning) =>
         Assert.Equal(meaning, Show(Cql2TextReader.Read(text)));
 
@@ -117,17 +142,22 @@ public sealed class Cql2ReaderTests
         "S_DISJOINT(\"geometry\", MULTIPOLYGON (((144.022387 45.176126, -1.1 0.0, 180.0 47.808086, 144.022387 45.176126))))")]
     [InlineData("""{"op":"s_equals","args":[{"type":"GeometryCollection","geometries":[{"type":"Point","coordinates":[1.9,2.00001]},{"type":"MultiLineString","coordinates":[[[0,0],[1,1]]]},{"type":"MultiPoint","coordinates":[[0,1]]},{"type":"LineString","coordinates":[[0,0],[1,1]]}]},{"property":"geometry"}]}""",
         "S_EQUALS(GEOMETRYCOLLECTION(POINT(1.9 2.00001), MULTILINESTRING((0 0, 1 1)), MULTIPOINT(0 1), LINESTRING(0 0, 1 1)), geometry)")]
+    [InlineData("""{"op":"t_before","args":[{"property":"built"},{"date":"2015-01-01"}]}""", "T_BEFORE(built, DATE('2015-01-01'))")]
+    [InlineData("""{"op":"t_during","args":[{"interval":[{"property":"starts_at"},{"property":"ends_at"}]},{"interval":["2017-06-10T07:30:00Z","2017-06-11T10:30:00Z"]}]}""",
+        "T_DURING(INTERVAL(starts_at, ends_at), INTERVAL('2017-06-10T07:30:00Z', '2017-06-11T10:30:00Z'))")]
+    [InlineData("""{"op":"t_disjoint","args":[{"interval":["..","2005-01-10T01:01:01.393216Z"]},{"interval":[{"property":"starts_at"},{"property":"ends_at"}]}]}""",
+        "T_DISJOINT(INTERVAL('..', '2005-01-10T01:01:01.393216Z'), INTERVAL(starts_at, ends_at))")]
     public void Both_encodings_read_to_the_same_filter(string json, string text) =>
         Assert.Equal(Show(Cql2TextReader.Read(text)), Show(Cql2JsonReader.Read(json)));
 
     [Theory]
-    // Examples of classes the register does not declare: functions, arithmetic, case and accent folding, arrays, temporal functions.
+    // Examples of classes the register does not declare: functions, arithmetic, case and accent folding, arrays.
     [InlineData("avg(windSpeed) < 4", "line 1, column 4")]
     [InlineData("balance-150.0 > 0", "line 1, column 8")]
     [InlineData("vehicle_height > (bridge_clearance-1)", "line 1, column 18")]
     [InlineData("CASEI(road_class) IN (CASEI('Οδος'),CASEI('Straße'))", "line 1, column 1")]
     [InlineData("A_CONTAINS(layer:ids, ('layers-ca','layers-us'))", "line 1, column 11")]
-    [InlineData("T_INTERSECTS(event_time, INTERVAL('1969-07-16T05:32:00Z', '1969-07-24T16:50:35Z'))", "line 1, column 13")]
+    [InlineData("T_INTERSECTS(event_time, INTERVAL(touchdown))", "line 1, column 44")]
     [InlineData("S_WITHIN(road,Buffer(geometry,10,'m'))", "line 1, column 21")]
     // Malformed filters
     [InlineData("status = 'idle' AND", "line 1, column 20")]
@@ -149,7 +179,9 @@ public sealed class Cql2ReaderTests
 
     [Theory]
     [InlineData("""{"op":"casei","args":[{"property":"a"}]}""", "$.op")]
-    [InlineData("""{"op":"t_intersects","args":[{"property":"a"},{"interval":["2020-01-01","2021-01-01"]}]}""", "$.op")]
+    [InlineData("""{"op":"a_contains","args":[{"property":"a"},["x"]]}""", "$.op")]
+    [InlineData("""{"op":"t_intersects","args":[{"property":"a"},{"interval":["2020-01-01"]}]}""", "$.args[1].interval")]
+    [InlineData("""{"op":"t_intersects","args":[{"property":"a"},{"interval":["2020-01-01", 5]}]}""", "$.args[1].interval[1]")]
     [InlineData("""{"op":"=","args":[{"property":"a"}]}""", "$.args")]
     [InlineData("""{"op":"and","args":[{"op":"=","args":[{"property":"a"},1]},{"foo":1}]}""", "$.args[1]")]
     [InlineData("""{"op":"s_intersects","args":[{"property":"g"},{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1]]]}]}""", "$.args[1].coordinates")]

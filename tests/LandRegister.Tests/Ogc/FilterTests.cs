@@ -82,9 +82,56 @@ public sealed class FilterTests(RegisterApp app) : IClassFixture<RegisterApp>
         var conformance = (await (await app.Client.GetAsync("/ogc/conformance")).JsonAsync())["conformsTo"]!.AsArray().Select(c => (string)c!).ToList();
         foreach (var declared in new[] { "ogcapi-features-3/1.0/conf/filter", "ogcapi-features-3/1.0/conf/features-filter", "cql2/1.0/conf/cql2-text",
                      "cql2/1.0/conf/cql2-json", "cql2/1.0/conf/basic-cql2", "cql2/1.0/conf/advanced-comparison-operators", "cql2/1.0/conf/basic-spatial-functions",
-                     "cql2/1.0/conf/basic-spatial-functions-plus", "cql2/1.0/conf/spatial-functions" })
+                     "cql2/1.0/conf/basic-spatial-functions-plus", "cql2/1.0/conf/spatial-functions", "cql2/1.0/conf/temporal-functions" })
             Assert.Contains($"http://www.opengis.net/spec/{declared}", conformance);
-        Assert.DoesNotContain(conformance, c => c.Contains("temporal") || c.Contains("case-insensitive") || c.Contains("arithmetic") || c.Contains("array"));
+        Assert.DoesNotContain(conformance, c => c.Contains("case-insensitive") || c.Contains("arithmetic") || c.Contains("array") || c.Contains("property-property"));
+    }
+
+    [Fact]
+    public async Task Temporal_functions_read_the_parcels_lifetimes_land_taken_back_included()
+    {
+        var zone = await app.ZoneAsync();
+        var ids = new List<long>();
+        async Task AddAsync(int i) =>
+            ids.Add((long)(await app.CreateParcelAsync(Feature(Rectangle(119.55 + i * 0.002, 33.65, 80, 80), zone, code: $"T{zone}-{i}")))["id"]!);
+        async Task RetireAsync(long id) // land taken back
+        {
+            var read = await app.Client.GetAsync($"/api/parcels/{id}");
+            var retire = new HttpRequestMessage(HttpMethod.Delete, $"/api/parcels/{id}");
+            retire.Headers.TryAddWithoutValidation("If-Match", read.Headers.ETag!.ToString());
+            Assert.Equal(HttpStatusCode.NoContent, (await app.Client.SendAsync(retire)).StatusCode);
+        }
+        for (var i = 0; i < 3; i++) await AddAsync(i);
+        await RetireAsync(ids[0]); // before the instant
+        await Task.Delay(20);
+        var between = await app.ScalarAsync<DateTime>("SELECT clock_timestamp()");
+        await Task.Delay(20);
+        for (var i = 3; i < 6; i++) await AddAsync(i);
+        await RetireAsync(ids[4]); // after it
+        var t = between.ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+        (string Cql, string Sql)[] cases =
+        [
+            ($"T_BEFORE(createdAt, TIMESTAMP('{t}'))", "created_at < @t"),
+            ($"T_AFTER(createdAt, TIMESTAMP('{t}'))", "created_at > @t"),
+            ($"T_INTERSECTS(INTERVAL(createdAt, retiredAt), INTERVAL('..', '{t}'))", "created_at <= @t"),
+            ($"T_CONTAINS(INTERVAL(createdAt, retiredAt), TIMESTAMP('{t}')) AND T_DURING(createdAt, INTERVAL('2000-01-01', '..'))",
+                "created_at < @t AND coalesce(retired_at, 'infinity') > @t"),
+            ($"T_AFTER(INTERVAL(createdAt, retiredAt), TIMESTAMP('{t}')) OR retiredAt IS NOT NULL", "created_at > @t OR retired_at IS NOT NULL"),
+            ($"NOT T_DISJOINT(INTERVAL(createdAt, retiredAt), INTERVAL('{t}', '..'))", "coalesce(retired_at, 'infinity') >= @t"),
+        ];
+        foreach (var (cql, sql) in cases)
+        {
+            var expected = (await app.ScalarAsync<long[]?>($"SELECT array_agg(id ORDER BY id) FROM parcel WHERE zone_code = @zone AND ({sql})",
+                new { zone, t = between }) ?? []).ToList();
+            Assert.InRange(expected.Count, 1, 5);
+            var page = await (await app.Client.GetAsync(Url("parcels", cql, $"&zone={zone}&includeRetired=true"))).JsonAsync();
+            Assert.True(expected.SequenceEqual(Ids(page)), $"{cql}: expected {string.Join(",", expected)}, got {string.Join(",", Ids(page))}");
+        }
+        var json = $$"""{"op":"t_before","args":[{"property":"createdAt"},{"timestamp":"{{t}}"}]}""";
+        Assert.Equal(ids.Take(3), Ids(await (await app.Client.GetAsync(Url("parcels", json, $"&zone={zone}&includeRetired=true&filter-lang=cql2-json"))).JsonAsync()));
+        Assert.Contains("temporal functions compare dates and timestamps", (string)(await ProblemAssert.IsProblemAsync(
+            await app.Client.GetAsync(Url("parcels", "T_BEFORE(code, DATE('2020-01-01'))")), HttpStatusCode.BadRequest, "filter"))["detail"]!);
+        await ProblemAssert.IsProblemAsync(await app.Client.GetAsync(Url("parcels", "createdAt = INTERVAL('..', '..')")), HttpStatusCode.BadRequest, "filter");
     }
 
     [Fact]
