@@ -2,7 +2,7 @@ namespace LandRegister.Bench;
 
 sealed record BenchOptions(string Server, string Out, string RepoRoot, string SharedData, int ImportRuns, int ListingRuns, int ApiPort, string[] Only)
 {
-    /// <summary>Whether to run a benchmark: all of them unless --only names some (import, listing, filter, history, evaluation, ledger, leases, reserves, tiles).</summary>
+    /// <summary>Whether to run a benchmark: all of them unless --only names some (import, listing, filter, history, evaluation, ledger, leases, reserves, gdal, tiles).</summary>
     public bool Runs(string name) => Only.Length == 0 || Only.Contains(name);
 
     public static BenchOptions Parse(string[] args)

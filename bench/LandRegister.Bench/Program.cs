@@ -1,7 +1,7 @@
 using LandRegister.Bench;
 
 // The register's benchmarks, each measured against a peer or a target in the same run.
-//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,filter,export,history,evaluation,ledger,leases,load,reserves,tiles]
+//   dotnet run --project bench/LandRegister.Bench -c Release -- --server "Host=...;Username=postgres" --out bench/results [--only import,listing,filter,export,history,evaluation,ledger,leases,load,reserves,gdal,tiles]
 var options = BenchOptions.Parse(args);
 var report = new Report(options.Out);
 if (options.Runs("import")) await ImportBenchmark.RunAsync(options, report);
@@ -18,6 +18,11 @@ await using (var api = await BenchApi.StartAsync(bench.ConnectionString, options
     if (options.Runs("load")) await LoadBenchmark.RunAsync(bench, api, report);
 }
 if (options.Runs("reserves")) await ReserveBenchmark.RunAsync(options, report);
+if (options.Runs("gdal"))
+{
+    await using var bench = await BenchDatabase.OpenAsync(options);
+    await GdalBenchmark.RunAsync(bench, options, report);
+}
 if (options.Runs("tiles"))
 {
     await using var bench = await BenchDatabase.OpenAsync(options);

@@ -9,9 +9,9 @@ public abstract record GeoJsonFeature
     public string Type => "Feature";
 }
 
-/// <summary>A page of features (RFC 7946, with the OGC API – Features paging members).</summary>
+/// <summary>A page of features (RFC 7946, with the OGC API – Features paging members); <c>numberMatched</c> is left out when not counted.</summary>
 public sealed record FeatureCollection<TFeature>(
-    long? NumberMatched, int NumberReturned, DateTimeOffset TimeStamp, IReadOnlyList<Link> Links, IReadOnlyList<TFeature> Features)
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? NumberMatched, int NumberReturned, DateTimeOffset TimeStamp, IReadOnlyList<Link> Links, IReadOnlyList<TFeature> Features)
 {
     [JsonPropertyOrder(-1)]
     public string Type => "FeatureCollection";

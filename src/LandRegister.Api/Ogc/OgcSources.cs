@@ -172,6 +172,7 @@ sealed class ParcelSource : OgcSource
         var query = ParcelQuery.From(parameters, r.Caller, r.Uses);
         if (from is not null || to is not null) query.During(from, to);
         if (await FilterAsync(r) is { } filter) query.Also(filter.Sql, filter.Values);
+        query.CountMatched = !q.ContainsKey("cursor"); // the first page counts; GDAL and QGIS read the count there
         query.GeometrySql = OgcCrs.GeometrySql(crs);
         r.Http.Response.Headers["Content-Crs"] = $"<{(crs is { } srid ? OgcCrs.Uri(srid) : OgcCrs.Crs84)}>";
         var page = await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));

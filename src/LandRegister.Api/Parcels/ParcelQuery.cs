@@ -47,6 +47,13 @@ public sealed class ParcelQuery
     /// <summary>The sort keys asked for (<c>sortby</c>); none: by id, paged by key.</summary>
     public IReadOnlyList<(string Column, bool Descending)> Sort { get; private set; } = [];
 
+    /// <summary>
+    /// Whether a page counts every parcel that matches (<c>numberMatched</c>). The OGC API's pages after the first (those
+    /// reached by a next link) do not: a client reads the count from the first page, and on a large register the count
+    /// is most of the cost of a small page.
+    /// </summary>
+    public bool CountMatched { get; set; } = true;
+
     /// <summary>The SQL of the geometry's GeoJSON (the OGC API's <c>crs</c> may transform it); that of the table by default.</summary>
     public string GeometrySql { get; set; } = "ST_AsGeoJSON(geom, 8)";
 

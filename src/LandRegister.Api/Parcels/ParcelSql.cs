@@ -52,26 +52,29 @@ static class ParcelSql
     /// <summary>One parcel as it was at <c>@asOf</c> (as recorded by <c>@recordedAsOf</c>).</summary>
     public static readonly string ByIdAsOf = $"WITH {AsOf("h.parcel_id = @id")} {ById}";
 
-    /// <summary>The statement behind one page of <c>GET /api/parcels</c>: the exact match count, then the page (one row more, to know if another follows).</summary>
+    /// <summary>
+    /// The statement behind one page of <c>GET /api/parcels</c>: the exact match count (null when the query does not
+    /// count), then the page (one row more, to know if another follows).
+    /// </summary>
     public static string Page(ParcelQuery query, DynamicParameters args)
     {
         args.AddDynamicParams(new { take = query.Limit + 1, offset = query.Offset });
         var with = query.AsOf is not null ? $"WITH {AsOf(query.HistoryWhere(args))}" : "";
         if (query.AsOf is not null) args.AddDynamicParams(new { asOf = query.AsOf, recordedAsOf = query.RecordedAsOf });
         return $"""
-            {with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)};
+            {(query.CountMatched ? $"{with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)}" : "SELECT NULL::bigint")};
             {with} SELECT {ParcelRow.Attributes}, {query.GeometrySql} AS geometry FROM parcel WHERE {query.Where(args, paging: true)}
             ORDER BY {query.OrderBy} LIMIT @take OFFSET @offset
             """;
     }
 
-    public static async Task<(long Matched, List<ParcelRow> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
+    public static async Task<(long? Matched, List<ParcelRow> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
     {
         var args = new DynamicParameters();
         var sql = Page(query, args);
         await using var conn = await db.OpenConnectionAsync();
         await using var grid = await conn.QueryMultipleAsync(sql, args);
-        var matched = await grid.ReadSingleAsync<long>();
+        var matched = await grid.ReadSingleAsync<long?>();
         var rows = (await grid.ReadAsync<ParcelRow>()).AsList();
         return (matched, rows);
     }

@@ -87,8 +87,9 @@ public sealed class OgcTests(RegisterApp app) : IClassFixture<RegisterApp>
             Assert.Equal("application/geo+json", response.Content.Headers.ContentType!.MediaType);
             Assert.Contains("rel=\"self\"", response.Headers.GetValues("Link").Single());
             var page = await response.JsonAsync();
-            matched ??= (long)page["numberMatched"]!;
-            Assert.Equal(matched, (long)page["numberMatched"]!);
+            // The first page counts every match; the pages after it do not (GDAL and QGIS read the count on the first).
+            if (matched is null) matched = (long)page["numberMatched"]!;
+            else Assert.Null(page["numberMatched"]);
             seen.AddRange(page["features"]!.AsArray().Select(f => (long)f!["id"]!));
             var next = page["links"]!.AsArray().FirstOrDefault(l => (string)l!["rel"]! == "next");
             url = next is null ? null : (string)next["href"]!;
