@@ -340,6 +340,20 @@ CREATE FUNCTION public.recorded_change() RETURNS jsonb
     SELECT coalesce(nullif(current_setting('landregister.change', true), '')::jsonb, '{}'::jsonb)
 $$;
 
+CREATE FUNCTION public.refresh_parcel_statistics(written bigint) RETURNS boolean
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO 'public', 'pg_temp'
+    AS $$
+DECLARE
+    known real := (SELECT reltuples FROM pg_class WHERE oid = 'public.parcel'::regclass);
+BEGIN
+    IF written < 1 OR (known >= 0 AND written < 0.1 * known) THEN
+        RETURN false;
+    END IF;
+    ANALYZE public.parcel;
+    RETURN true;
+END $$;
+
 CREATE FUNCTION public.refresh_premises_vacancy(ids bigint[], day date) RETURNS void
     LANGUAGE sql
     AS $$

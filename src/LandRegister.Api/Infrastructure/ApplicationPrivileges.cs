@@ -6,8 +6,9 @@ namespace LandRegister.Api.Infrastructure;
 /// What the application role may do, granted by the schema's owner at every start (so a new table is covered as soon as
 /// its migration is applied): read and write the register's rows, but never change the schema, never TRUNCATE, never
 /// UPDATE or DELETE a row of an append-only table (the histories, supply records, ledger progress and evidence, rent
-/// allocations) and never DELETE a parcel, premises, lease or ledger item; read the migration journal; keep Hangfire's
-/// state in its own schema. The role is created (LOGIN, no password: set one for anything but a local install) when it
+/// allocations) and never DELETE a parcel, premises, lease or ledger item; read the migration journal; have the parcels'
+/// statistics refreshed after a bulk write (<c>refresh_parcel_statistics</c>, run as the owner); keep Hangfire's state in
+/// its own schema. The role is created (LOGIN, no password: set one for anything but a local install) when it
 /// does not exist and the owner may create roles.
 /// </summary>
 public static partial class ApplicationPrivileges
@@ -40,6 +41,7 @@ public static partial class ApplicationPrivileges
             GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role};
             REVOKE ALL ON schema_journal FROM {role};
             GRANT SELECT ON schema_journal TO {role};
+            GRANT EXECUTE ON FUNCTION refresh_parcel_statistics(bigint) TO {role};
             DO $grant$
             DECLARE t record;
             BEGIN

@@ -164,6 +164,7 @@ public static class ParcelImport
             {
                 var all = await InsertAsync(conn, tx, [], caller);
                 await tx.CommitAsync(http.RequestAborted);
+                await RefreshStatisticsAsync(conn, all);
                 return TypedResults.Ok(new ImportReport(index, all, [], clock.ElapsedMilliseconds));
             }
             catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal))
@@ -180,8 +181,16 @@ public static class ParcelImport
         if (atomicImport && rejected.Count > 0) throw Refused(index, rejected);
         var imported = await InsertAsync(conn, tx, rejected.Select(r => r.Index).ToArray(), caller);
         await tx.CommitAsync(http.RequestAborted);
+        await RefreshStatisticsAsync(conn, imported);
         return TypedResults.Ok(new ImportReport(index, imported, rejected, clock.ElapsedMilliseconds));
     }
+
+    /// <summary>
+    /// The planner's statistics brought up to date when the import is large for the table (a tenth of it or more), so
+    /// that the next statement (the reserve blocks, a list) is not planned for the table as it was before.
+    /// </summary>
+    static Task RefreshStatisticsAsync(NpgsqlConnection conn, int imported) =>
+        conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT refresh_parcel_statistics(@imported)", new { imported = (long)imported }, commandTimeout: 0));
 
     static Task<int> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int[] rejected, Caller caller) =>
         conn.ExecuteAsync(new CommandDefinition(Insert, new { rejected, by = caller.Name }, tx, commandTimeout: 0));

@@ -71,14 +71,16 @@ public static class ReserveBlocks
 
     /// <summary>
     /// Replaces the rule's blocks. Outlines of blocks whose content is unchanged are taken from the rows replaced;
-    /// the others are the union of their parcels, snap-rounded to 1e-7° so that touching parcels dissolve.
+    /// the others are the union of their parcels, snap-rounded to 1e-7° so that touching parcels dissolve. The outlines
+    /// (<c>drawn</c>) are drawn once, whatever the planner thinks of the table: inlined, with the statistics of an empty
+    /// zone after a bulk import, they were drawn once per block.
     /// </summary>
-    const string Store = $"""
+    internal const string Store = $"""
         WITH {Clusters},
         old AS (
             DELETE FROM reserve_block WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap
             RETURNING content, geom, geog),
-        drawn AS (
+        drawn AS MATERIALIZED (
             SELECT cl.cluster, ST_Multi(ST_Union(cl.geom, 1e-7)) AS geom
             FROM clustered cl JOIN clusters c ON c.cluster = cl.cluster
             WHERE c.parcel_count > 1 AND NOT EXISTS (SELECT 1 FROM old WHERE old.content = c.content)
