@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace LandRegister.Bench;
 
@@ -13,7 +15,10 @@ static class ImportBenchmark
     public static async Task RunAsync(BenchOptions options, Report report)
     {
         await using var db = await BenchDatabase.OpenAsync(options, "lr_bench_import", fresh: true);
-        await using var api = await BenchApi.StartAsync(db.ConnectionString, options, options.ApiPort + 1);
+        // Two of the file's parcels overlap by 3.34 m² (a digitising sliver, as real cadastres have): the register refuses
+        // overlaps above 1 m² by default, so the benchmark allows 5 m² and imports every parcel, as ogr2ogr does.
+        await using var api = await BenchApi.StartAsync(db.ConnectionString, options, options.ApiPort + 1,
+            new Dictionary<string, string> { ["Parcels:OverlapToleranceM2"] = "5" });
         var file = Path.Combine(options.SharedData, "cadastre-75118-parcelles.json");
         var body = await File.ReadAllBytesAsync(file);
         await db.ExecuteAsync("""
@@ -42,6 +47,49 @@ static class ImportBenchmark
             | `ogr2ogr -f PostgreSQL` (same file, same database) | {Stats.Ms(ogr50)} | {Stats.Ms(ogrTimes.Min())} | {Stats.Ms(ogrTimes.Max())} |
 
             API ÷ ogr2ogr (medians): **{Stats.Ratio(api50 / ogr50)}** (target ≤ 1.5×), {options.ImportRuns} runs each after one warm-up; {count} parcels per import.
+            """);
+        await FirstBlocksAsync(db, api, body, report);
+    }
+
+    /// <summary>
+    /// The Paris cadastre (irregular parcels that all touch) imported as clean industrial land into a zone of its own,
+    /// then its reserve blocks read at once: the shape whose first read once took 47 s on a similar commune, the planner
+    /// still seeing an empty zone. Target: under 1 s.
+    /// </summary>
+    static async Task FirstBlocksAsync(BenchDatabase db, ApiProcess api, byte[] body, Report report)
+    {
+        var file = JsonNode.Parse(body)!;
+        foreach (var feature in file["features"]!.AsArray())
+        {
+            var properties = feature!["properties"] as JsonObject ?? [];
+            properties["status"] = "clean_land";
+            properties["plannedUse"] = "100101";
+            feature["properties"] = properties;
+        }
+        await db.ExecuteAsync("""
+            INSERT INTO zone (code, name, gk_epsg, created_by, updated_by) VALUES ('PARIS-CLEAN', 'Paris 18e as clean industrial land', 4513, 'bench', 'bench')
+            """);
+        var imported = await ApiImportAsync(api, Encoding.UTF8.GetBytes(file.ToJsonString()), "PARIS-CLEAN");
+        async Task<(double Ms, int Blocks)> ReadAsync()
+        {
+            var clock = Stopwatch.StartNew();
+            using var response = await api.Client.GetAsync("/api/reserves?zone=PARIS-CLEAN&minAreaMu=0");
+            var text = await response.Content.ReadAsStringAsync();
+            var elapsed = clock.Elapsed.TotalMilliseconds;
+            response.EnsureSuccessStatusCode();
+            return (elapsed, JsonNode.Parse(text)!["features"]!.AsArray().Count);
+        }
+        var (first, blocks) = await ReadAsync();
+        var (again, _) = await ReadAsync();
+        var computed = await db.ScalarAsync<double>("SELECT seconds FROM reserve_set WHERE zone_code = 'PARIS-CLEAN'") * 1000;
+        var parcels = await db.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'PARIS-CLEAN'");
+        report.Section("Reserve blocks of the Paris cadastre, first read right after its import", $"""
+            | | time |
+            | --- | --- |
+            | `POST /api/parcels/import` of the {parcels:N0} parcels as clean industrial land (statistics refreshed by the import) | {Stats.Ms(imported)} |
+            | first `GET /api/reserves?zone=…&minAreaMu=0` (computes the {blocks} blocks) | **{Stats.Ms(first)}** (target < 1 s) |
+            | of which the blocks' statement | {Stats.Ms(computed)} |
+            | second read (blocks current) | {Stats.Ms(again)} |
             """);
     }
 

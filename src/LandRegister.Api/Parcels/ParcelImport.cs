@@ -38,10 +38,14 @@ public static class ParcelImport
         FROM STDIN (FORMAT BINARY)
         """;
 
-    /// <summary>The geometries as the register will store them, once, indexed for the overlap checks.</summary>
+    /// <summary>
+    /// The geometries as the register will store them, once, indexed for the overlap checks. The index comes first: built
+    /// after the update, over its HOT chains, PostgreSQL keeps it from the transaction that built it (indcheckxmin), and
+    /// the overlap check paired every feature of the file with every earlier one (20 s for the 6,821 Paris parcels).
+    /// </summary>
     const string Prepare = """
-        UPDATE parcel_import SET g = register_geometry(geom) WHERE ST_IsValid(geom);
         CREATE INDEX ON parcel_import USING gist (g);
+        UPDATE parcel_import SET g = register_geometry(geom) WHERE ST_IsValid(geom);
         ANALYZE parcel_import;
         """;
 
