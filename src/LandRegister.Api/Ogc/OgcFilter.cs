@@ -87,23 +87,24 @@ public sealed class OgcFilter
         ["s_within"] = "ST_Within", ["s_overlaps"] = "ST_Overlaps", ["s_crosses"] = "ST_Crosses", ["s_contains"] = "ST_Contains",
     };
 
-    /// <summary>Allen's relations as CQL2 defines them, between a left (a1, a2) and a right (b1, b2) interval; an instant is an interval of no length.</summary>
+    /// <summary>
+    /// Allen's relations as CQL2 defines them, between a left ({0}, {1}) and a right ({2}, {3}) interval, start then end;
+    /// an instant is an interval of no length.
+    /// </summary>
     static readonly Dictionary<string, string> TemporalRelations = new()
     {
-        ["t_after"] = "a1 > b2", ["t_before"] = "a2 < b1", ["t_contains"] = "a1 < b1 AND a2 > b2", ["t_disjoint"] = "(a1 > b2 OR a2 < b1)",
-        ["t_during"] = "a1 > b1 AND a2 < b2", ["t_equals"] = "a1 = b1 AND a2 = b2", ["t_finishedby"] = "a1 < b1 AND a2 = b2",
-        ["t_finishes"] = "a1 > b1 AND a2 = b2", ["t_intersects"] = "a1 <= b2 AND a2 >= b1", ["t_meets"] = "a2 = b1", ["t_metby"] = "a1 = b2",
-        ["t_overlappedby"] = "a1 > b1 AND a1 < b2 AND a2 > b2", ["t_overlaps"] = "a1 < b1 AND a2 > b1 AND a2 < b2",
-        ["t_startedby"] = "a1 = b1 AND a2 > b2", ["t_starts"] = "a1 = b1 AND a2 < b2",
+        ["t_after"] = "{0} > {3}", ["t_before"] = "{1} < {2}", ["t_contains"] = "{0} < {2} AND {1} > {3}", ["t_disjoint"] = "({0} > {3} OR {1} < {2})",
+        ["t_during"] = "{0} > {2} AND {1} < {3}", ["t_equals"] = "{0} = {2} AND {1} = {3}", ["t_finishedby"] = "{0} < {2} AND {1} = {3}",
+        ["t_finishes"] = "{0} > {2} AND {1} = {3}", ["t_intersects"] = "{0} <= {3} AND {1} >= {2}", ["t_meets"] = "{1} = {2}", ["t_metby"] = "{0} = {3}",
+        ["t_overlappedby"] = "{0} > {2} AND {0} < {3} AND {1} > {3}", ["t_overlaps"] = "{0} < {2} AND {1} > {2} AND {1} < {3}",
+        ["t_startedby"] = "{0} = {2} AND {1} > {3}", ["t_starts"] = "{0} = {2} AND {1} < {3}",
     };
 
     string Temporal(Cql2Temporal t)
     {
         var (a1, a2) = Bounds(t.Left);
         var (b1, b2) = Bounds(t.Right);
-        var relation = TemporalRelations[t.Function];
-        foreach (var (name, sql) in new[] { ("a1", a1), ("a2", a2), ("b1", b1), ("b2", b2) }) relation = relation.Replace(name, sql, StringComparison.Ordinal);
-        return $"({relation})";
+        return "(" + string.Format(CultureInfo.InvariantCulture, TemporalRelations[t.Function], a1, a2, b1, b2) + ")";
     }
 
     /// <summary>

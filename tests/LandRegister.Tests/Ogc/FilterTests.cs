@@ -130,6 +130,32 @@ public sealed class FilterTests(RegisterApp app) : IClassFixture<RegisterApp>
             var page = await (await app.Client.GetAsync(Url("parcels", cql, $"&zone={zone}&includeRetired=true"))).JsonAsync();
             Assert.True(expected.SequenceEqual(Ids(page)), $"{cql}: expected {string.Join(",", expected)}, got {string.Join(",", Ids(page))}");
         }
+        // Allen's thirteen relations: between a parcel's lifetime and any interval, exactly one holds, and T_INTERSECTS is
+        // NOT T_DISJOINT; the intervals start and end at the parcels' own instants (so equal ends occur) or are open.
+        var instants = await app.ScalarAsync<DateTime[]>("""
+            SELECT array_agg(x ORDER BY x) FROM (SELECT created_at AS x FROM parcel WHERE zone_code = @zone
+                                                 UNION SELECT retired_at FROM parcel WHERE zone_code = @zone AND retired_at IS NOT NULL) i
+            """, new { zone });
+        string At(int k) => instants[k].ToString("yyyy-MM-ddTHH:mm:ss.ffffffZ", CultureInfo.InvariantCulture);
+        string[] basic = ["T_BEFORE", "T_MEETS", "T_OVERLAPS", "T_STARTS", "T_DURING", "T_FINISHES", "T_EQUALS", "T_FINISHEDBY", "T_CONTAINS",
+                          "T_STARTEDBY", "T_OVERLAPPEDBY", "T_METBY", "T_AFTER"];
+        async Task<List<long>> MatchAsync(string function, string interval) =>
+            Ids(await (await app.Client.GetAsync(Url("parcels", $"{function}(INTERVAL(createdAt, retiredAt), INTERVAL({interval}))", $"&zone={zone}&includeRetired=true"))).JsonAsync());
+        var relations = new HashSet<string>();
+        foreach (var interval in new[] { $"'..', '{At(2)}'", $"'{At(1)}', '{At(4)}'", $"'{At(0)}', '..'", $"'{At(3)}', '{At(5)}'", "'..', '..'", $"'{At(0)}', '{At(7)}'" })
+        {
+            var held = new Dictionary<long, List<string>>();
+            foreach (var function in basic)
+                foreach (var id in await MatchAsync(function, interval))
+                    (held.TryGetValue(id, out var list) ? list : held[id] = []).Add(function);
+            Assert.Equal(ids.Order(), held.Keys.Order());
+            Assert.All(held, h => Assert.True(h.Value.Count == 1, $"parcel {h.Key} and INTERVAL({interval}): {string.Join(", ", h.Value)}"));
+            relations.UnionWith(held.Values.Select(v => v[0]));
+            var disjoint = await MatchAsync("T_DISJOINT", interval);
+            Assert.Equal(ids.Except(disjoint).Order(), await MatchAsync("T_INTERSECTS", interval));
+        }
+        Assert.True(relations.Count >= 5, string.Join(", ", relations)); // the intervals bring out several relations
+
         var json = $$"""{"op":"t_before","args":[{"property":"createdAt"},{"timestamp":"{{t}}"}]}""";
         Assert.Equal(ids.Take(3), Ids(await (await app.Client.GetAsync(Url("parcels", json, $"&zone={zone}&includeRetired=true&filter-lang=cql2-json"))).JsonAsync()));
         Assert.Contains("temporal functions compare dates and timestamps", (string)(await ProblemAssert.IsProblemAsync(
