@@ -61,5 +61,26 @@ sealed class BenchDatabase : IAsyncDisposable
         return (await conn.QueryAsync<T>(new CommandDefinition(sql, args, commandTimeout: 0))).ToList();
     }
 
+    /// <summary>
+    /// Runs a page's statement as the API does (the count, then the rows) and reads every value of every row, as a
+    /// client of PostgreSQL would: the peer of an API page.
+    /// </summary>
+    public async Task<(long Matched, int Rows)> ReadPageAsync(string sql, object args)
+    {
+        await using var conn = await Source.OpenConnectionAsync();
+        await using var reader = await conn.ExecuteReaderAsync(sql, args);
+        await reader.ReadAsync();
+        var matched = reader.GetInt64(0);
+        await reader.NextResultAsync();
+        var rows = 0;
+        var values = new object[reader.FieldCount];
+        while (await reader.ReadAsync())
+        {
+            reader.GetValues(values);
+            rows++;
+        }
+        return (matched, rows);
+    }
+
     public ValueTask DisposeAsync() => Source.DisposeAsync();
 }

@@ -77,18 +77,7 @@ static class ListingBenchmark
         var args = new DynamicParameters();
         var sql = ParcelSql.Page(query, args);
         var clock = Stopwatch.StartNew();
-        await using var conn = await db.Source.OpenConnectionAsync();
-        await using var reader = await conn.ExecuteReaderAsync(sql, args);
-        await reader.ReadAsync();
-        var matched = reader.GetInt64(0);
-        await reader.NextResultAsync();
-        var rows = 0;
-        var values = new object[reader.FieldCount];
-        while (await reader.ReadAsync())
-        {
-            reader.GetValues(values);
-            rows++;
-        }
+        var (matched, rows) = await db.ReadPageAsync(sql, args);
         return (clock.Elapsed.TotalMilliseconds, Math.Min(rows, 1000), (int)matched);
     }
 

@@ -34,10 +34,10 @@ public static partial class OgcApi
         return (to is { } end && end < DateTimeOffset.UtcNow ? end : null, from, to);
     }
 
-    static DateTimeOffset Instant(string text)
+    internal static DateTimeOffset Instant(string text, string field = "datetime")
     {
         if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant)) return instant;
-        throw Problems.BadRequest("datetime", $"'{text}' is not an RFC 3339 date or date-time");
+        throw Problems.BadRequest(field, $"'{text}' is not an RFC 3339 date or date-time");
     }
 
     static int? Integer(string? text, string field) =>
