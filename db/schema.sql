@@ -210,6 +210,37 @@ CREATE FUNCTION public.mu(square_metres double precision) RETURNS double precisi
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$ SELECT square_metres * 0.0015 $$;
 
+CREATE FUNCTION public.notify_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    PERFORM pg_notify('register_change', TG_TABLE_NAME || ' *');
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION public.notify_extent_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $_$
+DECLARE
+    column_name text := TG_ARGV[0];
+    extent box2d;
+BEGIN
+    IF TG_OP = 'TRUNCATE' THEN
+        PERFORM pg_notify('register_change', TG_TABLE_NAME || ' *');
+        RETURN NULL;
+    END IF;
+    EXECUTE format(CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT ST_Extent(%1$I) FROM new_rows'
+        WHEN 'DELETE' THEN 'SELECT ST_Extent(%1$I) FROM old_rows'
+        ELSE 'SELECT ST_Extent(g) FROM (SELECT %1$I AS g FROM old_rows UNION ALL SELECT %1$I FROM new_rows) r' END, column_name)
+        INTO extent;
+    IF extent IS NOT NULL THEN
+        PERFORM pg_notify('register_change', format('%s %s %s %s %s', TG_TABLE_NAME,
+            ST_XMin(extent), ST_YMin(extent), ST_XMax(extent), ST_YMax(extent)));
+    END IF;
+    RETURN NULL;
+END $_$;
+
 CREATE FUNCTION public.parcel_before_write() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -1371,6 +1402,8 @@ CREATE INDEX reserve_block_geog ON public.reserve_block USING gist (geog) WHERE 
 
 CREATE INDEX reserve_block_geom ON public.reserve_block USING gist (geom);
 
+CREATE TRIGGER api_key_changed AFTER INSERT OR DELETE OR UPDATE OR TRUNCATE ON public.api_key FOR EACH STATEMENT EXECUTE FUNCTION public.notify_changed();
+
 CREATE TRIGGER clean_land_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.clean_land_inserted();
 
 CREATE TRIGGER clean_land_updated AFTER UPDATE ON public.parcel FOR EACH ROW WHEN (((old.status = 'clean_land'::text) OR (new.status = 'clean_land'::text))) EXECUTE FUNCTION public.clean_land_updated();
@@ -1399,6 +1432,14 @@ CREATE TRIGGER ledger_progress_append_only BEFORE DELETE OR UPDATE ON public.led
 
 CREATE TRIGGER parcel_before_write BEFORE INSERT OR UPDATE ON public.parcel FOR EACH ROW EXECUTE FUNCTION public.parcel_before_write();
 
+CREATE TRIGGER parcel_changed_deleted AFTER DELETE ON public.parcel REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('geom');
+
+CREATE TRIGGER parcel_changed_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('geom');
+
+CREATE TRIGGER parcel_changed_truncated AFTER TRUNCATE ON public.parcel FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('geom');
+
+CREATE TRIGGER parcel_changed_updated AFTER UPDATE ON public.parcel REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('geom');
+
 CREATE TRIGGER parcel_history_append_only BEFORE DELETE OR UPDATE ON public.parcel_history FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
 
 CREATE TRIGGER parcel_history_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_history_inserted();
@@ -1410,6 +1451,14 @@ CREATE TRIGGER parcel_never_deleted BEFORE DELETE ON public.parcel FOR EACH ROW 
 CREATE TRIGGER parcel_supply_append_only BEFORE DELETE OR UPDATE ON public.parcel_supply FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
 
 CREATE CONSTRAINT TRIGGER parcel_supply_recipient_zone AFTER INSERT ON public.parcel_supply DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION public.parcel_supply_recipient_zone();
+
+CREATE TRIGGER park_changed_deleted AFTER DELETE ON public.park REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('boundary');
+
+CREATE TRIGGER park_changed_inserted AFTER INSERT ON public.park REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('boundary');
+
+CREATE TRIGGER park_changed_truncated AFTER TRUNCATE ON public.park FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('boundary');
+
+CREATE TRIGGER park_changed_updated AFTER UPDATE ON public.park REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('boundary');
 
 CREATE TRIGGER premises_before_write BEFORE INSERT OR UPDATE ON public.premises FOR EACH ROW EXECUTE FUNCTION public.premises_before_write();
 

@@ -3,29 +3,71 @@ using System.Collections.Concurrent;
 namespace LandRegister.Api.Access;
 
 /// <summary>
-/// Finds the key behind a presented secret. Keys live in the database and are read on every request, so a
-/// revocation or a key made by another instance takes effect at once. A refused secret in the form of a generated key
+/// Finds the key behind a presented secret. Keys live in the database; a key found valid is remembered (by the hash of
+/// the secret) while this instance hears the database's change announcements, and forgotten at any change to any key
+/// (migration 0016), so a request with a known key costs no database round trip while a revocation takes effect as
+/// soon as it is announced: before the revoking request is answered on the instance that made it, within the
+/// notification's delivery on the others. Expiry is checked on every request. A refused secret in the form of a generated key
 /// (which can never become valid: its public id is unknown, or it was revoked or expired) is remembered by its hash for
 /// <see cref="RefusalSeconds"/>, so a client repeating it costs no database round trip. Other secrets can only be the
 /// key given at start-up, which another instance may set at any moment; the per-address rate limit bounds their cost.
 /// </summary>
-public sealed class ApiKeyStore(NpgsqlDataSource db)
+public sealed class ApiKeyStore
 {
     public const string BootstrapName = "admin";
     public const int RefusalSeconds = 30;
-    const int MaxRefusals = 10_000;
+    const int MaxRefusals = 10_000, MaxVerified = 10_000;
 
     readonly ConcurrentDictionary<string, (string Failure, DateTime Until)> refused = new();
+    readonly ConcurrentDictionary<string, (ApiKeyRow Key, long Epoch)> verified = new();
+    readonly Lock gate = new();
+    readonly NpgsqlDataSource db;
+    readonly RegisterChanges changes;
+    long generation;
+
+    public ApiKeyStore(NpgsqlDataSource db, RegisterChanges changes)
+    {
+        (this.db, this.changes) = (db, changes);
+        changes.Changed += change =>
+        {
+            if (change.Table == "api_key") ForgetVerified();
+        };
+        changes.Lost += ForgetVerified;
+    }
+
+    void ForgetVerified()
+    {
+        lock (gate)
+        {
+            generation++;
+            verified.Clear();
+        }
+    }
 
     /// <summary>The active key for <paramref name="presented"/>, or why there is none (unknown, revoked, expired).</summary>
     internal async Task<(ApiKeyRow? Key, string? Failure)> FindAsync(string presented)
     {
-        // Only secrets in the form of a generated key are remembered: other ones skip the hashing and the cache.
-        if (!ApiKeySecret.TryReadPublicId(presented, out _)) return await LookUpAsync(presented);
         var hash = Convert.ToBase64String(ApiKeySecret.Hash(presented));
-        if (refused.TryGetValue(hash, out var known) && known.Until > DateTime.UtcNow) return (null, known.Failure);
+        var epoch = changes.Epoch;
+        if (epoch >= 0 && verified.TryGetValue(hash, out var valid) && valid.Epoch == epoch
+            && (valid.Key.ExpiresAt is null || valid.Key.ExpiresAt > DateTime.UtcNow))
+            return (valid.Key, null);
+        long seen;
+        lock (gate) seen = generation;
+        // Only refused secrets in the form of a generated key are remembered: others may become the start-up key.
+        var generated = ApiKeySecret.TryReadPublicId(presented, out _);
+        if (generated && refused.TryGetValue(hash, out var known) && known.Until > DateTime.UtcNow) return (null, known.Failure);
         var found = await LookUpAsync(presented);
-        if (found.Failure is { } failure)
+        if (found.Key is { } key)
+        {
+            lock (gate)
+                if (epoch >= 0 && epoch == changes.Epoch && seen == generation)
+                {
+                    if (verified.Count >= MaxVerified) verified.Clear();
+                    verified[hash] = (key, epoch);
+                }
+        }
+        else if (generated && found.Failure is { } failure)
         {
             if (refused.Count >= MaxRefusals) refused.Clear();
             refused[hash] = (failure, DateTime.UtcNow.AddSeconds(RefusalSeconds));

@@ -30,5 +30,16 @@ public readonly record struct TileAddress(int Z, int X, int Y)
         }
     }
 
+    /// <summary>
+    /// The tile's extent in degrees [west, south, east, north], widened by <paramref name="margin"/> (a fraction of the
+    /// tile's side) on every side.
+    /// </summary>
+    public double[] Bounds(double margin)
+    {
+        var n = Math.Pow(2, Z);
+        static double Latitude(double row, double n) => 180 / Math.PI * Math.Atan(Math.Sinh(Math.PI - 2 * Math.PI * row / n));
+        return [(X - margin) / n * 360 - 180, Latitude(Y + 1 + margin, n), (X + 1 + margin) / n * 360 - 180, Latitude(Y - margin, n)];
+    }
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Z}/{X}/{Y}");
 }

@@ -24,6 +24,13 @@ public abstract class TileLayer
     /// <summary>Tiles are built up to this zoom (where half a pixel is under a centimetre); clients overzoom beyond.</summary>
     public int MaxZoom => 22;
 
+    /// <summary>
+    /// The table whose rows the layer's tiles show, all of their attributes included, when the database announces its
+    /// changes (migration 0016): its tiles of the present are then kept until a change touches them. Null for a layer
+    /// drawn from anything else, whose tiles are checked against the rows' fingerprint on every request.
+    /// </summary>
+    public virtual string? Table => null;
+
     /// <summary>Each attribute every reader sees, and its type (String or Number).</summary>
     public abstract IReadOnlyDictionary<string, string> Fields { get; }
 
@@ -60,6 +67,9 @@ public abstract class TileLayer
     public virtual Task<double[]> BoundsAsync(TileRequest request) => Extents.ParcelsAsync(request.Caller, request.Db, request.Cache);
 
     /// <summary>The tile's envelope in Web Mercator, and in WGS84 with the buffer's margin for the index filter.</summary>
+    /// <summary>The buffer around a tile (64 of 4096 units), as a fraction of its side.</summary>
+    public const double Margin = 0.015625;
+
     const string Envelope = """
         env AS (SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
                        ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.015625), 4326) AS box)
@@ -87,6 +97,22 @@ public abstract class TileLayer
             {Rows}
             {(limited ? $"ORDER BY {Order} LIMIT @limit" : "")})
         SELECT ST_AsMVT(rows, '{Name}', 4096, 'geom', 'id') FROM rows WHERE geom IS NOT NULL
+        """;
+
+    /// <summary>
+    /// The fingerprint and the tile in one statement (one round trip), for a tile of the present: at most <c>@limit</c>
+    /// features, the largest first.
+    /// </summary>
+    public string FingerprintAndTileSql(bool internalFields) => $"""
+        WITH {Envelope},
+        rows AS (
+            SELECT {Attributes(internalFields)},
+                   ST_AsMVTGeom(ST_Simplify({Geometry}, @tolerance, true), env.tile, 4096, 64, true) AS geom
+            {Rows}
+            ORDER BY {Order} LIMIT @limit)
+        SELECT count(*) AS features, coalesce({Versions}, '') AS versions,
+               (SELECT ST_AsMVT(rows, '{Name}', 4096, 'geom', 'id') FROM rows WHERE geom IS NOT NULL) AS tile
+        {Rows}
         """;
 
     public static IReadOnlyList<TileLayer> All { get; } = [new ParcelTiles(), new ReserveTiles(), new ParkTiles()];

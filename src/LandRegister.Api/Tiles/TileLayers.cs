@@ -11,6 +11,7 @@ sealed class ParcelTiles : TileLayer
     public override string Name => "parcels";
     public override string Description => "Parcels (宗地) coloured by status";
     public override int MinZoom => 10;
+    public override string Table => "parcel";
 
     public override IReadOnlyDictionary<string, string> Fields { get; } = new Dictionary<string, string>
     {
@@ -75,6 +76,7 @@ sealed class ParkTiles : TileLayer
     public override string Name => "parks";
     public override string Description => "Park (园区) boundaries";
     public override int MinZoom => 4;
+    public override string Table => "park";
 
     public override IReadOnlyDictionary<string, string> Fields { get; } = new Dictionary<string, string>
     {

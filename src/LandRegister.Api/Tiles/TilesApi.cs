@@ -49,7 +49,7 @@ public static class TilesApi
 
     public static async Task<IResult> GetTile(
         string layer, int z, int x, int y, Caller caller, NpgsqlDataSource db, TileSettings settings, ReserveSettings reserves,
-        LandUseCodes uses, IMemoryCache cache, HttpContext http,
+        LandUseCodes uses, IMemoryCache cache, TileCache kept, HttpContext http,
         [Description("An instant (ISO 8601): the parcels as they stood then (valid time); parcels only.")] DateTimeOffset? asOf = null)
     {
         var tileLayer = LayerOf(layer);
@@ -75,32 +75,68 @@ public static class TilesApi
         http.Response.Headers.CacheControl = "private, no-cache";
         if (z < tileLayer.MinZoom) return Empty(http, $"\"below-{tileLayer.Name}-{tileLayer.MinZoom}\"");
         await tileLayer.PrepareAsync(args, new TileRequest(caller, db, reserves, uses, cache));
+        var internalFields = audience >= Audience.Internal;
+        if (!past && tileLayer.Table is { } table) return await KeptAsync(http, tileLayer, table, tile, caller, internalFields, db, kept, args, settings);
 
         await using var conn = await db.OpenConnectionAsync();
         var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql(past), args);
-        var key = $"{tileLayer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}|{at?.UtcTicks}|{print.Features}|{print.Versions}";
+        var key = KeyOf(tileLayer, tile, caller, audience, at, print.Features, print.Versions);
         var etag = ETagOf(key);
         if (print.Features == 0) return Empty(http, etag);
         if (NotModified(http, etag) is { } unchanged) return unchanged;
         if (!cache.TryGetValue(key, out byte[]? bytes) || bytes is null)
         {
-            bytes = await BuildAsync(conn, tileLayer, audience >= Audience.Internal, past, args, print.Features, settings);
+            var limited = print.Features > settings.MaxFeatures;
+            bytes = await BuildAsync(conn, tileLayer, internalFields, past, args, limited ? settings.MaxFeatures : (int)print.Features, limited, settings);
             cache.Set(key, bytes, new MemoryCacheEntryOptions { Size = bytes.Length + key.Length * 2 + 64 });
         }
-        http.Response.Headers.ETag = etag;
-        if (bytes.Length == 0) return TypedResults.NoContent();
-        return TypedResults.Bytes(bytes, MediaType);
+        return Answer(http, new BuiltTile(bytes, etag));
+    }
+
+    static string KeyOf(TileLayer layer, TileAddress tile, Caller caller, Audience audience, DateTimeOffset? at, long features, string versions) =>
+        $"{layer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}|{at?.UtcTicks}|{features}|{versions}";
+
+    /// <summary>
+    /// A tile of the present from a layer whose table announces its changes: served from <see cref="TileCache"/> with no
+    /// database round trip, or built with its fingerprint in one statement and kept. Its ETag is the fingerprint's, as
+    /// on the other path, so a client's copy stays valid whichever path answers.
+    /// </summary>
+    static async Task<IResult> KeptAsync(HttpContext http, TileLayer layer, string table, TileAddress tile, Caller caller,
+        bool internalFields, NpgsqlDataSource db, TileCache kept, DynamicParameters args, TileSettings settings)
+    {
+        var key = $"kept|{layer.Name}|{tile}|{(int)Caller.AudienceOf(http)}|{caller.ScopeKey}";
+        if (kept.Find(key) is { } found) return Answer(http, found);
+        var mark = kept.Begin();
+        await using var conn = await db.OpenConnectionAsync();
+        args.Add("limit", settings.MaxFeatures);
+        var built = await conn.QuerySingleAsync<FingerprintedTile>(
+            new CommandDefinition(layer.FingerprintAndTileSql(internalFields), args, commandTimeout: 120));
+        var bytes = built.Tile ?? [];
+        if (bytes.Length > settings.MaxTileBytes)
+            bytes = await BuildAsync(conn, layer, internalFields, false, args, settings.MaxFeatures / 2, true, settings);
+        var answer = new BuiltTile(built.Features == 0 ? [] : bytes,
+            ETagOf(KeyOf(layer, tile, caller, Caller.AudienceOf(http), null, built.Features, built.Versions)));
+        kept.Keep(key, table, tile.Bounds(TileLayer.Margin), answer, mark);
+        return Answer(http, answer);
+    }
+
+    sealed record FingerprintedTile(long Features, string Versions, byte[]? Tile);
+
+    /// <summary>304 to a client holding the tile's ETag; else the tile, or 204 when it has no feature.</summary>
+    static IResult Answer(HttpContext http, BuiltTile tile)
+    {
+        if (NotModified(http, tile.ETag) is { } unchanged) return unchanged;
+        http.Response.Headers.ETag = tile.ETag;
+        return tile.Bytes.Length == 0 ? TypedResults.NoContent() : TypedResults.Bytes(tile.Bytes, MediaType);
     }
 
     /// <summary>
     /// Builds the tile: the largest <see cref="TileSettings.MaxFeatures"/> features when there are more, then half as
     /// many each time until it fits in <see cref="TileSettings.MaxTileBytes"/>.
     /// </summary>
-    static async Task<byte[]> BuildAsync(NpgsqlConnection conn, TileLayer layer, bool internalFields, bool past, DynamicParameters args, long features,
-        TileSettings settings)
+    static async Task<byte[]> BuildAsync(NpgsqlConnection conn, TileLayer layer, bool internalFields, bool past, DynamicParameters args, int limit,
+        bool limited, TileSettings settings)
     {
-        var limit = (int)Math.Min(features, settings.MaxFeatures);
-        var limited = features > settings.MaxFeatures;
         while (true)
         {
             args.Add("limit", limit);
@@ -112,13 +148,7 @@ public static class TilesApi
     }
 
     /// <summary>An empty tile: 204 with its ETag, or 304 to a client that holds that ETag.</summary>
-    static IResult Empty(HttpContext http, string etag) => NotModified(http, etag) ?? NoContent(http, etag);
-
-    static IResult NoContent(HttpContext http, string etag)
-    {
-        http.Response.Headers.ETag = etag;
-        return TypedResults.NoContent();
-    }
+    static IResult Empty(HttpContext http, string etag) => Answer(http, new BuiltTile([], etag));
 
     /// <summary>304 when the request's If-None-Match names <paramref name="etag"/> (or is <c>*</c>); null otherwise.</summary>
     static IResult? NotModified(HttpContext http, string etag)

@@ -49,12 +49,44 @@ public sealed class AuthenticationTests(RegisterApp app) : IClassFixture<Registe
     [Fact]
     public async Task An_expired_key_is_a_401()
     {
-        var created = await app.CreateKeyAsync("viewer", expiresAt: DateTimeOffset.UtcNow.AddHours(1));
+        // The key is known (and remembered) while valid; its expiry is checked on every request all the same.
+        var created = await app.CreateKeyAsync("viewer", expiresAt: DateTimeOffset.UtcNow.AddSeconds(2));
         var client = app.ClientWithKey((string)created["key"]!);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/parcels")).StatusCode);
-        await app.ScalarAsync<int>("UPDATE api_key SET expires_at = now() - interval '1 second' WHERE id = @id RETURNING 1",
-            new { id = (long)created["info"]!["id"]! });
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/parcels")).StatusCode);
+        await Task.Delay(TimeSpan.FromSeconds(2.2));
         await Is401Async(await client.GetAsync("/api/parcels"));
+    }
+
+    [Fact]
+    public async Task A_key_revoked_or_expired_in_sql_or_by_another_instance_is_refused_within_a_second()
+    {
+        async Task RefusedSoonAsync(HttpClient client)
+        {
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            while ((await client.GetAsync("/api/parcels")).StatusCode == HttpStatusCode.OK)
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1), "the key still works a second after it was revoked");
+                await Task.Delay(10);
+            }
+            await Is401Async(await client.GetAsync("/api/parcels"));
+        }
+
+        var expired = await app.CreateKeyAsync("viewer", expiresAt: DateTimeOffset.UtcNow.AddHours(1));
+        var expiredClient = app.ClientWithKey((string)expired["key"]!);
+        Assert.Equal(HttpStatusCode.OK, (await expiredClient.GetAsync("/api/parcels")).StatusCode);
+        await app.ScalarAsync<int>("UPDATE api_key SET expires_at = now() - interval '1 second' WHERE id = @id RETURNING 1",
+            new { id = (long)expired["info"]!["id"]! });
+        await RefusedSoonAsync(expiredClient);
+
+        var revoked = await app.CreateKeyAsync("viewer");
+        var revokedClient = app.ClientWithKey((string)revoked["key"]!);
+        Assert.Equal(HttpStatusCode.OK, (await revokedClient.GetAsync("/api/parcels")).StatusCode);
+        await using var other = await app.SecondInstanceAsync();
+        var id = (long)revoked["info"]!["id"]!;
+        var etag = (await other.Client.GetAsync($"/api/keys/{id}")).Headers.ETag!.ToString();
+        Assert.Equal(HttpStatusCode.NoContent, (await other.SendAsync(HttpMethod.Delete, $"/api/keys/{id}", ifMatch: etag)).StatusCode);
+        await RefusedSoonAsync(revokedClient);
     }
 
     [Fact]
