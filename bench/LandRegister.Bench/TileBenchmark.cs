@@ -10,7 +10,7 @@ namespace LandRegister.Bench;
 /// Parcel tiles z10–z16 and OGC API items on the million-parcel table, in one run: the API (each tile built anew,
 /// its tile cache off; and with the cache, as a client re-reading tiles meets it), the API's own tile statement
 /// run directly in PostgreSQL, and MapServer 8 under FastCGI serving the same tiles with the same feature rule.
-/// Targets: the API's median within 1.5× of the direct statement, and no slower than MapServer; the largest z10
+/// Targets: the API's median within 1.5× of the direct statement, and 0.8× MapServer's (0.1× from its cache); the largest z10
 /// tile under 500 KB.
 /// </summary>
 static class TileBenchmark
@@ -101,13 +101,14 @@ static class TileBenchmark
             API {Stats.Ms(All(apiTimes))}, PostgreSQL {Stats.Ms(All(sqlTimes))}, MapServer {Stats.Ms(All(msTimes))}, API cached {Stats.Ms(All(cachedTimes))} (medians).
 
             - API ÷ the same statement in PostgreSQL, median of per-tile ratios: **{Stats.Ratio(PerTile(sqlTimes))}** (target ≤ 1.5×)
-            - API ÷ MapServer 8, median of per-tile ratios: **{Stats.Ratio(PerTile(msTimes))}** (target ≤ 1×); with the API's tile cache: **{Stats.Ratio(Stats.Median(tiles.Select(p => Stats.Median(cachedTimes[p.Tile]) / Stats.Median(msTimes[p.Tile])).ToList()))}**
+            - API ÷ MapServer 8, median of per-tile ratios: **{Stats.Ratio(PerTile(msTimes))}** (target ≤ 0.8×); with the API's tile cache: **{Stats.Ratio(Stats.Median(tiles.Select(p => Stats.Median(cachedTimes[p.Tile]) / Stats.Median(msTimes[p.Tile])).ToList()))}** (target ≤ 0.1×)
             - Largest z10 tile over the whole table ({z10Tiles} tiles): **{largestZ10 / 1024.0:0.#} KiB** (target < 500 KB); with the
               pixel rule off (`Tiles:MinPixelArea=0`, every z10 tile full): **{unfiltered.Bytes / 1024.0:0.#} KiB**, built in {Stats.Ms(unfiltered.Ms)} (median).
 
             "API, built": the tile cache off (`Tiles:CacheMegabytes=0`), so every request counts the tile's rows, sums up
-            their versions and builds the tile. "API, cached": the default cache; the request still checks the rows'
-            fingerprint in PostgreSQL, so an edit is never served stale. MapServer serves the same attributes with the
+            their versions and builds the tile, in one statement. "API, cached": the default cache, with no database round
+            trip (nor key lookup): the tile is kept until PostgreSQL announces a change touching it (NOTIFY), so an edit is
+            never served stale. MapServer serves the same attributes with the
             same rule (parcels under one pixel left out, at most {MapServerPeer.MaxFeatures:N0} per tile, largest first)
             from a mapfile of its own; it does not simplify and has no buffer margin. The synthetic parcels are 72 m
             squares (7.8 mu): under a pixel at z10 (empty tiles, answered 204), over one from z11.
@@ -188,7 +189,7 @@ static class TileBenchmark
             OGC API items, a bbox page of 1,000 parcels ({apiTimes.Count} random boxes after 5 warm-ups, interleaved): API
             {Stats.Ms(Stats.Median(apiTimes))} (p95 {Stats.Ms(Stats.Percentile(apiTimes, 0.95))}, {apiBytes / 1024} KiB), MapServer 8
             {Stats.Ms(Stats.Median(msTimes))} (p95 {Stats.Ms(Stats.Percentile(msTimes, 0.95))}, {msBytes / 1024} KiB): API ÷ MapServer
-            **{Stats.Ratio(Stats.Median(apiTimes) / Stats.Median(msTimes))}** (target ≤ 1×). Both count the matches (numberMatched).
+            **{Stats.Ratio(Stats.Median(apiTimes) / Stats.Median(msTimes))}** (target ≤ 0.33×). Both count the matches (numberMatched).
             """;
     }
 }

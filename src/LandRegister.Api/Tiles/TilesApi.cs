@@ -66,6 +66,12 @@ public static class TilesApi
         errors.ThrowIfAny();
         var tile = new TileAddress(z, x, y);
         var audience = Caller.AudienceOf(http);
+        var keptKey = $"kept|{tileLayer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}";
+        if (at is null && tileLayer.Table is not null && kept.Find(keptKey) is { } found)
+        {
+            http.Response.Headers.CacheControl = "private, no-cache";
+            return Answer(http, found);
+        }
         var args = new DynamicParameters(new
         {
             z, x, y, scope = caller.Scope, tolerance = tile.Tolerance, minArea = settings.MinPixelArea * tile.PixelAreaM2,
@@ -76,7 +82,8 @@ public static class TilesApi
         if (z < tileLayer.MinZoom) return Empty(http, $"\"below-{tileLayer.Name}-{tileLayer.MinZoom}\"");
         await tileLayer.PrepareAsync(args, new TileRequest(caller, db, reserves, uses, cache));
         var internalFields = audience >= Audience.Internal;
-        if (!past && tileLayer.Table is { } table) return await KeptAsync(http, tileLayer, table, tile, caller, internalFields, db, kept, args, settings);
+        if (!past && tileLayer.Table is { } table)
+            return await KeptAsync(http, keptKey, tileLayer, table, tile, caller, internalFields, db, kept, args, settings);
 
         await using var conn = await db.OpenConnectionAsync();
         var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql(past), args);
@@ -97,15 +104,13 @@ public static class TilesApi
         $"{layer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}|{at?.UtcTicks}|{features}|{versions}";
 
     /// <summary>
-    /// A tile of the present from a layer whose table announces its changes: served from <see cref="TileCache"/> with no
-    /// database round trip, or built with its fingerprint in one statement and kept. Its ETag is the fingerprint's, as
+    /// A tile of the present from a layer whose table announces its changes, not kept yet (a kept one is answered with no
+    /// database round trip at the start of <see cref="GetTile"/>): built with its fingerprint in one statement and kept. Its ETag is the fingerprint's, as
     /// on the other path, so a client's copy stays valid whichever path answers.
     /// </summary>
-    static async Task<IResult> KeptAsync(HttpContext http, TileLayer layer, string table, TileAddress tile, Caller caller,
+    static async Task<IResult> KeptAsync(HttpContext http, string key, TileLayer layer, string table, TileAddress tile, Caller caller,
         bool internalFields, NpgsqlDataSource db, TileCache kept, DynamicParameters args, TileSettings settings)
     {
-        var key = $"kept|{layer.Name}|{tile}|{(int)Caller.AudienceOf(http)}|{caller.ScopeKey}";
-        if (kept.Find(key) is { } found) return Answer(http, found);
         var mark = kept.Begin();
         await using var conn = await db.OpenConnectionAsync();
         args.Add("limit", settings.MaxFeatures);
