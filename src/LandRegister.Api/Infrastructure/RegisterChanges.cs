@@ -120,9 +120,14 @@ public sealed class RegisterChanges(NpgsqlDataSource db, ILogger<RegisterChanges
             if (await Task.WhenAny(heard.Task, Task.Delay(CatchUpLimit, ct)) != heard.Task)
             {
                 log.LogWarning("A change announcement was not heard within {Limit}; cached tiles and keys dropped", CatchUpLimit);
-                Interlocked.Increment(ref epoch);
-                Lost?.Invoke();
+                DropTrusted();
             }
+        }
+        catch (Exception e)
+        {
+            // The write is committed and must be answered as such: what cannot be confirmed heard is dropped instead.
+            log.LogWarning("Could not confirm a write was heard ({Reason}); cached tiles and keys dropped", e.Message);
+            DropTrusted();
         }
         finally
         {
@@ -155,6 +160,12 @@ public sealed class RegisterChanges(NpgsqlDataSource db, ILogger<RegisterChanges
         }
         // Not knowing what changed, trust nothing read so far.
         log.LogWarning("A change notification could not be read ({Payload}); cached tiles and keys dropped", payload);
+        DropTrusted();
+    }
+
+    /// <summary>Drops everything kept, and anything being read now, while still listening.</summary>
+    void DropTrusted()
+    {
         Interlocked.Increment(ref epoch);
         Lost?.Invoke();
     }
