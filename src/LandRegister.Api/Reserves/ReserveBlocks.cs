@@ -71,19 +71,32 @@ public static class ReserveBlocks
 
     /// <summary>
     /// Replaces the rule's blocks. Outlines of blocks whose content is unchanged are taken from the rows replaced;
-    /// the others are the union of their parcels, snap-rounded to 1e-7° so that touching parcels dissolve. The outlines
-    /// (<c>drawn</c>) are drawn once, whatever the planner thinks of the table: inlined, with the statistics of an empty
-    /// zone after a bulk import, they were drawn once per block.
+    /// the others are the union of their parcels, snap-rounded to 1e-7° so that touching parcels dissolve. Under the
+    /// touching rule (gap 0) the exact union is tried first (<c>exact</c>): five times faster than the snap-rounded
+    /// one, and kept when it is one polygon without a hole, which snap-rounding could only have moved by 1e-7°; a block
+    /// whose exact union left parts apart or a hole (parcels whose shared edges do not quite meet, as in real
+    /// cadastres, or a true enclave) is snap-rounded as before. The outlines (<c>drawn</c>) are drawn once, whatever
+    /// the planner thinks of the table: inlined, with the statistics of an empty zone after a bulk import, they were
+    /// drawn once per block.
     /// </summary>
     internal const string Store = $"""
         WITH {Clusters},
         old AS (
             DELETE FROM reserve_block WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap
             RETURNING content, geom, geog),
+        exact AS MATERIALIZED (
+            SELECT cluster, geom, ST_NumGeometries(geom) = 1 AND ST_NumInteriorRings(ST_GeometryN(geom, 1)) = 0 AS whole
+            FROM (SELECT cl.cluster, ST_Union(cl.geom) AS geom
+                  FROM clustered cl JOIN clusters c ON c.cluster = cl.cluster
+                  WHERE @gap = 0 AND c.parcel_count > 1 AND NOT EXISTS (SELECT 1 FROM old WHERE old.content = c.content)
+                  GROUP BY cl.cluster) u),
         drawn AS MATERIALIZED (
-            SELECT cl.cluster, ST_Multi(ST_Union(cl.geom, 1e-7)) AS geom
+            SELECT cluster, ST_Multi(geom) AS geom FROM exact WHERE whole
+            UNION ALL
+            SELECT cl.cluster, ST_Multi(ST_Union(cl.geom, 1e-7))
             FROM clustered cl JOIN clusters c ON c.cluster = cl.cluster
             WHERE c.parcel_count > 1 AND NOT EXISTS (SELECT 1 FROM old WHERE old.content = c.content)
+              AND NOT EXISTS (SELECT 1 FROM exact e WHERE e.cluster = cl.cluster AND e.whole)
             GROUP BY cl.cluster)
         INSERT INTO reserve_block (zone_code, land_uses, gap_m, block_id, content, parcel_count, area_m2, parcel_ids, parcel_codes,
                                    park_codes, land_use_codes, geom, geog)

@@ -30,6 +30,29 @@ public sealed class ReserveBlockTests(RegisterApp app) : IClassFixture<RegisterA
     }
 
     [Fact]
+    public async Task Clean_land_around_an_enclave_is_one_block_whose_outline_keeps_the_enclave_out()
+    {
+        // Eight clean parcels around a raw one: the exact union has a hole, so the block is drawn snap-rounded, and
+        // the hole, a true enclave, stays.
+        var zone = await app.ZoneAsync();
+        for (var i = 0; i < 3; i++)
+            for (var j = 0; j < 3; j++)
+                await app.CleanAsync(zone, Box(X0 + i * 200, Y0 + j * 200, 200, 200), status: i == 1 && j == 1 ? "raw_land" : "clean_land");
+
+        var block = Assert.Single(await BlocksAsync(zone))!;
+        Assert.Equal(8, (int)block["properties"]!["parcelCount"]!);
+        var polygon = Assert.Single(block["geometry"]!["coordinates"]!.AsArray())!.AsArray();
+        Assert.Equal(2, polygon.Count); // the outer ring and the enclave's
+        var areas = await app.ScalarAsync<double[]>("""
+            SELECT ARRAY[ST_Area(ST_Transform(ST_MakePolygon(ST_ExteriorRing(g)), 4549)), ST_Area(ST_Transform(ST_MakePolygon(ST_InteriorRingN(g, 1)), 4549))]
+            FROM (SELECT ST_GeometryN(ST_SetSRID(ST_GeomFromGeoJSON(@json), 4326), 1) g) x
+            """, new { json = block["geometry"]!.ToJsonString() });
+        // Snap-rounding moves a vertex by 5 mm at most.
+        Assert.InRange(areas[0], 600 * 600 - 10, 600 * 600 + 10);
+        Assert.InRange(areas[1], 200 * 200 - 10, 200 * 200 + 10);
+    }
+
+    [Fact]
     public async Task A_50_m_gap_splits_the_parcels_at_gap_0_and_joins_them_at_gap_60()
     {
         var zone = await app.ZoneAsync();
