@@ -259,6 +259,30 @@ BEGIN
     RETURN NEW;
 END $$;
 
+CREATE FUNCTION public.parcel_count_changed() RETURNS trigger
+    LANGUAGE plpgsql
+    AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO parcel_count AS c (zone_code, live)
+        SELECT zone_code, count(*) FROM new_rows WHERE retired_at IS NULL GROUP BY zone_code ORDER BY zone_code
+        ON CONFLICT (zone_code) DO UPDATE SET live = c.live + excluded.live;
+    ELSE
+        -- A count going down cannot go through INSERT … ON CONFLICT (the row proposed, negative, fails the check first).
+        INSERT INTO parcel_count (zone_code, live)
+        SELECT DISTINCT zone_code, 0 FROM new_rows WHERE retired_at IS NULL ORDER BY zone_code
+        ON CONFLICT (zone_code) DO NOTHING;
+        UPDATE parcel_count c SET live = c.live + d.delta
+        FROM (SELECT zone_code, sum(delta) AS delta FROM (
+                  SELECT zone_code, 1 AS delta FROM new_rows WHERE retired_at IS NULL
+                  UNION ALL
+                  SELECT zone_code, -1 FROM old_rows WHERE retired_at IS NULL) r
+              GROUP BY zone_code HAVING sum(delta) <> 0) d
+        WHERE c.zone_code = d.zone_code;
+    END IF;
+    RETURN NULL;
+END $$;
+
 CREATE FUNCTION public.parcel_history_inserted() RETURNS trigger
     LANGUAGE plpgsql
     AS $$
@@ -900,6 +924,12 @@ ALTER TABLE public.ledger_source ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTIT
     CACHE 1
 );
 
+CREATE TABLE public.parcel_count (
+    zone_code text NOT NULL,
+    live bigint NOT NULL,
+    CONSTRAINT parcel_count_not_negative CHECK ((live >= 0))
+);
+
 CREATE TABLE public.parcel_history (
     parcel_id bigint NOT NULL,
     version bigint NOT NULL,
@@ -1268,6 +1298,9 @@ ALTER TABLE ONLY public.ledger_progress
 ALTER TABLE ONLY public.ledger_source
     ADD CONSTRAINT ledger_source_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY public.parcel_count
+    ADD CONSTRAINT parcel_count_pkey PRIMARY KEY (zone_code);
+
 ALTER TABLE ONLY public.parcel_history
     ADD CONSTRAINT parcel_history_pkey PRIMARY KEY (parcel_id, version);
 
@@ -1440,6 +1473,10 @@ CREATE TRIGGER parcel_changed_truncated AFTER TRUNCATE ON public.parcel FOR EACH
 
 CREATE TRIGGER parcel_changed_updated AFTER UPDATE ON public.parcel REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.notify_extent_changed('geom');
 
+CREATE TRIGGER parcel_count_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_count_changed();
+
+CREATE TRIGGER parcel_count_updated AFTER UPDATE ON public.parcel REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_count_changed();
+
 CREATE TRIGGER parcel_history_append_only BEFORE DELETE OR UPDATE ON public.parcel_history FOR EACH ROW EXECUTE FUNCTION public.register_append_only();
 
 CREATE TRIGGER parcel_history_inserted AFTER INSERT ON public.parcel REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION public.parcel_history_inserted();
@@ -1544,6 +1581,9 @@ ALTER TABLE ONLY public.ledger_source
 
 ALTER TABLE ONLY public.parcel
     ADD CONSTRAINT parcel_actual_use_fk FOREIGN KEY (actual_use) REFERENCES public.land_use(code);
+
+ALTER TABLE ONLY public.parcel_count
+    ADD CONSTRAINT parcel_count_zone_fk FOREIGN KEY (zone_code) REFERENCES public.zone(code);
 
 ALTER TABLE ONLY public.parcel
     ADD CONSTRAINT parcel_park_fk FOREIGN KEY (zone_code, park_code) REFERENCES public.park(zone_code, code);

@@ -181,6 +181,22 @@ public sealed class ParcelQuery
         return string.Join(" AND ", where);
     }
 
+    /// <summary>
+    /// The count (<c>numberMatched</c>) from <c>parcel_count</c>, a row per zone, when what is asked is every live
+    /// parcel of the zones in scope (or of those named); null when any other condition applies.
+    /// </summary>
+    public string? CountOfWholeZones(DynamicParameters args)
+    {
+        var filtered = AsOf is not null || includeRetired || statuses.Length > 0 || usePrefixes.Length > 0 || codes.Length > 0
+            || parks.Length > 0 || minM2 is not null || maxM2 is not null || bbox is not null || intersects is not null
+            || useMismatch is not null || classes.Length > 0 || existedTo is not null || existedFrom is not null || conditions.Count > 0;
+        if (filtered) return null;
+        var where = new List<string> { "true" };
+        if (scope is not null) { where.Add("zone_code = ANY(@scope)"); args.Add("scope", scope); }
+        if (zones.Length > 0) { where.Add("zone_code = ANY(@zones)"); args.Add("zones", zones); }
+        return $"SELECT coalesce(sum(live), 0)::bigint FROM parcel_count WHERE {string.Join(" AND ", where)}";
+    }
+
     /// <summary>The WHERE clause (without the cursor when <paramref name="paging"/> is false) and its parameters.</summary>
     public string Where(DynamicParameters args, bool paging)
     {

@@ -62,7 +62,8 @@ static class ParcelSql
         var with = query.AsOf is not null ? $"WITH {AsOf(query.HistoryWhere(args))}" : "";
         if (query.AsOf is not null) args.AddDynamicParams(new { asOf = query.AsOf, recordedAsOf = query.RecordedAsOf });
         return $"""
-            {(query.CountMatched ? $"{with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)}" : "SELECT NULL::bigint")};
+            {(!query.CountMatched ? "SELECT NULL::bigint"
+                : query.CountOfWholeZones(args) ?? $"{with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)}")};
             {with} SELECT {ParcelRow.Attributes}, {query.GeometrySql} AS geometry FROM parcel WHERE {query.Where(args, paging: true)}
             ORDER BY {query.OrderBy} LIMIT @take OFFSET @offset
             """;
