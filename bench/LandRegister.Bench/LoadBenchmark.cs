@@ -74,8 +74,9 @@ static class LoadBenchmark
             {Connections} client tasks on one HttpClient (at most {Connections} connections) or on a {PoolSize}-connection Npgsql
             pool (the API's own pool size), each sending its next request as soon as the last is answered, {Duration.TotalSeconds:0} s
             after {WarmUp.TotalSeconds:0} s of warm-up; client, API and PostgreSQL share this machine's {Environment.ProcessorCount} cores.
-            "Failed": an answer other than 200/204, or none within 60 s. Cached tiles still check the rows' fingerprint in
-            PostgreSQL; the direct tile statement builds every tile.
+            "Failed": an answer other than 200/204, or none within 60 s. Cached tiles cost no database round trip (they are
+            dropped when PostgreSQL announces a change touching them); the direct tile statement builds every tile. The
+            list's exact count of a whole zone is read from `parcel_count`, on both sides.
             """);
     }
 
