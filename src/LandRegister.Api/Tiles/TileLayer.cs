@@ -101,10 +101,12 @@ public abstract class TileLayer
 
     /// <summary>
     /// The fingerprint and the tile in one statement (one round trip), for a tile of the present: at most <c>@limit</c>
-    /// features, the largest first.
+    /// features, the largest first. The envelope, read twice, is inlined into both (<c>NOT MATERIALIZED</c>): as a
+    /// materialised step its box is unknown to the planner, which then read every parcel of a z10 tile from the spatial
+    /// index (18 ms) where the area index finds none of them under a pixel (1 ms).
     /// </summary>
     public string FingerprintAndTileSql(bool internalFields) => $"""
-        WITH {Envelope},
+        WITH {Envelope.Replace("env AS (", "env AS NOT MATERIALIZED (")},
         rows AS (
             SELECT {Attributes(internalFields)},
                    ST_AsMVTGeom(ST_Simplify({Geometry}, @tolerance, true), env.tile, 4096, 64, true) AS geom
