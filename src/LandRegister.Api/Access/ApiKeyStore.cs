@@ -7,10 +7,11 @@ namespace LandRegister.Api.Access;
 /// the secret) while this instance hears the database's change announcements, and forgotten at any change to any key
 /// (migration 0016), so a request with a known key costs no database round trip while a revocation takes effect as
 /// soon as it is announced: before the revoking request is answered on the instance that made it, within the
-/// notification's delivery on the others. Expiry is checked on every request. A refused secret in the form of a generated key
-/// (which can never become valid: its public id is unknown, or it was revoked or expired) is remembered by its hash for
-/// <see cref="RefusalSeconds"/>, so a client repeating it costs no database round trip. Other secrets can only be the
-/// key given at start-up, which another instance may set at any moment; the per-address rate limit bounds their cost.
+/// notification's delivery on the others. Expiry is checked on every request. A refused secret in the form of a
+/// generated key (which can never become valid: its public id is unknown, or it was revoked or expired) is remembered
+/// by its hash for <see cref="RefusalSeconds"/>, so a client repeating it costs no database round trip. Other secrets
+/// can only be the key given at start-up, which another instance may set at any moment; the per-address rate limit
+/// bounds their cost.
 /// </summary>
 public sealed class ApiKeyStore
 {

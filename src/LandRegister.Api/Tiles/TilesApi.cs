@@ -20,12 +20,14 @@ public sealed record VectorLayer(string Id, string Description, [property: JsonP
     [property: JsonPropertyName("maxzoom")] int MaxZoom, IReadOnlyDictionary<string, string> Fields);
 
 /// <summary>
-/// Mapbox vector tiles of parcels, reserve blocks and parks, built by PostGIS. Each tile is keyed by a fingerprint of
-/// the rows it shows (their count, the sum of their versions, the XOR of their ids): the ETag, and the key of the built tiles kept in
-/// memory. An edit changes the fingerprint of exactly the tiles that show the edited row, so they are rebuilt on the
-/// next request and no tile is ever served stale; clients revalidate (<c>Cache-Control: no-cache</c>) and get 304.
-/// Parcel tiles <c>asOf</c> a past instant are drawn from the history by the same rule: their fingerprint is that of the
-/// versions valid then, so a change recorded late for that past rebuilds them too.
+/// Mapbox vector tiles of parcels, reserve blocks and parks, built by PostGIS. Each tile's ETag is a fingerprint of the
+/// rows it shows (their count, the sum of their versions, the XOR of their ids); clients revalidate
+/// (<c>Cache-Control: no-cache</c>) and get 304. Parcel and park tiles of the present are kept in memory
+/// (<see cref="TileCache"/>) and answered with no database round trip until the database announces a change touching
+/// them. Other tiles (reserve blocks; parcels <c>asOf</c> a past instant, drawn from the history by the same rule), and
+/// every tile while the announcements are not heard, are checked against their fingerprint on every request: an edit
+/// changes the fingerprint of exactly the tiles that show the edited row, so no tile is ever served stale, and a change
+/// recorded late for a past instant rebuilds its tiles too.
 /// </summary>
 public static class TilesApi
 {
@@ -104,9 +106,9 @@ public static class TilesApi
         $"{layer.Name}|{tile}|{(int)audience}|{caller.ScopeKey}|{at?.UtcTicks}|{features}|{versions}";
 
     /// <summary>
-    /// A tile of the present from a layer whose table announces its changes, not kept yet (a kept one is answered with no
-    /// database round trip at the start of <see cref="GetTile"/>): built with its fingerprint in one statement and kept. Its ETag is the fingerprint's, as
-    /// on the other path, so a client's copy stays valid whichever path answers.
+    /// A tile of the present from a layer whose table announces its changes, not kept yet (a kept one is answered with
+    /// no database round trip at the start of <see cref="GetTile"/>): built with its fingerprint in one statement, and
+    /// kept. Its ETag is the fingerprint's, as on the other path, so a client's copy stays valid whichever path answers.
     /// </summary>
     static async Task<IResult> KeptAsync(HttpContext http, string key, TileLayer layer, string table, TileAddress tile, Caller caller,
         bool internalFields, NpgsqlDataSource db, TileCache kept, DynamicParameters args, TileSettings settings)
