@@ -117,11 +117,18 @@ public sealed class RegisterChanges(NpgsqlDataSource db, ILogger<RegisterChanges
                 notify.Parameters.AddWithValue("payload", SyncPrefix + token);
                 await notify.ExecuteNonQueryAsync(ct);
             }
-            if (await Task.WhenAny(heard.Task, Task.Delay(CatchUpLimit, ct)) != heard.Task)
-            {
-                log.LogWarning("A change announcement was not heard within {Limit}; cached tiles and keys dropped", CatchUpLimit);
-                DropTrusted();
-            }
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            limit.CancelAfter(CatchUpLimit);
+            await heard.Task.WaitAsync(limit.Token);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client left: nobody reads this write through this answer, and the announcement is on its way.
+        }
+        catch (OperationCanceledException)
+        {
+            log.LogWarning("A change announcement was not heard within {Limit}; cached tiles and keys dropped", CatchUpLimit);
+            DropTrusted();
         }
         catch (Exception e)
         {
