@@ -75,12 +75,12 @@ public sealed class KeptTileTests(RegisterApp app) : IClassFixture<RegisterApp>
         return features.Single(f => f.MvtId() == parcel).Fields;
     }
 
-    /// <summary>Reads the tile until it shows <paramref name="status"/>, for at most two seconds; the last status read.</summary>
-    async Task<string> EventuallyAsync(HttpClient client, Tile tile, long parcel, string status)
+    /// <summary>Reads until <paramref name="expected"/> is shown, for at most two seconds; the last value read.</summary>
+    static async Task<string> EventuallyAsync(Func<Task<string>> read, string expected)
     {
         var shown = "";
         for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(2); await Task.Delay(20))
-            if ((shown = await StatusShownAsync(client, tile, parcel)) == status) break;
+            if ((shown = await read()) == expected) break;
         return shown;
     }
 
@@ -133,16 +133,13 @@ public sealed class KeptTileTests(RegisterApp app) : IClassFixture<RegisterApp>
         var (tile, parcel, _) = await ArrangeAsync(119.321, 33.321);
         Assert.Equal("clean_land", await StatusShownAsync(app.Client, tile, parcel));
         await app.ScalarAsync<int>("UPDATE parcel SET status = 'raw_land' WHERE id = @parcel RETURNING 1", new { parcel });
-        Assert.Equal("raw_land", await EventuallyAsync(app.Client, tile, parcel, "raw_land"));
+        Assert.Equal("raw_land", await EventuallyAsync(() => StatusShownAsync(app.Client, tile, parcel), "raw_land"));
 
         await using var other = await app.SecondInstanceAsync();
         var patched = await other.SendAsync(HttpMethod.Patch, $"/api/parcels/{parcel}", """{"properties":{"name":"renamed elsewhere"}}""",
             "application/merge-patch+json", await app.ETagAsync(parcel));
         Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync());
-        var shown = "";
-        for (var watch = Stopwatch.StartNew(); watch.Elapsed < TimeSpan.FromSeconds(2) && shown != "renamed elsewhere"; await Task.Delay(20))
-            shown = await NameShownAsync(app.Client, tile, parcel);
-        Assert.Equal("renamed elsewhere", shown);
+        Assert.Equal("renamed elsewhere", await EventuallyAsync(() => NameShownAsync(app.Client, tile, parcel), "renamed elsewhere"));
     }
 
     [Fact]
@@ -161,7 +158,7 @@ public sealed class KeptTileTests(RegisterApp app) : IClassFixture<RegisterApp>
             SELECT 1 FROM pg_terminate_backend(@cut);
             UPDATE parcel SET status = 'idle' WHERE id = @parcel RETURNING 1
             """, new { cut, parcel });
-        Assert.Equal("idle", await EventuallyAsync(app.Client, tile, parcel, "idle"));
+        Assert.Equal("idle", await EventuallyAsync(() => StatusShownAsync(app.Client, tile, parcel), "idle"));
         for (var watch = Stopwatch.StartNew(); changes.BackendId is null || changes.BackendId == cut; await Task.Delay(20))
             Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), "the listener did not come back");
         Assert.NotEqual(epoch, changes.Epoch);
