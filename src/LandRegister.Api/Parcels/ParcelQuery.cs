@@ -181,33 +181,38 @@ public sealed class ParcelQuery
         return string.Join(" AND ", where);
     }
 
+    const string InScope = "zone_code = ANY(@scope)", InZones = "zone_code = ANY(@zones)", Live = "retired_at IS NULL";
+
     /// <summary>
-    /// The count (<c>numberMatched</c>) from <c>parcel_count</c>, a row per zone, when what is asked is every live
-    /// parcel of the zones in scope (or of those named); null when any other condition applies.
+    /// The count (<c>numberMatched</c>) from <c>parcel_count</c>, a row per zone, when the query's conditions are only
+    /// the live parcels of the zones in scope (or of those named); null when any other condition applies.
     /// </summary>
     public string? CountOfWholeZones(DynamicParameters args)
     {
-        var filtered = AsOf is not null || includeRetired || statuses.Length > 0 || usePrefixes.Length > 0 || codes.Length > 0
-            || parks.Length > 0 || minM2 is not null || maxM2 is not null || bbox is not null || intersects is not null
-            || useMismatch is not null || classes.Length > 0 || existedTo is not null || existedFrom is not null || conditions.Count > 0;
-        if (filtered) return null;
-        var where = new List<string> { "true" };
-        if (scope is not null) { where.Add("zone_code = ANY(@scope)"); args.Add("scope", scope); }
-        if (zones.Length > 0) { where.Add("zone_code = ANY(@zones)"); args.Add("zones", zones); }
-        return $"SELECT coalesce(sum(live), 0)::bigint FROM parcel_count WHERE {string.Join(" AND ", where)}";
+        if (AsOf is not null) return null;
+        var conditions = Conditions(args, paging: false);
+        if (!conditions.Contains(Live) || conditions.Any(c => c is not (Live or InScope or InZones))) return null;
+        var zones = conditions.Where(c => c is InScope or InZones).Prepend("true");
+        return $"SELECT coalesce(sum(live), 0)::bigint FROM parcel_count WHERE {string.Join(" AND ", zones)}";
     }
 
     /// <summary>The WHERE clause (without the cursor when <paramref name="paging"/> is false) and its parameters.</summary>
     public string Where(DynamicParameters args, bool paging)
     {
+        var where = Conditions(args, paging);
+        return where.Count == 0 ? "true" : string.Join(" AND ", where);
+    }
+
+    List<string> Conditions(DynamicParameters args, bool paging)
+    {
         var where = new List<string>();
-        if (scope is not null) { where.Add("zone_code = ANY(@scope)"); args.Add("scope", scope); }
-        if (!includeRetired) where.Add("retired_at IS NULL");
+        if (scope is not null) { where.Add(InScope); args.Add("scope", scope); }
+        if (!includeRetired) where.Add(Live);
         if (statuses.Length > 0) { where.Add("status = ANY(@statuses)"); args.Add("statuses", statuses); }
         if (usePrefixes.Length > 0) { where.Add("planned_use LIKE ANY(@usePrefixes)"); args.Add("usePrefixes", usePrefixes); }
         if (codes.Length > 0) { where.Add("code = ANY(@codes)"); args.Add("codes", codes); }
         if (parks.Length > 0) { where.Add("park_code = ANY(@parks)"); args.Add("parks", parks); }
-        if (zones.Length > 0) { where.Add("zone_code = ANY(@zones)"); args.Add("zones", zones); }
+        if (zones.Length > 0) { where.Add(InZones); args.Add("zones", zones); }
         if (minM2 is not null) { where.Add("area_m2 >= @minM2"); args.Add("minM2", minM2); }
         if (maxM2 is not null) { where.Add("area_m2 <= @maxM2"); args.Add("maxM2", maxM2); }
         if (bbox is { } b)
@@ -245,6 +250,6 @@ public sealed class ParcelQuery
             foreach (var (name, value) in values) args.Add(name, value);
         }
         if (paging && After is not null) { where.Add("id > @after"); args.Add("after", After); }
-        return where.Count == 0 ? "true" : string.Join(" AND ", where);
+        return where;
     }
 }
