@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using LandRegister.Api.Infrastructure;
 using LandRegister.Tests.Support;
+using Npgsql;
 
 namespace LandRegister.Tests.Infrastructure;
 
@@ -51,5 +53,22 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
             await ProblemAssert.IsProblemAsync(answer, HttpStatusCode.ServiceUnavailable, "database");
         }
         Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/parcels?limit=10")).StatusCode);
+    }
+
+    /// <summary>
+    /// How Npgsql reports a connection the database dropped, as it throws them: directly, and wrapped when a broken
+    /// connection is used again. Each is a 503 (wait and retry), never a 500; a refusal of the request is not.
+    /// </summary>
+    [Fact]
+    public void A_dropped_connection_is_transient_however_npgsql_wraps_it_and_a_refusal_is_not()
+    {
+        var shutdown = new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown);
+        Assert.True(Database.IsTransient(shutdown));
+        Assert.True(Database.IsTransient(new NpgsqlException("The connection was previously broken because of the following exception", shutdown)));
+        Assert.True(Database.IsTransient(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
+        Assert.True(Database.IsTransient(new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow)));
+        var refused = new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
+        Assert.False(Database.IsTransient(refused));
+        Assert.False(Database.IsTransient(new NpgsqlException("The connection was previously broken because of the following exception", refused)));
     }
 }
