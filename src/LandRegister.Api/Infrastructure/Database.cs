@@ -49,6 +49,8 @@ public static class Database
         // cluster 50,000 clean parcels in 0.6 s.
         if (string.IsNullOrEmpty(cs.Options)) cs.Options = "-c max_parallel_workers_per_gather=0 -c jit=off";
         if (string.IsNullOrEmpty(cs.ApplicationName)) cs.ApplicationName = "landregister";
+        // Several hosts (streaming replication): writes must find the primary, whichever node it is after a failover.
+        if (cs.Host?.Contains(',') == true && string.IsNullOrEmpty(cs.TargetSessionAttributes)) cs.TargetSessionAttributes = "primary";
         var builder = new NpgsqlDataSourceBuilder(cs.ConnectionString);
         builder.UseNetTopologySuite();
         return builder.Build();
@@ -60,9 +62,16 @@ public static class Database
     /// </summary>
     public static bool IsTransient(Exception e) => e switch
     {
+        // A write on a primary demoted under it (read-only now) waits for the new one like any other failover.
         PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                                || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow,
-        NpgsqlException n => n.IsTransient || n.InnerException is SocketException or IOException or TimeoutException,
+                                || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+                                    or PostgresErrorCodes.ReadOnlySqlTransaction,
+        // Several hosts and none the primary yet (a standby being promoted): Npgsql says so in words only. Every host
+        // failing is the hosts' exceptions together; a connection broken earlier and used again, its cause.
+        NpgsqlException n => n.IsTransient || n.InnerException is SocketException or IOException or TimeoutException
+                             || (n.InnerException is null && n.Message.StartsWith("No suitable host was found", StringComparison.Ordinal))
+                             || (n.InnerException is { } cause && IsTransient(cause)),
+        AggregateException all => all.InnerExceptions.Count > 0 && all.InnerExceptions.All(IsTransient),
         SocketException or TimeoutException => true,
         _ => e.InnerException is { } inner && IsTransient(inner),
     };

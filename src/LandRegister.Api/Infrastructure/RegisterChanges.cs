@@ -183,20 +183,33 @@ public static class RegisterChangesSetup
     public static IServiceCollection AddRegisterChanges(this IServiceCollection services, bool listen)
     {
         services.AddSingleton<RegisterChanges>();
-        if (listen) services.AddHostedService(provider => provider.GetRequiredService<RegisterChanges>());
+        services.AddSingleton<Replicas>();
+        if (listen)
+        {
+            services.AddHostedService(provider => provider.GetRequiredService<RegisterChanges>());
+            services.AddHostedService(provider => provider.GetRequiredService<Replicas>());
+        }
         return services;
     }
 
-    /// <summary>An answer to a write that succeeded waits until this instance heard the write (<see cref="RegisterChanges.CatchUpAsync"/>).</summary>
+    /// <summary>
+    /// An answer to a write that succeeded waits until this instance heard the write (<see cref="RegisterChanges.CatchUpAsync"/>)
+    /// and, with standbys, carries its consistency token (<see cref="ConsistencyToken"/>).
+    /// </summary>
     public static void UseChangesHeardBeforeAnswering(this WebApplication app)
     {
         app.Use(async (http, next) =>
         {
             var method = http.Request.Method;
             if (!HttpMethods.IsGet(method) && !HttpMethods.IsHead(method) && !HttpMethods.IsOptions(method))
-                http.Response.OnStarting(() => http.Response.StatusCode < 300
-                    ? http.RequestServices.GetRequiredService<RegisterChanges>().CatchUpAsync(http.RequestAborted)
-                    : Task.CompletedTask);
+                http.Response.OnStarting(async () =>
+                {
+                    if (http.Response.StatusCode >= 300) return;
+                    var services = http.RequestServices;
+                    await services.GetRequiredService<RegisterChanges>().CatchUpAsync(http.RequestAborted);
+                    if (services.GetRequiredService<Replicas>().Enabled)
+                        await ConsistencyToken.StampAsync(http, services.GetRequiredService<NpgsqlDataSource>());
+                });
             await next(http);
         });
     }

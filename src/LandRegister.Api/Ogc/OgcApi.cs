@@ -159,13 +159,17 @@ public static partial class OgcApi
     }
 
     public static async Task<IResult> GetItems(
-        string collectionId, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves, IMemoryCache cache, HttpContext http)
+        string collectionId, Caller caller, NpgsqlDataSource db, Replicas replicas, LandUseCodes uses, ReserveSettings reserves, IMemoryCache cache,
+        HttpContext http)
     {
         var source = OgcSource.Find(collectionId);
         OnlyKnown(http.Request, [.. source.ParametersFor(http), PageTokens.Parameter]);
         var limit = http.Request.Query.ContainsKey("limit") ? Integer(http.Request.Query["limit"], "limit") : null;
-        return await source.ItemsAsync(new OgcRequest(http, caller, db, uses, reserves, cache), limit);
+        return await source.ItemsAsync(new OgcRequest(http, caller, ReadsOf(source, db, replicas, http), uses, reserves, cache), limit);
     }
+
+    static NpgsqlDataSource ReadsOf(OgcSource source, NpgsqlDataSource primary, Replicas replicas, HttpContext http) =>
+        source.ReadsOnStandby ? replicas.For(ReadClass.Features, http) : primary;
 
     public static IResult GetQueryables(string collectionId, HttpRequest request)
     {
@@ -184,12 +188,12 @@ public static partial class OgcApi
     }
 
     public static async Task<IResult> GetItem(
-        string collectionId, string featureId, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves, IMemoryCache cache,
-        HttpContext http)
+        string collectionId, string featureId, Caller caller, NpgsqlDataSource db, Replicas replicas, LandUseCodes uses, ReserveSettings reserves,
+        IMemoryCache cache, HttpContext http)
     {
         var source = OgcSource.Find(collectionId);
         OnlyKnown(http.Request, "f", "crs");
-        var request = new OgcRequest(http, caller, db, uses, reserves, cache);
+        var request = new OgcRequest(http, caller, ReadsOf(source, db, replicas, http), uses, reserves, cache);
         var crs = http.Request.Query.ContainsKey("crs")
             ? OgcCrs.Parse(http.Request.Query["crs"].ToString(), await source.CrsAsync(request), "crs") : null;
         http.Response.Headers["Content-Crs"] = $"<{(crs is { } srid ? OgcCrs.Uri(srid) : OgcCrs.Crs84)}>";

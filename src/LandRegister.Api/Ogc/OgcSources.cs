@@ -28,6 +28,9 @@ public abstract class OgcSource
     /// <summary>The query parameters <c>items</c> takes; any other is refused.</summary>
     public abstract string[] Parameters { get; }
 
+    /// <summary>Whether its items may be read on a standby (<see cref="Replicas"/>): not when reading them may write.</summary>
+    public virtual bool ReadsOnStandby => true;
+
     /// <summary>
     /// The properties a client may filter on (Part 3's queryables): in a CQL2 <c>filter</c>, and each but a geometry as a
     /// query parameter of the same name (equal to one of its comma-separated values) unless the collection reads that
@@ -206,6 +209,9 @@ sealed class ParkSource : KeysetSource
 sealed class ReserveSource : KeysetSource
 {
     public override string Id => "reserves";
+
+    // Reading the blocks brings the stored ones up to date: a write, so the primary's.
+    public override bool ReadsOnStandby => false;
     public override string Title => "Reserve blocks (集中连片净地)";
     public override string Description =>
         "Contiguous clean land of the configured uses and gap, each block the union of its parcels. Filters: zone, minAreaMu (default, as /api/reserves: the target's, Reserves:TargetAreaMu, 500; minAreaMu=0 for every block).";

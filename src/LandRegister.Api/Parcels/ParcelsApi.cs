@@ -37,24 +37,24 @@ public static class ParcelsApi
     }
 
     public static async Task<IResult> ListParcels(
-        [AsParameters] ParcelListParameters parameters, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+        [AsParameters] ParcelListParameters parameters, Caller caller, Replicas replicas, LandUseCodes uses, HttpContext http,
         [Description(Export.FormatDescription)] string? format = null)
     {
         var export = Export.Requested(http.Request, format);
         await uses.CatalogueAsync();
         var query = ParcelQuery.From(parameters, caller, uses);
-        if (export is { } file) return Export.File(file, ParcelExport.Table, ParcelSql.AllAsync(db, query));
-        return await PageAsync(db, query, http, cursor => new Link(Links.WithCursor(http.Request, cursor), "next", GeoJson));
+        if (export is { } file) return Export.File(file, ParcelExport.Table, ParcelSql.AllAsync(replicas.For(ReadClass.Exports, http), query));
+        return await PageAsync(replicas.For(ReadClass.Lists, http), query, http, cursor => new Link(Links.WithCursor(http.Request, cursor), "next", GeoJson));
     }
 
-    public static async Task<IResult> SearchParcels(ParcelSearch search, Caller caller, NpgsqlDataSource db, LandUseCodes uses, HttpContext http,
+    public static async Task<IResult> SearchParcels(ParcelSearch search, Caller caller, Replicas replicas, LandUseCodes uses, HttpContext http,
         [Description(Export.FormatDescription)] string? format = null)
     {
         var export = Export.Requested(http.Request, format);
         await uses.CatalogueAsync();
         var query = ParcelQuery.From(search, caller, uses);
-        if (export is { } file) return Export.File(file, ParcelExport.Table, ParcelSql.AllAsync(db, query));
-        return await PageAsync(db, query, http,
+        if (export is { } file) return Export.File(file, ParcelExport.Table, ParcelSql.AllAsync(replicas.For(ReadClass.Exports, http), query));
+        return await PageAsync(replicas.For(ReadClass.Lists, http), query, http,
             cursor => new Link(Links.Self(http.Request), "next", GeoJson, Method: "POST", Body: search with { Cursor = cursor }));
     }
 
@@ -73,14 +73,14 @@ public static class ParcelsApi
     }
 
     public static async Task<IResult> GetParcel(
-        long id, Caller caller, NpgsqlDataSource db, HttpContext http,
+        long id, Caller caller, Replicas replicas, HttpContext http,
         [Description("An instant (ISO 8601): the parcel as it stood in the world then (valid time).")] DateTimeOffset? asOf = null,
         [Description("An instant (ISO 8601): the parcel as the register had recorded it by then.")] DateTimeOffset? recordedAsOf = null)
     {
         var errors = new FieldErrors();
         (asOf, recordedAsOf) = ValidTime.CheckAsOf(asOf, recordedAsOf, errors);
         errors.ThrowIfAny();
-        await using var conn = await db.OpenConnectionAsync();
+        await using var conn = await replicas.For(ReadClass.Features, http).OpenConnectionAsync();
         var row = await conn.QuerySingleOrDefaultAsync<ParcelRow>(asOf is null ? ParcelSql.ById : ParcelSql.ByIdAsOf,
                       new { id, scope = caller.Scope, asOf, recordedAsOf })
             ?? throw Problems.NotFound(asOf is null ? $"No parcel has the id {id}."

@@ -84,14 +84,14 @@ public static class StatisticsApi
         """;
 
     public static async Task<Ok<ParcelStatistics>> GetParcelStatistics(
-        Caller caller, NpgsqlDataSource db, LandUseCodes uses,
+        Caller caller, Replicas replicas, HttpContext http, LandUseCodes uses,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
         [Description("Only this park's parcels.")] string? park = null,
         [Description("An instant (ISO 8601): the parcels as they stood in the world then (valid time); default now.")] DateTimeOffset? asOf = null)
     {
         var at = CheckAsOf(asOf);
         var code = ZoneScope.Of(zone, caller);
-        await using var conn = await db.OpenConnectionAsync();
+        await using var conn = await replicas.For(ReadClass.Statistics, http).OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
         var names = (await uses.CatalogueAsync()).Items.ToDictionary(u => u.Code, u => u.NameZh);
         var rows = (await conn.QueryAsync<Row>(ParcelCountsSql(at is not null),
@@ -129,7 +129,7 @@ public static class StatisticsApi
     sealed record RevitalizedRow(int Year, string Method, int Count, double AreaM2);
 
     public static async Task<Ok<RevitalizedStatistics>> GetRevitalizedStatistics(
-        Caller caller, NpgsqlDataSource db,
+        Caller caller, Replicas replicas, HttpContext http,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
         [Description("Only this park's land.")] string? park = null,
         [Description("Only this year (when the change took effect); default every year.")] int? year = null)
@@ -137,7 +137,7 @@ public static class StatisticsApi
         if (year is { } y && (y < RegisterDates.Earliest.Year || y > RegisterClock.Today.Year))
             throw Problems.Invalid("year", $"a year from {RegisterDates.Earliest.Year} to {RegisterClock.Today.Year}");
         var code = ZoneScope.Of(zone, caller);
-        await using var conn = await db.OpenConnectionAsync();
+        await using var conn = await replicas.For(ReadClass.Statistics, http).OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
         var rows = (await conn.QueryAsync<RevitalizedRow>(RevitalizedSql, new { zone = code, park, year, tz = RegisterClock.TimeZone.Id })).ToList();
         var years = rows.GroupBy(r => r.Year).Select(g => new RevitalizedYear(g.Key, g.Sum(r => r.Count), Area.Mu(g.Sum(r => r.AreaM2)),
@@ -179,7 +179,7 @@ public static class StatisticsApi
         """;
 
     public static async Task<Ok<UnderusedStatistics>> GetUnderusedStatistics(
-        Caller caller, NpgsqlDataSource db,
+        Caller caller, Replicas replicas, HttpContext http,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
         [Description("Only this park's land.")] string? park = null,
         [Description("An instant (ISO 8601): the land as it stood then (valid time), with the findings of the latest idle-land run that assessed a day not after it; default now.")]
@@ -187,7 +187,7 @@ public static class StatisticsApi
     {
         var at = CheckAsOf(asOf);
         var code = ZoneScope.Of(zone, caller);
-        await using var conn = await db.OpenConnectionAsync();
+        await using var conn = await replicas.For(ReadClass.Statistics, http).OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
         var rows = (await conn.QueryAsync<UnderusedRow>(UnderusedSql(at is not null),
             new { zone = code, park, asOf = at, recordedAsOf = (DateTimeOffset?)null, day = Day(at) })).ToList();
@@ -231,14 +231,14 @@ public static class StatisticsApi
         """;
 
     public static async Task<Ok<LedgerStatistics>> GetLedgerStatistics(
-        Caller caller, NpgsqlDataSource db,
+        Caller caller, Replicas replicas, HttpContext http,
         [Description("The zone (optional for a key of one zone).")] string? zone = null,
         [Description("Only the items of this source (a report or an inspection's feedback).")] long? source = null,
         [Description("An instant (ISO 8601): the items as they stood then (valid time), overdue by that day; default now.")] DateTimeOffset? asOf = null)
     {
         var at = CheckAsOf(asOf);
         var code = ZoneScope.Of(zone, caller);
-        await using var conn = await db.OpenConnectionAsync();
+        await using var conn = await replicas.For(ReadClass.Statistics, http).OpenConnectionAsync();
         await ZoneScope.RequireAsync(conn, code, caller);
         var rows = (await conn.QueryAsync<LedgerRow>(LedgerSql(at is not null), new { zone = code, source, asOf = at, today = Day(at) })).ToList();
         var total = rows.SingleOrDefault(r => r.AnyStatus && r.AnyCategory);

@@ -30,7 +30,7 @@ public static class YearlyReport
     const string Total = "合计";
 
     public static async Task<IResult> GetYearlyReport(
-        int year, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings settings, HttpContext http,
+        int year, Caller caller, NpgsqlDataSource db, Replicas replicas, LandUseCodes uses, ReserveSettings settings, HttpContext http,
         [Description("The zone (optional for a key of one zone).")] string? zone = null)
     {
         var today = RegisterClock.Today;
@@ -44,9 +44,9 @@ public static class YearlyReport
         bool May(string permission) => role?.Permissions.Contains(permission) == true;
         var confidential = Caller.AudienceOf(http) >= Audience.Confidential;
 
-        var parcels = (await StatisticsApi.GetParcelStatistics(caller, db, uses, code, null, yearEnd)).Value!;
-        var revitalized = (await StatisticsApi.GetRevitalizedStatistics(caller, db, code, null, year)).Value!;
-        var underused = (await StatisticsApi.GetUnderusedStatistics(caller, db, code, null, yearEnd)).Value!;
+        var parcels = (await StatisticsApi.GetParcelStatistics(caller, replicas, http, uses, code, null, yearEnd)).Value!;
+        var revitalized = (await StatisticsApi.GetRevitalizedStatistics(caller, replicas, http, code, null, year)).Value!;
+        var underused = (await StatisticsApi.GetUnderusedStatistics(caller, replicas, http, code, null, yearEnd)).Value!;
         var reserves = (await ReservesApi.GetReserveTarget(caller, db, uses, settings, http.Response, code, year)).Value!;
 
         var sheets = new Dictionary<string, object>
@@ -61,7 +61,7 @@ public static class YearlyReport
         if (May(Permission.ReadEnterprises) && await EvaluatedAsync(db, code, year))
             sheets["六、亩均评价 Evaluation"] = EvaluationSheet((await EvaluationApi.GetEvaluationSummary(caller, db, year, code)).Value!);
         if (May(Permission.ReadLedger))
-            sheets["七、整改台账 Ledger"] = LedgerSheet((await StatisticsApi.GetLedgerStatistics(caller, db, code, null, yearEnd)).Value!);
+            sheets["七、整改台账 Ledger"] = LedgerSheet((await StatisticsApi.GetLedgerStatistics(caller, replicas, http, code, null, yearEnd)).Value!);
         if (May(Permission.ReadLeases) && confidential)
             sheets["八、欠租账龄 Arrears"] = ArrearsSheet(await Arrears.ReportAsync(caller, db, code, lastDay));
 

@@ -50,7 +50,7 @@ public static class TilesApi
     sealed record Fingerprint(long Features, string Versions);
 
     public static async Task<IResult> GetTile(
-        string layer, int z, int x, int y, Caller caller, NpgsqlDataSource db, TileSettings settings, ReserveSettings reserves,
+        string layer, int z, int x, int y, Caller caller, NpgsqlDataSource db, Replicas replicas, TileSettings settings, ReserveSettings reserves,
         LandUseCodes uses, IMemoryCache cache, TileCache kept, HttpContext http,
         [Description("An instant (ISO 8601): the parcels as they stood then (valid time); parcels only.")] DateTimeOffset? asOf = null)
     {
@@ -84,10 +84,13 @@ public static class TilesApi
         if (z < tileLayer.MinZoom) return Empty(http, $"\"below-{tileLayer.Name}-{tileLayer.MinZoom}\"");
         await tileLayer.PrepareAsync(args, new TileRequest(caller, db, reserves, uses, cache));
         var internalFields = audience >= Audience.Internal;
+        // A tile kept in memory is built on the primary: a standby may not have replayed a change this instance has
+        // already heard of. A past instant's tile is the same on any node that has replayed the client's own writes; a
+        // reserve tile may bring the stored blocks up to date, a write.
         if (!past && tileLayer.Table is { } table)
             return await KeptAsync(http, keptKey, tileLayer, table, tile, caller, internalFields, db, kept, args, settings);
 
-        await using var conn = await db.OpenConnectionAsync();
+        await using var conn = await (past ? replicas.For(ReadClass.Tiles, http) : db).OpenConnectionAsync();
         var print = await conn.QuerySingleAsync<Fingerprint>(tileLayer.FingerprintSql(past), args);
         var key = KeyOf(tileLayer, tile, caller, audience, at, print.Features, print.Versions);
         var etag = ETagOf(key);

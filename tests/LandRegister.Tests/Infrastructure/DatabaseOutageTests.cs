@@ -56,8 +56,8 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// How Npgsql reports a connection the database dropped, as it throws them: directly, and wrapped when a broken
-    /// connection is used again. Each is a 503 (wait and retry), never a 500; a refusal of the request is not.
+    /// How Npgsql reports a connection the database dropped, as it throws them: directly, wrapped when a broken
+    /// connection is used again, and for several hosts during a failover. Each is a 503 (wait and retry), never a 500; a refusal of the request is not.
     /// </summary>
     [Fact]
     public void A_dropped_connection_is_transient_however_npgsql_wraps_it_and_a_refusal_is_not()
@@ -67,8 +67,15 @@ public sealed class DatabaseOutageTests : IAsyncLifetime
         Assert.True(Database.IsTransient(new NpgsqlException("The connection was previously broken because of the following exception", shutdown)));
         Assert.True(Database.IsTransient(new NpgsqlException("Exception while reading from stream", new EndOfStreamException())));
         Assert.True(Database.IsTransient(new PostgresException("the database system is starting up", "FATAL", "FATAL", PostgresErrorCodes.CannotConnectNow)));
+        // Several hosts (failover): none the primary yet; every host failing; a write on a primary demoted under it.
+        Assert.True(Database.IsTransient(new NpgsqlException("No suitable host was found.")));
+        Assert.True(Database.IsTransient(new NpgsqlException("Unable to connect to a suitable host. Check inner exception for more details.",
+            new AggregateException(shutdown, new NpgsqlException("Failed to connect to 127.0.0.1:55441", new System.Net.Sockets.SocketException(111))))));
+        Assert.True(Database.IsTransient(new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction)));
         var refused = new PostgresException("duplicate key value violates unique constraint", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation);
         Assert.False(Database.IsTransient(refused));
         Assert.False(Database.IsTransient(new NpgsqlException("The connection was previously broken because of the following exception", refused)));
+        Assert.False(Database.IsTransient(new NpgsqlException("Unable to connect to a suitable host. Check inner exception for more details.",
+            new AggregateException(shutdown, refused))));
     }
 }
