@@ -12,7 +12,7 @@ export LANDREGISTER_DB_PORT := $(DB_PORT)
 OWNER_DB    := Host=127.0.0.1;Port=$(DB_PORT);Username=postgres;Database=landregister
 REGISTER_DB := Host=127.0.0.1;Port=$(DB_PORT);Username=landregister_app;Database=landregister
 
-.PHONY: help run test bench build db-start db-stop db-reset schema web
+.PHONY: help run test bench build db-start db-stop db-reset schema web cluster cluster-stop failover-drill cluster-bench
 
 help:
 	@echo "make run      start the local database, load the demo zone, serve the API on $(API_URL)"
@@ -21,6 +21,10 @@ help:
 	@echo "make db-stop  stop the local database cluster (port $(DB_PORT))"
 	@echo "make db-reset drop and recreate the local database (the demo is loaded again by make run)"
 	@echo "make schema   write db/schema.sql from the migrations (commit it with a new migration)"
+	@echo "make cluster  a monitor, a primary and a standby (pg_auto_failover), two API instances and nginx; prints the URLs"
+	@echo "make cluster-stop      stop what make cluster started"
+	@echo "make failover-drill    read-your-writes and kill -9 of the primary under load, on the cluster (started if needed)"
+	@echo "make cluster-bench     read throughput with one and two database nodes; results in bench/results/cluster-scale.md"
 
 build:
 	dotnet build LandRegister.sln -c $(CONFIG)
@@ -73,3 +77,24 @@ bench:
 	dotnet build LandRegister.sln -c Release && \
 	dotnet run --project bench/LandRegister.Bench -c Release --no-build -- \
 		--server "Host=127.0.0.1;Port=$(DB_PORT);Username=postgres" --out bench/results
+
+# Beyond one machine, on this one (docs/operations.md): PostgreSQL streaming replication under pg_auto_failover.
+cluster: web
+	@cluster/cluster.sh start
+
+cluster-stop:
+	@cluster/cluster.sh stop
+
+# Starts the cluster when it is not running (its runs then pause 3 s before committing, so the kill meets one in
+# flight), and then stops it again; its last line reads "acknowledged writes lost: N, 500s: M, seconds without writes: S".
+failover-drill: web
+	@running=$$(test -f $${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}/api0.pid && kill -0 $$(cat $${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}/api0.pid) 2>/dev/null && echo yes); \
+	if [ "$$running" != yes ]; then Jobs__PauseBeforeCommitMs=3000 cluster/cluster.sh start >/dev/null || exit 1; trap 'cluster/cluster.sh stop' EXIT; fi; \
+	dotnet build cluster/LandRegister.Cluster -c Release -nologo -v quiet >/dev/null && \
+	dotnet run --project cluster/LandRegister.Cluster -c Release --no-build -- drill
+
+cluster-bench: web
+	@running=$$(test -f $${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}/api0.pid && kill -0 $$(cat $${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}/api0.pid) 2>/dev/null && echo yes); \
+	if [ "$$running" != yes ]; then cluster/cluster.sh start >/dev/null || exit 1; trap 'cluster/cluster.sh stop' EXIT; fi; \
+	dotnet build cluster/LandRegister.Cluster -c Release -nologo -v quiet >/dev/null && \
+	dotnet run --project cluster/LandRegister.Cluster -c Release --no-build -- scale

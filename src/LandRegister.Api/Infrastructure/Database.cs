@@ -49,11 +49,38 @@ public static class Database
         // cluster 50,000 clean parcels in 0.6 s.
         if (string.IsNullOrEmpty(cs.Options)) cs.Options = "-c max_parallel_workers_per_gather=0 -c jit=off";
         if (string.IsNullOrEmpty(cs.ApplicationName)) cs.ApplicationName = "landregister";
-        // Several hosts (streaming replication): writes must find the primary, whichever node it is after a failover.
-        if (cs.Host?.Contains(',') == true && string.IsNullOrEmpty(cs.TargetSessionAttributes)) cs.TargetSessionAttributes = "primary";
-        var builder = new NpgsqlDataSourceBuilder(cs.ConnectionString);
+        var builder = new NpgsqlDataSourceBuilder(OnPrimary(cs.ConnectionString));
         builder.UseNetTopologySuite();
         return builder.Build();
+    }
+
+    /// <summary>
+    /// <paramref name="connectionString"/>, made to find the primary when it names several hosts (streaming replication),
+    /// whichever node that is after a failover: <c>Target Session Attributes=primary</c> unless it says otherwise. Every
+    /// connection that may write is opened with it, Hangfire's too.
+    /// </summary>
+    public static string OnPrimary(string connectionString)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(connectionString);
+        if (cs.Host?.Contains(',') == true && string.IsNullOrEmpty(cs.TargetSessionAttributes)) cs.TargetSessionAttributes = "primary";
+        return cs.ConnectionString;
+    }
+
+    /// <summary>
+    /// Whether a write met a node that is no longer the primary (a failover demoted it while the connection was kept in
+    /// the pool): such a connection still works, so the pool would hand it out again and again.
+    /// </summary>
+    public static bool WasDemoted(Exception e) => e switch
+    {
+        PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction } => true,
+        _ => e.InnerException is { } inner && WasDemoted(inner),
+    };
+
+    /// <summary>Closes every pooled connection (the register's and those Hangfire opens by connection string): new ones find the new primary.</summary>
+    public static void ForgetConnections(NpgsqlDataSource db)
+    {
+        db.Clear();
+        NpgsqlConnection.ClearAllPools();
     }
 
     /// <summary>

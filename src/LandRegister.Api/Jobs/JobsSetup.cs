@@ -24,7 +24,7 @@ public static class JobsSetup
         services.AddSingleton(settings);
         services.AddSingleton<JobRuns>();
         if (!startScheduler) return services;
-        var connectionString = config.GetConnectionString("Register") ?? "";
+        var connectionString = Database.OnPrimary(config.GetConnectionString("Register") ?? "");
         var storage = new PostgreSqlStorageOptions
         {
             SchemaName = Schema,
