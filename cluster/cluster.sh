@@ -16,9 +16,11 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}
 pgbin=/usr/lib/postgresql/15/bin
-monitor_port=55440
+# Below the kernel's ephemeral range (32768-60999): a port there can be taken, at the moment PostgreSQL binds it, by
+# the local end of some outgoing connection (it happened: a standby listening on IPv6 only).
+monitor_port=25440
 nodes=(node1 node2)
-declare -A node_port=([node1]=55441 [node2]=55442)
+declare -A node_port=([node1]=25441 [node2]=25442)
 api_ports=(5081 5082)
 lb_port=5090
 admin_key=${ADMIN_KEY:-cluster-admin-key-change-me}
@@ -77,7 +79,7 @@ start_monitor() {
     spawn monitor postgres pg_autoctl run --pgdata "$dir/monitor"
   else
     spawn monitor postgres pg_autoctl create monitor --pgdata "$dir/monitor" --pgport $monitor_port --hostname 127.0.0.1 \
-      --auth trust --no-ssl --run
+      --listen 127.0.0.1 --auth trust --no-ssl --run
   fi
   wait_for 60 "the monitor" sql $monitor_port pg_auto_failover "select 1" >/dev/null
   # A failed primary is noticed within seconds, not the defaults' 20 s, and the standby promoted without the 30 s wait
@@ -104,7 +106,7 @@ start_node() {
     as_pg initdb -D "$dir/$name" -U postgres --auth=trust --encoding=UTF8 --locale=C.UTF-8 >/dev/null
     printf "max_connections = 300\nshared_buffers = 256MB\nmax_parallel_workers_per_gather = 0\n" >>"$dir/$name/postgresql.conf"
   fi
-  spawn "$name" postgres pg_autoctl create postgres --pgdata "$dir/$name" --pgport "$port" --hostname 127.0.0.1 --name "$name" \
+  spawn "$name" postgres pg_autoctl create postgres --pgdata "$dir/$name" --pgport "$port" --hostname 127.0.0.1 --listen 127.0.0.1 --name "$name" \
     --monitor "$monitor_uri" --auth trust --no-ssl --dbname landregister --run
 }
 

@@ -196,8 +196,8 @@ public static class FailoverDrill
         await Task.Delay(LoadBeforeKill);
         var runAt = await StartRunAsync(admin);
         var inFlight = await RunningAsync(admin, runAt);
-        var killedAt = clock.Elapsed;
         var killed = await Topology.ScriptAsync("kill-primary");
+        var killedAt = clock.Elapsed;
 
         // The load goes on until writes have been acknowledged again for a while, or for at most MostAfterKill.
         TimeSpan? firstWrite = null;

@@ -14,7 +14,7 @@ public sealed class Topology(string resultsDirectory)
     public static readonly string Root = FindRoot();
 
     public const string Balancer = "http://127.0.0.1:5090";
-    public static readonly int[] NodePorts = [55441, 55442];
+    public static readonly int[] NodePorts = [25441, 25442];
     public const string DemoZone = "LSKFQ";
 
     public string ResultsDirectory { get; } = resultsDirectory;

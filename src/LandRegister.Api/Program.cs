@@ -55,6 +55,7 @@ builder.Services.AddRegisterOpenApi();
 var app = builder.Build();
 PublicOrigin.UseTrustedProxies(app);
 app.UseExceptionHandler();
+app.UseRegisterMetrics();
 HostFilter.Use(app);
 app.UseStatusCodePages();
 app.UseMapPage();

@@ -35,7 +35,7 @@ public sealed class Replicas : BackgroundService
         public volatile Reading? Last;
     }
 
-    /// <summary>What a host said when last asked: a standby and how far it had replayed, or the primary.</summary>
+    /// <summary>What a host said when last asked: a standby and how far it had replayed, or the primary and its WAL position.</summary>
     sealed record Reading(bool Standby, ulong Replayed);
 
     public Replicas(NpgsqlDataSource primary, IConfiguration config, ILogger<Replicas> log)
@@ -105,19 +105,26 @@ public sealed class Replicas : BackgroundService
         try
         {
             await using var conn = await host.Db.OpenConnectionAsync(stop);
-            await using var ask = new NpgsqlCommand(
-                "SELECT pg_is_in_recovery(), coalesce(pg_last_wal_replay_lsn(), '0/0')::text", conn) { CommandTimeout = 2 };
+            // A standby's replay position, or the primary's WAL position (what the standbys' lag is measured against).
+            await using var ask = new NpgsqlCommand("""
+                SELECT pg_is_in_recovery(),
+                       (CASE WHEN pg_is_in_recovery() THEN coalesce(pg_last_wal_replay_lsn(), '0/0') ELSE pg_current_wal_lsn() END)::text
+                """, conn) { CommandTimeout = 2 };
             await using var reader = await ask.ExecuteReaderAsync(stop);
             await reader.ReadAsync(stop);
             var reading = new Reading(reader.GetBoolean(0), ConsistencyToken.Parse(reader.GetString(1)) ?? 0);
             if (host.Last?.Standby != reading.Standby)
                 log.LogInformation("{Host} is now {Role}", host.Name, reading.Standby ? "a standby" : "the primary");
             host.Last = reading;
+            RegisterMetrics.NodeRole.WithLabels(host.Name).Set(reading.Standby ? 0 : 1);
+            if (reading.Standby && hosts.FirstOrDefault(h => h.Last is { Standby: false })?.Last is { } primary)
+                RegisterMetrics.StandbyLag.WithLabels(host.Name).Set(primary.Replayed > reading.Replayed ? primary.Replayed - reading.Replayed : 0);
         }
         catch (Exception e) when (!stop.IsCancellationRequested)
         {
             if (host.Last is not null) log.LogWarning("{Host} does not answer ({Reason}); reads go elsewhere", host.Name, e.Message);
             host.Last = null;
+            RegisterMetrics.NodeRole.WithLabels(host.Name).Set(-1);
         }
         catch (OperationCanceledException)
         {

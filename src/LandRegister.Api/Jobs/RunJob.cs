@@ -20,6 +20,7 @@ public sealed class RunJob(JobRuns runs, NpgsqlDataSource db, IEnumerable<IRun> 
     public async Task ExecuteAsync(long runId, CancellationToken ct)
     {
         Guid? lease = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             var run = await runs.ClaimAsync(runId, Node, lease);
@@ -28,13 +29,16 @@ public sealed class RunJob(JobRuns runs, NpgsqlDataSource db, IEnumerable<IRun> 
             if (run.Attempts > JobRuns.MaxAttempts)
             {
                 await runs.FailAsync(runId, lease, $"gave up after {JobRuns.MaxAttempts} attempts; the last ended: {run.Error ?? "its node stopped"}");
+                RegisterMetrics.RunDuration.WithLabels(run.Kind, "failed").Observe(clock.Elapsed.TotalSeconds);
                 return;
             }
             if (run.Attempts > 1) log.LogWarning("Run {Run} ({Kind}, zone {Zone}): attempt {Attempt}", runId, run.Kind, run.ZoneCode, run.Attempts);
             var runner = runners.Single(r => r.Kind.Name == run.Kind);
             try
             {
-                await using (Heartbeat(runId, lease.Value)) await WorkAsync(run, runner, lease.Value, ct);
+                await using (Heartbeat(runId, lease.Value))
+                    if (await WorkAsync(run, runner, lease.Value, ct))
+                        RegisterMetrics.RunDuration.WithLabels(run.Kind, "succeeded").Observe(clock.Elapsed.TotalSeconds);
                 return;
             }
             catch (Exception e) when (ct.IsCancellationRequested)
@@ -46,6 +50,7 @@ public sealed class RunJob(JobRuns runs, NpgsqlDataSource db, IEnumerable<IRun> 
             catch (Exception e) when (Database.IsTransient(e))
             {
                 log.LogWarning(e, "Run {Run} ({Kind}, zone {Zone}) lost the database; waiting for it, then trying again", runId, run.Kind, run.ZoneCode);
+                RegisterMetrics.RunInterruptions.WithLabels(run.Kind).Inc();
                 var reason = $"attempt {run.Attempts} lost the database connection: {e.Message}";
                 await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, 2 << attempt)), ct);
                 await WaitForDatabaseAsync(ct);
@@ -56,12 +61,14 @@ public sealed class RunJob(JobRuns runs, NpgsqlDataSource db, IEnumerable<IRun> 
                 log.LogError(e, "Run {Run} ({Kind}, zone {Zone}) failed", runId, run.Kind, run.ZoneCode);
                 await WaitForDatabaseAsync(ct);
                 await runs.FailAsync(runId, lease, e.Message);
+                RegisterMetrics.RunDuration.WithLabels(run.Kind, "failed").Observe(clock.Elapsed.TotalSeconds);
                 return;
             }
         }
     }
 
-    async Task WorkAsync(JobRunRow run, IRun runner, Guid lease, CancellationToken ct)
+    /// <summary>Does the run's work in one transaction; false when another node took the run over meanwhile.</summary>
+    async Task<bool> WorkAsync(JobRunRow run, IRun runner, Guid lease, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -76,10 +83,11 @@ public sealed class RunJob(JobRuns runs, NpgsqlDataSource db, IEnumerable<IRun> 
         {
             log.LogWarning("Run {Run}: another node took it over while this one worked; this node's work is dropped", run.Id);
             await tx.RollbackAsync(ct);
-            return;
+            return false;
         }
         await tx.CommitAsync(ct);
         log.LogInformation("Run {Run} ({Kind}, zone {Zone}) succeeded", run.Id, run.Kind, run.ZoneCode);
+        return true;
     }
 
     /// <summary>Records the node's sign of life every <see cref="JobSettings.HeartbeatSeconds"/> until disposed.</summary>
