@@ -89,12 +89,12 @@ cluster-stop:
 # flight), and then stops it again; its last line reads "acknowledged writes lost: N, 500s: M, seconds without writes: S".
 failover-drill: web
 	@running=$$(test -f $${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}/api0.pid && kill -0 $$(cat $${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}/api0.pid) 2>/dev/null && echo yes); \
-	if [ "$$running" != yes ]; then Jobs__PauseBeforeCommitMs=3000 cluster/cluster.sh start >/dev/null || exit 1; trap 'cluster/cluster.sh stop' EXIT; fi; \
+	if [ "$$running" != yes ]; then Jobs__PauseBeforeCommitMs=3000 cluster/cluster.sh start >/dev/null || exit 1; trap 'cluster/cluster.sh stop 2>/dev/null' EXIT; fi; \
 	dotnet build cluster/LandRegister.Cluster -c Release -nologo -v quiet >/dev/null && \
 	dotnet run --project cluster/LandRegister.Cluster -c Release --no-build -- drill
 
 cluster-bench: web
 	@running=$$(test -f $${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}/api0.pid && kill -0 $$(cat $${LANDREGISTER_CLUSTER_DIR:-/var/tmp/landregister-cluster}/api0.pid) 2>/dev/null && echo yes); \
-	if [ "$$running" != yes ]; then cluster/cluster.sh start >/dev/null || exit 1; trap 'cluster/cluster.sh stop' EXIT; fi; \
+	if [ "$$running" != yes ]; then cluster/cluster.sh start >/dev/null || exit 1; trap 'cluster/cluster.sh stop 2>/dev/null' EXIT; fi; \
 	dotnet build cluster/LandRegister.Cluster -c Release -nologo -v quiet >/dev/null && \
 	dotnet run --project cluster/LandRegister.Cluster -c Release --no-build -- scale
