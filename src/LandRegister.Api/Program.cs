@@ -54,8 +54,8 @@ builder.Services.AddRegisterOpenApi();
 
 var app = builder.Build();
 PublicOrigin.UseTrustedProxies(app);
-app.UseExceptionHandler();
 app.UseRegisterMetrics();
+app.UseExceptionHandler();
 HostFilter.Use(app);
 app.UseStatusCodePages();
 app.UseMapPage();

@@ -20,6 +20,8 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
             _ => null,
         };
         if (problem is null || context.Response.HasStarted) return false;
+        // The exception handler clears the endpoint; put back the one that refused, so metrics count the answer under it.
+        if (context.GetEndpoint() is null && context.Features.Get<IExceptionHandlerFeature>()?.Endpoint is { } refused) context.SetEndpoint(refused);
         if (problem == Unavailable)
         {
             RegisterMetrics.Unavailable.Inc();

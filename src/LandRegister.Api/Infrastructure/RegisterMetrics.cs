@@ -31,6 +31,11 @@ public static class RegisterMetrics
     public static readonly Counter RunInterruptions = Metrics.CreateCounter("landregister_job_run_interruptions_total",
         "Attempts of a background run cut off by the database going away; each is tried again.", "kind");
 
+    // A static constructor makes the metrics exist (at 0) from start-up, when UseRegisterMetrics is called, not from
+    // their first use: a counter of failovers that appears only after the first one cannot be alerted on.
+    static RegisterMetrics() { }
+
+    /// <summary>Outside the exception handler, so a request is counted with the status it was answered with (a 404, a 503).</summary>
     public static void UseRegisterMetrics(this WebApplication app)
     {
         app.UseHttpMetrics();

@@ -181,9 +181,12 @@ public static partial class ConsistencyToken
                 MaxAge = CookieLife, HttpOnly = true, SameSite = SameSiteMode.Lax, Path = "/", Secure = http.Request.IsHttps,
             });
         }
-        catch (Exception e) when (Database.IsTransient(e) || e is OperationCanceledException)
+        catch (Exception e)
         {
-            // The write is committed; without a token the client's next reads are simply not promised a standby.
+            // The write is committed and must be answered as such: without a token, the client's next reads are simply
+            // not promised a standby.
+            if (e is not OperationCanceledException) http.RequestServices.GetRequiredService<ILogger<Replicas>>()
+                .LogWarning("A write was answered without its consistency token ({Reason})", e.Message);
         }
     }
 

@@ -33,4 +33,24 @@ public sealed class HealthTests(RegisterApp app) : IClassFixture<RegisterApp>
             await conn.ExecuteAsync("INSERT INTO schema_journal (script, sha256) VALUES (@Name, @Sha256)", last);
         }
     }
+
+    [Fact]
+    public async Task Metrics_need_a_key_that_may_read_jobs_and_count_requests_by_endpoint_and_status()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.ClientWithKey(null).GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await (await app.ClientForAsync("viewer")).GetAsync("/metrics")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync("/api/zones")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Client.GetAsync("/api/parcels/999999999")).StatusCode);
+
+        // Prometheus sends the key as Basic credentials.
+        var scraper = app.ClientWithKey(null);
+        scraper.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"prometheus:{RegisterApp.AdminKey}")));
+        var metrics = await scraper.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        var text = await metrics.Content.ReadAsStringAsync();
+        Assert.Matches("""http_request_duration_seconds_count\{code="200",method="GET",[^}]*endpoint="/api/zones/?"\} [1-9]""", text);
+        Assert.Matches("""http_request_duration_seconds_count\{code="404",method="GET",[^}]*endpoint="/api/parcels/\{id:long\}"\} [1-9]""", text);
+        Assert.Contains("landregister_database_unavailable_total", text);
+    }
 }
