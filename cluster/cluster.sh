@@ -32,9 +32,10 @@ register_db="Host=$hosts;Username=landregister_app;Database=landregister;Maximum
 owner_db="Host=$hosts;Username=postgres;Database=landregister;Maximum Pool Size=5;Host Recheck Seconds=1;Timeout=5"
 
 # pg_autoctl keeps its configuration and state beside the data, not in the postgres user's home.
+pgenv=(PATH="$pgbin:$PATH" XDG_CONFIG_HOME="$dir/config" XDG_DATA_HOME="$dir/share" XDG_RUNTIME_DIR="$dir/run")
+
 as_pg() {
-  local env=(PATH="$pgbin:$PATH" XDG_CONFIG_HOME="$dir/config" XDG_DATA_HOME="$dir/share" XDG_RUNTIME_DIR="$dir/run")
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- env "${env[@]}" "$@"; else env "${env[@]}" "$@"; fi
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- env "${pgenv[@]}" "$@"; else env "${pgenv[@]}" "$@"; fi
 }
 
 alive() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
@@ -43,11 +44,9 @@ alive() { [ -f "$dir/$1.pid" ] && kill -0 "$(cat "$dir/$1.pid")" 2>/dev/null; }
 spawn() {
   local name=$1 user=$2; shift 2
   if [ "$user" = postgres ] && [ "$(id -u)" = 0 ]; then
-    setsid runuser -u postgres -- env PATH="$pgbin:$PATH" XDG_CONFIG_HOME="$dir/config" XDG_DATA_HOME="$dir/share" XDG_RUNTIME_DIR="$dir/run" \
-      "$@" >"$dir/$name.log" 2>&1 </dev/null &
+    setsid runuser -u postgres -- env "${pgenv[@]}" "$@" >"$dir/$name.log" 2>&1 </dev/null &
   else
-    setsid env PATH="$pgbin:$PATH" XDG_CONFIG_HOME="$dir/config" XDG_DATA_HOME="$dir/share" XDG_RUNTIME_DIR="$dir/run" \
-      "$@" >"$dir/$name.log" 2>&1 </dev/null &
+    setsid env "${pgenv[@]}" "$@" >"$dir/$name.log" 2>&1 </dev/null &
   fi
   echo $! >"$dir/$name.pid"
 }
