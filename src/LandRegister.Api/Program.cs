@@ -34,6 +34,7 @@ builder.Services.AddSingleton(PublicOrigin.From(builder.Configuration));
 HostFilter.Configure(builder);
 builder.Services.AddRegisterDatabase(builder.Configuration);
 builder.Services.AddRegisterChanges(listen: !generatingDocument);
+builder.Services.AddReplicas(poll: !generatingDocument);
 builder.Services.AddSingleton<TileCache>();
 builder.Services.AddSingleton<LandUseCodes>();
 builder.Services.AddSingleton(ReserveSettings.From(builder.Configuration));

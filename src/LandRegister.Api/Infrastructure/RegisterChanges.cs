@@ -183,12 +183,7 @@ public static class RegisterChangesSetup
     public static IServiceCollection AddRegisterChanges(this IServiceCollection services, bool listen)
     {
         services.AddSingleton<RegisterChanges>();
-        services.AddSingleton<Replicas>();
-        if (listen)
-        {
-            services.AddHostedService(provider => provider.GetRequiredService<RegisterChanges>());
-            services.AddHostedService(provider => provider.GetRequiredService<Replicas>());
-        }
+        if (listen) services.AddHostedService(provider => provider.GetRequiredService<RegisterChanges>());
         return services;
     }
 

@@ -145,6 +145,17 @@ public sealed class Replicas : BackgroundService
     }
 }
 
+public static class ReplicasSetup
+{
+    /// <summary>Where reads go (<see cref="Replicas"/>); its hosts are asked from start-up unless <paramref name="poll"/> is false (the build-time document).</summary>
+    public static IServiceCollection AddReplicas(this IServiceCollection services, bool poll)
+    {
+        services.AddSingleton<Replicas>();
+        if (poll) services.AddHostedService(provider => provider.GetRequiredService<Replicas>());
+        return services;
+    }
+}
+
 /// <summary>
 /// The consistency token: the position in the primary's WAL (an LSN, <c>0/3000D8</c>) at which a write's answer was
 /// sent. A successful write answers with it in <c>LandRegister-Lsn</c> and a short-lived cookie of the same name (for the
