@@ -67,23 +67,6 @@ public static class Database
     }
 
     /// <summary>
-    /// Whether a write met a node that is no longer the primary (a failover demoted it while the connection was kept in
-    /// the pool): such a connection still works, so the pool would hand it out again and again.
-    /// </summary>
-    public static bool WasDemoted(Exception e) => e switch
-    {
-        PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction } => true,
-        _ => e.InnerException is { } inner && WasDemoted(inner),
-    };
-
-    /// <summary>Closes every pooled connection (the register's and those Hangfire opens by connection string): new ones find the new primary.</summary>
-    public static void ForgetConnections(NpgsqlDataSource db)
-    {
-        db.Clear();
-        NpgsqlConnection.ClearAllPools();
-    }
-
-    /// <summary>
     /// Whether an error is the database being away for a while (restarting, failing over, unreachable) rather than a
     /// refusal of what was asked: worth waiting out and trying again.
     /// </summary>

@@ -25,7 +25,6 @@ public sealed partial class ProblemHandler(IProblemDetailsService problems, ILog
         if (problem == Unavailable)
         {
             RegisterMetrics.Unavailable.Inc();
-            if (Database.WasDemoted(exception)) Database.ForgetConnections(context.RequestServices.GetRequiredService<NpgsqlDataSource>());
             log.LogWarning("{Method} {Path} answered 503: the database is unreachable ({Reason})", context.Request.Method, context.Request.Path, exception.Message);
             context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }

@@ -80,10 +80,6 @@ public sealed class Replicas : BackgroundService
         return primary;
     }
 
-    /// <summary>The standbys known now, and how far each had replayed (for health and metrics).</summary>
-    public IReadOnlyList<(string Host, bool Standby, ulong Replayed)> Known =>
-        hosts.Where(h => h.Last is not null).Select(h => (h.Name, h.Last!.Standby, h.Last.Replayed)).ToList();
-
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
         if (!Enabled) return;
