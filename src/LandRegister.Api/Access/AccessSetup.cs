@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Net.Http.Headers;
 
 namespace LandRegister.Api.Access;
 
@@ -117,6 +118,17 @@ public static class AccessSetup
         var addresses = app.Services.GetRequiredService<AddressLimiter>();
         app.Use(async (http, next) =>
         {
+            // What a key may see depends on the key: a client's cache must not answer one key with what another was sent
+            // (QGIS keeps answers by URL alone, whatever the credentials). Answers that say how they may be cached (tiles,
+            // with an ETag of what they hold) keep their word; every other answer to a key is not stored.
+            if (http.Request.Headers.ContainsKey(ApiKeyAuthentication.Header) || http.Request.Headers.ContainsKey(HeaderNames.Authorization))
+                http.Response.OnStarting(() =>
+                {
+                    var headers = http.Response.Headers;
+                    headers.Append(HeaderNames.Vary, $"{ApiKeyAuthentication.Header}, {HeaderNames.Authorization}");
+                    if (headers.CacheControl.Count == 0) headers.CacheControl = "private, no-store";
+                    return Task.CompletedTask;
+                });
             using var lease = addresses.Acquire(http);
             if (lease.IsAcquired) await next(http);
             else await RejectAsync(http, lease, "This address has used its request allowance", "RateLimit:AddressBurst, RateLimit:AddressPerSecond");

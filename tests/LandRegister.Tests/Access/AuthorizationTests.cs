@@ -167,4 +167,25 @@ public sealed class AuthorizationTests(RegisterApp app) : IClassFixture<Register
         var row = await app.ScalarAsync<string>("SELECT created_by || '|' || updated_by FROM parcel WHERE id = @id", new { id });
         Assert.Equal($"{name}|{(string)other["info"]!["name"]!}", row);
     }
+
+    [Fact]
+    public async Task What_a_key_was_answered_is_not_kept_for_another_key_by_a_cache_that_keys_on_the_url()
+    {
+        var (zone, id, _) = await ParcelAsync();
+        var viewer = await app.ClientForAsync("viewer", zone);
+        var basic = app.ClientWithKey(null);
+        basic.DefaultRequestHeaders.Authorization = new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"qgis:{RegisterApp.AdminKey}")));
+        foreach (var client in new[] { app.Client, viewer, basic })
+            foreach (var path in new[] { $"/api/parcels?zone={zone}", $"/api/parcels/{id}", $"/ogc/collections/parcels/items?zone={zone}" })
+            {
+                using var response = await client.GetAsync(path);
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                Assert.True(response.Headers.CacheControl is { Private: true, NoStore: true }, $"{path}: Cache-Control {response.Headers.CacheControl}");
+                Assert.Contains("X-Api-Key", response.Headers.Vary);
+                Assert.Contains("Authorization", response.Headers.Vary);
+            }
+        // Tiles say how they may be kept: checked again each time, against an ETag of the key's own tile.
+        using var tile = await viewer.GetAsync("/tiles/parcels/16/0/0.mvt");
+        Assert.True(tile.Headers.CacheControl is { Private: true, NoCache: true, NoStore: false }, $"tile: Cache-Control {tile.Headers.CacheControl}");
+    }
 }
