@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using LandRegister.Api.Access;
 using LandRegister.Api.Parcels;
@@ -70,15 +69,14 @@ sealed class ParcelSource : OgcSource
             IncludeRetired = OgcApi.Boolean(q["includeRetired"], "includeRetired"), UseMismatch = OgcApi.Boolean(q["useMismatch"], "useMismatch"),
             AsOf = asOf, Limit = limit ?? OgcApi.DefaultLimit, Cursor = q.ContainsKey("cursor") ? q["cursor"].ToString() : null,
         };
-        var selected = q.ContainsKey("properties") ? Selected(q["properties"].ToString(), r.Http) : null;
         var query = ParcelQuery.From(parameters, r.Caller, r.Uses);
+        if (q.ContainsKey("properties")) query.Properties = Selected(q["properties"].ToString(), r.Http);
         if (from is not null || to is not null) query.During(from, to);
         if (await FilterAsync(r) is { } filter) query.Also(filter.Sql, filter.Values);
         query.CountMatched = !q.ContainsKey("cursor"); // the first page counts; GDAL and QGIS read the count there
         query.GeometrySql = OgcCrs.GeometrySql(crs);
         r.Http.Response.Headers["Content-Crs"] = $"<{(crs is { } srid ? OgcCrs.Uri(srid) : OgcCrs.Crs84)}>";
-        var page = await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));
-        return selected is null ? page : OnlyProperties(page, selected, r.Http);
+        return await ParcelsApi.PageAsync(r.Db, query, r.Http, cursor => new Link(Links.WithCursor(r.Http.Request, cursor), "next", OgcApi.GeoJson));
     }
 
     /// <summary>
@@ -96,20 +94,6 @@ sealed class ParcelSource : OgcSource
         foreach (var name in names.Where(n => !visible.Contains(n))) errors.AddUnknown("properties", $"'{name}' is no property this key may read", visible);
         errors.ThrowIfAny();
         return names;
-    }
-
-    /// <summary>The page as written for the caller (its audience filter applied), each feature keeping only <paramref name="selected"/>.</summary>
-    static IResult OnlyProperties(IResult page, HashSet<string> selected, HttpContext http)
-    {
-        if (page is not Microsoft.AspNetCore.Http.HttpResults.JsonHttpResult<FeatureCollection<ParcelFeature>> json) return page;
-        var options = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
-        var document = JsonSerializer.SerializeToNode(json.Value, options)!;
-        foreach (var feature in document["features"]!.AsArray())
-        {
-            var properties = feature!["properties"]!.AsObject();
-            foreach (var name in properties.Select(p => p.Key).Where(k => !selected.Contains(k)).ToList()) properties.Remove(name);
-        }
-        return Results.Text(document.ToJsonString(options), OgcApi.GeoJson, Encoding.UTF8);
     }
 
     /// <summary>A filter given by the register's parameter or by the queryable's name, or both.</summary>

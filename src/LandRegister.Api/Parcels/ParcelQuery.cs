@@ -57,6 +57,15 @@ public sealed class ParcelQuery
     /// <summary>The SQL of the geometry's GeoJSON (the OGC API's <c>crs</c> may transform it); that of the table by default.</summary>
     public string GeometrySql { get; set; } = "ST_AsGeoJSON(geom, 8)";
 
+    /// <summary>Who asks: a page's features carry only the properties this audience may see.</summary>
+    public Audience Audience { get; private set; }
+
+    /// <summary>The properties a page's features carry (the OGC API's <c>properties</c>); null for all the audience may see.</summary>
+    public IReadOnlySet<string>? Properties { get; set; }
+
+    /// <summary>A page's feature, as PostgreSQL writes it.</summary>
+    public string FeatureSql => ParcelJson.Feature(Audience, GeometrySql, Properties);
+
     /// <summary>The properties <c>sortby</c> may name, and their columns.</summary>
     public static IReadOnlyDictionary<string, string> Sortable { get; } = new Dictionary<string, string>
     {
@@ -96,7 +105,11 @@ public sealed class ParcelQuery
         foreach (var (field, values) in new[] { ("status", s.Status), ("plannedUse", s.PlannedUse), ("park", s.Park), ("zone", s.Zone), ("code", s.Code), ("crs", s.Crs is null ? null : new[] { s.Crs }) })
             if (values?.Any(v => v is not null && !Text.IsPlain(v)) == true) errors.AddUnreadable(field, Text.ControlCharacters);
         var crs = Crs.Parse(s.Crs);
-        var q = new ParcelQuery { includeRetired = s.IncludeRetired ?? false, scope = caller.Scope, useMismatch = s.UseMismatch };
+        var q = new ParcelQuery
+        {
+            includeRetired = s.IncludeRetired ?? false, scope = caller.Scope, useMismatch = s.UseMismatch,
+            Audience = Roles.Find(caller.Role)?.Audience ?? Audience.Public,
+        };
         var (asOf, recordedAsOf) = ValidTime.CheckAsOf(s.AsOf, s.RecordedAsOf, errors);
         (q.AsOf, q.RecordedAsOf) = (asOf, recordedAsOf);
         q.statuses = s.Status ?? [];

@@ -54,7 +54,7 @@ static class ParcelSql
 
     /// <summary>
     /// The statement behind one page of <c>GET /api/parcels</c>: the exact match count (null when the query does not
-    /// count), then the page (one row more, to know if another follows).
+    /// count), then the page (one row more, to know if another follows): each parcel's id and its Feature's text.
     /// </summary>
     public static string Page(ParcelQuery query, DynamicParameters args)
     {
@@ -64,19 +64,19 @@ static class ParcelSql
         return $"""
             {(!query.CountMatched ? "SELECT NULL::bigint"
                 : query.CountOfWholeZones(args) ?? $"{with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)}")};
-            {with} SELECT {ParcelRow.Attributes}, {query.GeometrySql} AS geometry FROM parcel WHERE {query.Where(args, paging: true)}
+            {with} SELECT id, {query.FeatureSql} AS feature FROM parcel WHERE {query.Where(args, paging: true)}
             ORDER BY {query.OrderBy} LIMIT @take OFFSET @offset
             """;
     }
 
-    public static async Task<(long? Matched, List<ParcelRow> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
+    public static async Task<(long? Matched, List<(long Id, string Feature)> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
     {
         var args = new DynamicParameters();
         var sql = Page(query, args);
         await using var conn = await db.OpenConnectionAsync();
         await using var grid = await conn.QueryMultipleAsync(sql, args);
         var matched = await grid.ReadSingleAsync<long?>();
-        var rows = (await grid.ReadAsync<ParcelRow>()).AsList();
+        var rows = (await grid.ReadAsync<(long Id, string Feature)>()).AsList();
         return (matched, rows);
     }
 

@@ -66,10 +66,7 @@ public static class ParcelsApi
         var links = new List<Link> { new(Links.Self(http.Request), "self", GeoJson) };
         if (more) links.Add(next(query.NextCursor(rows[^1].Id)));
         Links.SetHeader(http.Response, links);
-        var features = rows.ConvertAll(r => r.ToFeature());
-        return TypedResults.Json(
-            new FeatureCollection<ParcelFeature>(matched, features.Count, DateTimeOffset.UtcNow, links, features),
-            contentType: GeoJson);
+        return new FeaturePage(matched, rows.ConvertAll(r => r.Feature), links, GeoJson);
     }
 
     public static async Task<IResult> GetParcel(
