@@ -7,7 +7,7 @@ namespace LandRegister.Api.Infrastructure;
 /// A page of features whose GeoJSON PostgreSQL wrote, answered as the <see cref="FeatureCollection{TFeature}"/> it
 /// documents (same members, same order), each feature's text passed through unparsed.
 /// </summary>
-public sealed class FeaturePage(long? matched, IReadOnlyList<string> features, IReadOnlyList<Link> links, string contentType) : IResult
+public sealed class FeaturePage(long? matched, IReadOnlyList<byte[]> features, IReadOnlyList<Link> links, string contentType) : IResult
 {
     /// <summary>How much of the page is held before it is sent on.</summary>
     const int FlushBytes = 64 * 1024;

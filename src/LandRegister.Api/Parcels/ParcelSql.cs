@@ -54,7 +54,8 @@ static class ParcelSql
 
     /// <summary>
     /// The statement behind one page of <c>GET /api/parcels</c>: the exact match count (null when the query does not
-    /// count), then the page (one row more, to know if another follows): each parcel's id and its Feature's text.
+    /// count), then the page (one row more, to know if another follows): each parcel's id and its Feature's text in UTF-8,
+    /// as bytes, which go to the client as they come.
     /// </summary>
     public static string Page(ParcelQuery query, DynamicParameters args)
     {
@@ -64,19 +65,19 @@ static class ParcelSql
         return $"""
             {(!query.CountMatched ? "SELECT NULL::bigint"
                 : query.CountOfWholeZones(args) ?? $"{with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)}")};
-            {with} SELECT id, {query.FeatureSql} AS feature FROM parcel WHERE {query.Where(args, paging: true)}
+            {with} SELECT id, convert_to({query.FeatureSql}, 'UTF8') AS feature FROM parcel WHERE {query.Where(args, paging: true)}
             ORDER BY {query.OrderBy} LIMIT @take OFFSET @offset
             """;
     }
 
-    public static async Task<(long? Matched, List<(long Id, string Feature)> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
+    public static async Task<(long? Matched, List<(long Id, byte[] Feature)> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
     {
         var args = new DynamicParameters();
         var sql = Page(query, args);
         await using var conn = await db.OpenConnectionAsync();
         await using var grid = await conn.QueryMultipleAsync(sql, args);
         var matched = await grid.ReadSingleAsync<long?>();
-        var rows = (await grid.ReadAsync<(long Id, string Feature)>()).AsList();
+        var rows = (await grid.ReadAsync<(long Id, byte[] Feature)>()).AsList();
         return (matched, rows);
     }
 
