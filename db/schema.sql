@@ -1176,7 +1176,8 @@ CREATE TABLE public.reserve_block (
     park_codes text[] NOT NULL,
     land_use_codes text[] NOT NULL,
     geom public.geometry(MultiPolygon,4326) NOT NULL,
-    geog public.geography
+    geog public.geography,
+    parcel_versions bigint[] DEFAULT '{}'::bigint[] NOT NULL
 );
 
 CREATE TABLE public.reserve_set (

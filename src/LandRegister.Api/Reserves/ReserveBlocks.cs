@@ -38,31 +38,37 @@ public sealed record CurrentBlocks(ReserveRule Rule, string[] Zones)
 /// clustered with every pair closer than the gap joined, each cluster's area the sum of its parcels'. A block's
 /// id hashes its member ids, so it stays the same while its membership does. Blocks are kept in
 /// <c>reserve_block</c> and recomputed on read when the zone's clean land has changed since (its
-/// <c>land_generation</c>): never stale, and computed once per change, not per request. A block's merged outline
-/// is reused while its parcels and their versions are unchanged, so a change redraws only the blocks it touches.
+/// <c>land_generation</c>): never stale, and computed once per change, not per request. A change clusters again only
+/// the land it can reach, and a block's merged outline is reused while its parcels and their versions are unchanged, so
+/// a change redraws only the blocks it touches.
 /// </summary>
 public static class ReserveBlocks
 {
-    /// <summary>
-    /// The clusters of the clean land of <c>parcel</c> (or of the as-of relation standing in for it). Touching is
-    /// decided in degrees, with a tolerance of 1e-7° (about 1 cm: a vertex of one parcel on another's edge is
-    /// not exactly on it once stored); a gap, in metres in the zone's Gauss-Krüger projection, plus 1 cm.
-    /// </summary>
-    const string Clusters = """
+    /// <summary>The clean land of the rule's uses in <c>parcel</c> (or in the as-of relation standing in for it).</summary>
+    const string Clean = """
         clean AS (
             SELECT p.id, p.version, p.code, p.park_code, p.planned_use, p.area_m2, p.geom
             FROM parcel p
-            WHERE p.zone_code = @zone AND p.status = 'clean_land' AND p.retired_at IS NULL AND p.planned_use LIKE ANY(@patterns)),
+            WHERE p.zone_code = @zone AND p.status = 'clean_land' AND p.retired_at IS NULL AND p.planned_use LIKE ANY(@patterns))
+        """;
+
+    /// <summary>
+    /// The clusters of <c>{parcels}</c>, every pair closer than the gap joined. Touching is decided in degrees, with a
+    /// tolerance of 1e-7° (about 1 cm: a vertex of one parcel on another's edge is not exactly on it once stored); a gap,
+    /// in metres in the zone's Gauss-Krüger projection, plus 1 cm.
+    /// </summary>
+    static string Clusters(string parcels) => $$"""
         clustered AS (
             SELECT c.*, ST_ClusterDBSCAN(
                        CASE WHEN @gap = 0 THEN c.geom ELSE ST_Transform(c.geom, (SELECT gk_epsg FROM zone WHERE code = @zone)) END,
                        eps := CASE WHEN @gap = 0 THEN 1e-7 ELSE @gap + 0.01 END, minpoints := 1) OVER () AS cluster
-            FROM clean c),
+            FROM {{parcels}} c),
         clusters AS (
             SELECT cluster, 'B' || left(md5(string_agg(id::text, ',' ORDER BY id)), 15) AS block_id,
                    md5(string_agg(id::text || ':' || version::text, ',' ORDER BY id)) AS content,
                    count(*)::integer AS parcel_count, sum(area_m2) AS area_m2,
-                   array_agg(id ORDER BY id) AS parcel_ids, array_agg(code ORDER BY id) AS parcel_codes,
+                   array_agg(id ORDER BY id) AS parcel_ids, array_agg(version ORDER BY id) AS parcel_versions,
+                   array_agg(code ORDER BY id) AS parcel_codes,
                    coalesce(array_agg(DISTINCT park_code) FILTER (WHERE park_code IS NOT NULL), '{}') AS park_codes,
                    array_agg(DISTINCT planned_use) AS land_use_codes,
                    CASE WHEN count(*) = 1 THEN min(id) END AS single_id
@@ -70,19 +76,50 @@ public static class ReserveBlocks
         """;
 
     /// <summary>
-    /// Replaces the rule's blocks. Outlines of blocks whose content is unchanged are taken from the rows replaced;
-    /// the others are the union of their parcels, snap-rounded to 1e-7° so that touching parcels dissolve. Under the
-    /// touching rule (gap 0) the exact union is tried first (<c>exact</c>): five times faster than the snap-rounded
-    /// one, and kept when it is one polygon without a hole, which snap-rounding could only have moved by 1e-7°; a block
-    /// whose exact union left parts apart or a hole (parcels whose shared edges do not quite meet, as in real
-    /// cadastres, or a true enclave) is snap-rounded as before. The outlines (<c>drawn</c>) are drawn once, whatever
-    /// the planner thinks of the table: inlined, with the statistics of an empty zone after a bulk import, they were
-    /// drawn once per block.
+    /// Brings the rule's stored blocks up to date by clustering again only the land a change can reach. A stored block
+    /// stays as it is while every parcel of it is still clean land of the rule at the version it was clustered at and
+    /// no other parcel has come within the gap of it: a block is a connected group, and unchanged parcels keep their
+    /// distances, so only a changed parcel (new, changed, or gone) can join, split or shrink one. The parcels clustered
+    /// again (<c>redo</c>) are the changed ones and the rest of the blocks they touch (<c>affected</c>); no parcel
+    /// outside them is within the gap of one inside, so their clusters are the zone's. With nothing stored (a first
+    /// computation) every parcel is changed and every block drawn.
+    /// Outlines of blocks whose content is unchanged are taken from the rows replaced; the others are the union of their
+    /// parcels, snap-rounded to 1e-7° so that touching parcels dissolve. Under the touching rule (gap 0) the exact union
+    /// is tried first (<c>exact</c>): five times faster than the snap-rounded one, and kept when it is one polygon
+    /// without a hole, which snap-rounding could only have moved by 1e-7°; a block whose exact union left parts apart
+    /// or a hole (parcels whose shared edges do not quite meet, as in real cadastres, or a true enclave) is snap-rounded
+    /// as before. The outlines (<c>drawn</c>) are drawn once, whatever the planner thinks of the table: inlined, with
+    /// the statistics of an empty zone after a bulk import, they were drawn once per block.
     /// </summary>
-    internal const string Store = $"""
-        WITH {Clusters},
+    internal static readonly string Store = $"""
+        WITH {Clean},
+        kept AS MATERIALIZED (
+            SELECT b.block_id, m.id, m.version
+            FROM reserve_block b, unnest(b.parcel_ids, b.parcel_versions) AS m (id, version)
+            WHERE b.zone_code = @zone AND b.land_uses = @uses AND b.gap_m = @gap),
+        changed AS MATERIALIZED (
+            SELECT c.* FROM clean c WHERE NOT EXISTS (SELECT 1 FROM kept k WHERE k.id = c.id AND k.version = c.version)),
+        affected AS MATERIALIZED (
+            SELECT k.block_id FROM kept k WHERE NOT EXISTS (SELECT 1 FROM clean c WHERE c.id = k.id AND c.version = k.version)
+            UNION
+            SELECT k.block_id
+            FROM changed ch
+            -- the index finds the parcels near a changed one: a degree is more than 50 km anywhere below 63° of latitude
+            JOIN parcel p ON p.geom && ST_Expand(ch.geom, CASE WHEN @gap = 0 THEN 1e-7 ELSE (@gap + 0.01) / 50000.0 END)
+            JOIN kept k ON k.id = p.id
+            WHERE EXISTS (SELECT 1 FROM kept)
+              AND CASE WHEN @gap = 0 THEN ST_DWithin(p.geom, ch.geom, 1e-7)
+                       ELSE ST_DWithin(ST_Transform(p.geom, (SELECT gk_epsg FROM zone WHERE code = @zone)),
+                                       ST_Transform(ch.geom, (SELECT gk_epsg FROM zone WHERE code = @zone)), @gap + 0.01) END),
+        redo AS (
+            SELECT * FROM changed
+            UNION ALL
+            SELECT c.* FROM clean c JOIN kept k ON k.id = c.id AND k.version = c.version
+            WHERE k.block_id IN (SELECT block_id FROM affected)),
+        {Clusters("redo")},
         old AS (
-            DELETE FROM reserve_block WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap
+            DELETE FROM reserve_block
+            WHERE zone_code = @zone AND land_uses = @uses AND gap_m = @gap AND block_id IN (SELECT block_id FROM affected)
             RETURNING content, geom, geog),
         exact AS MATERIALIZED (
             SELECT cluster, geom, ST_NumGeometries(geom) = 1 AND ST_NumInteriorRings(ST_GeometryN(geom, 1)) = 0 AS whole
@@ -98,20 +135,20 @@ public static class ReserveBlocks
             WHERE c.parcel_count > 1 AND NOT EXISTS (SELECT 1 FROM old WHERE old.content = c.content)
               AND NOT EXISTS (SELECT 1 FROM exact e WHERE e.cluster = cl.cluster AND e.whole)
             GROUP BY cl.cluster)
-        INSERT INTO reserve_block (zone_code, land_uses, gap_m, block_id, content, parcel_count, area_m2, parcel_ids, parcel_codes,
-                                   park_codes, land_use_codes, geom, geog)
-        SELECT @zone, @uses, @gap, c.block_id, c.content, c.parcel_count, c.area_m2, c.parcel_ids, c.parcel_codes,
-               c.park_codes, c.land_use_codes, coalesce(s.geom, o.geom, d.geom),
+        INSERT INTO reserve_block (zone_code, land_uses, gap_m, block_id, content, parcel_count, area_m2, parcel_ids, parcel_versions,
+                                   parcel_codes, park_codes, land_use_codes, geom, geog)
+        SELECT @zone, @uses, @gap, c.block_id, c.content, c.parcel_count, c.area_m2, c.parcel_ids, c.parcel_versions,
+               c.parcel_codes, c.park_codes, c.land_use_codes, coalesce(s.geom, o.geom, d.geom),
                CASE WHEN c.parcel_count > 1 THEN coalesce(o.geog, d.geom::geography) END
         FROM clusters c
-        LEFT JOIN clean s ON s.id = c.single_id
+        LEFT JOIN redo s ON s.id = c.single_id
         LEFT JOIN (SELECT DISTINCT ON (content) * FROM old) o ON o.content = c.content AND c.parcel_count > 1
         LEFT JOIN drawn d ON d.cluster = c.cluster
         """;
 
     /// <summary>The blocks as they were, computed from the history (<c>@asOf</c>), for a past year's target.</summary>
     public static string AsOf(string asOfRelation) => $"""
-        WITH {asOfRelation}, {Clusters}
+        WITH {asOfRelation}, {Clean}, {Clusters("clean")}
         SELECT block_id, area_m2, parcel_codes, park_codes FROM clusters ORDER BY area_m2 DESC
         """;
 
