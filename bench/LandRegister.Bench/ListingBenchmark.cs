@@ -48,7 +48,7 @@ static class ListingBenchmark
             | | median | p95 |
             | --- | --- | --- |
             | `GET /api/parcels?bbox=…&limit=1000` (HTTP, GeoJSON FeatureCollection of {apiBytes / 1024} KiB) | {Stats.Ms(api50)} | {Stats.Ms(Stats.Percentile(apiTimes, 0.95))} |
-            | the same statement (count + page, GeoJSON by PostGIS) run directly with Npgsql | {Stats.Ms(sql50)} | {Stats.Ms(Stats.Percentile(sqlTimes, 0.95))} |
+            | the same statement (count + page, each Feature's GeoJSON written by PostgreSQL) run directly with Npgsql | {Stats.Ms(sql50)} | {Stats.Ms(Stats.Percentile(sqlTimes, 0.95))} |
 
             API ÷ PostgreSQL (medians): **{Stats.Ratio(api50 / sql50)}** (target ≤ 1.3×), {apiTimes.Count} random boxes after 20 warm-ups,
             each matching {matched} parcels and returning {returned}; {total:N0} synthetic parcels in the table. Each is measured
