@@ -55,7 +55,7 @@ static class ParcelSql
     /// <summary>
     /// The statement behind one page of <c>GET /api/parcels</c>: the exact match count (null when the query does not
     /// count), then the page (one row more, to know if another follows): each parcel's id and its Feature's text in UTF-8,
-    /// as bytes, which go to the client as they come.
+    /// as bytes, passed to the client as they are (<see cref="ParcelJson"/>).
     /// </summary>
     public static string Page(ParcelQuery query, DynamicParameters args)
     {
