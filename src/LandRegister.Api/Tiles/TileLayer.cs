@@ -40,8 +40,15 @@ public abstract class TileLayer
     /// <summary>The rows of a tile: <c>FROM … WHERE …</c>, with <c>env</c> (the tile's envelopes) in scope.</summary>
     protected abstract string Rows { get; }
 
-    /// <summary>A summary of the rows' versions that changes whenever one of them does, in integer arithmetic.</summary>
-    protected virtual string Versions => "sum(p.version)::text || ':' || bit_xor(p.id)::text";
+    /// <summary>What the fingerprint reads of each row (<see cref="Versions"/> sums them up).</summary>
+    protected virtual string PrintColumns => "p.version AS print_version, p.id AS print_id";
+
+    /// <summary>A summary of the rows' versions (of their <see cref="PrintColumns"/>) that changes whenever one of them does, in integer arithmetic.</summary>
+    protected virtual string Versions => "sum(print_version)::text || ':' || bit_xor(print_id)::text";
+
+    /// <summary>The attributes' names, as <see cref="Attributes"/> writes them: the feature id, then the fields the caller sees.</summary>
+    IEnumerable<string> Columns(bool internalFields) =>
+        Fields.Keys.Concat(internalFields ? InternalFields.Keys : []).Prepend("id").Distinct().Select(name => $"\"{name}\"");
 
     protected abstract string Attributes(bool internalFields);
 
@@ -80,8 +87,7 @@ public abstract class TileLayer
     /// <summary>The number of rows and a summary of their versions (of the rows as they stood at <c>@asOf</c> when <paramref name="past"/>).</summary>
     public string FingerprintSql(bool past) => $"""
         WITH {With(past)}
-        SELECT count(*) AS features, coalesce({Versions}, '') AS versions
-        {Rows}
+        SELECT count(*) AS features, coalesce({Versions}, '') AS versions FROM (SELECT {PrintColumns} {Rows}) p
         """;
 
     /// <summary>
@@ -101,20 +107,26 @@ public abstract class TileLayer
 
     /// <summary>
     /// The fingerprint and the tile in one statement (one round trip), for a tile of the present: at most <c>@limit</c>
-    /// features, the largest first. The envelope, read twice, is inlined into both (<c>NOT MATERIALIZED</c>): as a
-    /// materialised step its box is unknown to the planner, which then read every parcel of a z10 tile from the spatial
-    /// index (18 ms) where the area index finds none of them under a pixel (1 ms).
+    /// features, the largest first. The tile's rows are read once: when they are fewer than the limit they are all of
+    /// them, and the fingerprint is theirs; only a full tile counts its rows again (the count's subquery runs only then).
+    /// The envelope, read more than once, is inlined (<c>NOT MATERIALIZED</c>): as a materialised step its box is unknown
+    /// to the planner, which then read every parcel of a z10 tile from the spatial index (18 ms) where the area index
+    /// finds none of them under a pixel (1 ms).
     /// </summary>
     public string FingerprintAndTileSql(bool internalFields) => $"""
         WITH {Envelope.Replace("env AS (", "env AS NOT MATERIALIZED (")},
         rows AS (
-            SELECT {Attributes(internalFields)},
+            SELECT {Attributes(internalFields)}, {PrintColumns},
                    ST_AsMVTGeom(ST_Simplify({Geometry}, @tolerance, true), env.tile, 4096, 64, true) AS geom
             {Rows}
-            ORDER BY {Order} LIMIT @limit)
-        SELECT count(*) AS features, coalesce({Versions}, '') AS versions,
-               (SELECT ST_AsMVT(rows, '{Name}', 4096, 'geom', 'id') FROM rows WHERE geom IS NOT NULL) AS tile
-        {Rows}
+            ORDER BY {Order} LIMIT @limit),
+        kept AS (SELECT count(*) AS features, coalesce({Versions}, '') AS versions FROM rows)
+        SELECT CASE WHEN kept.features < @limit THEN kept.features ELSE (SELECT count(*) {Rows}) END AS features,
+               CASE WHEN kept.features < @limit THEN kept.versions
+                    ELSE (SELECT coalesce({Versions}, '') FROM (SELECT {PrintColumns} {Rows}) p) END AS versions,
+               (SELECT ST_AsMVT(t, '{Name}', 4096, 'geom', 'id')
+                FROM (SELECT {string.Join(", ", Columns(internalFields))}, geom FROM rows WHERE geom IS NOT NULL) t) AS tile
+        FROM kept
         """;
 
     public static IReadOnlyList<TileLayer> All { get; } = [new ParcelTiles(), new ReserveTiles(), new ParkTiles()];

@@ -53,7 +53,9 @@ sealed class ReserveTiles : TileLayer
         """;
 
     /// <summary>A block's content names its parcels and their versions.</summary>
-    protected override string Versions => "coalesce(bit_xor(hashtextextended(p.content, 0)), 0)::text";
+    protected override string PrintColumns => "p.content AS print_content";
+
+    protected override string Versions => "coalesce(bit_xor(hashtextextended(print_content, 0)), 0)::text";
 
     protected override string Attributes(bool internalFields) => """
         ('x' || substr(p.block_id, 2))::bit(60)::bigint AS id, p.block_id AS "blockId", p.zone_code AS "zoneCode",
