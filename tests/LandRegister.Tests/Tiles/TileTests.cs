@@ -310,7 +310,7 @@ public sealed class TileLimitTests(TwoFeatureTilesApp app) : IClassFixture<TwoFe
             var args = new { z = tile.Z, x = tile.X, y = tile.Y, scope = (string[]?)null, tolerance = 0.1, minArea = 0.0, limit };
             var both = await conn.QuerySingleAsync<(long, string)>($"SELECT features, versions FROM ({layer.FingerprintAndTileSql(true)}) f", args);
             var alone = await conn.QuerySingleAsync<(long, string)>(layer.FingerprintSql(past: false), args);
-            Assert.Equal((4L, alone.Item2), both);
+            Assert.Equal(4L, alone.Item1);
             Assert.Equal(alone, both);
         }
     }
