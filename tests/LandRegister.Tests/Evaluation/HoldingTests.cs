@@ -22,13 +22,13 @@ public sealed class HoldingTests(RegisterApp app) : IClassFixture<RegisterApp>
         return first17 + LandRegister.Api.Enterprises.CreditCode.CheckCharacter(first17);
     }
 
-    async Task<string> EnterpriseAsync(string zone, string name, bool utility = false)
+    async Task<string> EnterpriseAsync(string zone, string name, bool utility = false, JsonArray? tenancies = null)
     {
         var code = Code();
         var response = await app.PostAsync("/api/enterprises", new JsonObject
         {
             ["creditCode"] = code, ["zoneCode"] = zone, ["name"] = name, ["aboveScale"] = true, ["utility"] = utility,
-            ["productionStartedOn"] = "2010-01-01", ["industryCode"] = "C30",
+            ["productionStartedOn"] = "2010-01-01", ["industryCode"] = "C30", ["tenancies"] = tenancies,
         });
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return code;
@@ -45,12 +45,16 @@ public sealed class HoldingTests(RegisterApp app) : IClassFixture<RegisterApp>
     }
 
     /// <summary>A parcel of about 20 mu in use since 2016, registered with its supply record naming <paramref name="holder"/>.</summary>
-    async Task<long> HeldAsync(string zone, string holder, decimal? registeredM2 = null)
+    Task<long> HeldAsync(string zone, string holder, decimal? registeredM2 = null) => ParcelAsync(zone, holder, registeredM2);
+
+    /// <summary>A parcel of about 20 mu, in use since 2016 and supplied to <paramref name="holder"/>, or clean land nobody holds.</summary>
+    async Task<long> ParcelAsync(string zone, string? holder, decimal? registeredM2)
     {
-        var feature = Feature(Rectangle(119.3 + 0.003 * Interlocked.Increment(ref column), 33.8, 120, 111.2), zone, status: "in_use");
+        var feature = Feature(Rectangle(119.3 + 0.003 * Interlocked.Increment(ref column), 33.8, 120, 111.2), zone,
+            status: holder is null ? "clean_land" : "in_use");
         var properties = feature["properties"]!;
         properties["effectiveDate"] = "2016-01-01";
-        properties["supply"] = SuppliedTo(holder, "2015-06-01")["supply"]!.DeepClone();
+        if (holder is not null) properties["supply"] = SuppliedTo(holder, "2015-06-01")["supply"]!.DeepClone();
         if (registeredM2 is { } m2) properties["registeredAreaM2"] = m2;
         return (long)(await app.CreateParcelAsync(feature))["id"]!;
     }
@@ -146,6 +150,58 @@ public sealed class HoldingTests(RegisterApp app) : IClassFixture<RegisterApp>
         Assert.Equal("succeeded", (string)(await EvaluateAsync(zone))["status"]!);
         var keptMu = (double)(await (await app.Client.GetAsync($"/api/parcels/{kept}")).JsonAsync())["properties"]!["areaMu"]!;
         Assert.Equal(keptMu, (double)(await ResultsAsync(zone))[holder]["landMu"]!, 2);
+    }
+
+    static JsonObject Rents(long parcel, double? share = null, double? floorAreaM2 = null) =>
+        new() { ["parcelId"] = parcel, ["share"] = share, ["floorAreaM2"] = floorAreaM2 };
+
+    [Fact]
+    public async Task Tenants_without_land_are_graded_with_the_holder_they_rent_most_from_and_land_nobody_holds_counts_for_its_tenants()
+    {
+        var zone = await app.ZoneAsync();
+        var free = await ParcelAsync(zone, null, registeredM2: 10_000); // 15 mu nobody holds
+        // H2's credit code sorts before H1's: a tenant renting as much from each is graded with H2.
+        var h2 = await EnterpriseAsync(zone, "华瑞");
+        var h1 = await EnterpriseAsync(zone, "恒通", tenancies: [Rents(free, share: 0.25)]);
+        var p1 = await HeldAsync(zone, h1, registeredM2: 20_000);     // 30 mu on the title
+        var p2 = await HeldAsync(zone, h1);                           // about 20 mu drawn, no title area
+        var p3 = await HeldAsync(zone, h2, registeredM2: 16_000);     // 24 mu
+        var drawnMu = (double)(await (await app.Client.GetAsync($"/api/parcels/{p2}")).JsonAsync())["properties"]!["areaMu"]!;
+        var tied = await EnterpriseAsync(zone, "租户甲", tenancies: [Rents(p1, share: 0.2), Rents(p3, share: 0.25)]);  // 6 mu of each
+        var floorLarge = await EnterpriseAsync(zone, "租户乙", tenancies: [Rents(p1, floorAreaM2: 300)]);
+        var floorSmall = await EnterpriseAsync(zone, "租户丙", tenancies: [Rents(p1, floorAreaM2: 100)]);
+        var onFree = await EnterpriseAsync(zone, "租户丁", tenancies: [Rents(free, share: 0.5)]);
+        var both = await EnterpriseAsync(zone, "租户戊", tenancies: [Rents(p2, share: 0.1), Rents(free, share: 0.2)]);
+        foreach (var (code, tax) in new[] { (h1, 300d), (h2, 200d), (tied, 40d), (floorLarge, 30d), (floorSmall, 10d), (onFree, 90d), (both, 20d) })
+            await FiguresAsync(code, tax);
+        Assert.Equal("succeeded", (string)(await EvaluateAsync(zone))["status"]!);
+        var results = await ResultsAsync(zone);
+
+        // Tenants renting only from holders take their holder's class; their land is what they rent.
+        foreach (var (tenant, holder, mu) in new[] { (tied, h2, 12d), (floorLarge, h1, 22.5), (floorSmall, h1, 7.5) })
+        {
+            Assert.Equal(holder, (string?)results[tenant]["holderCode"]);
+            Assert.Equal((string)results[holder]["class"]!, (string)results[tenant]["class"]!);
+            Assert.Equal(mu, (double)results[tenant]["landMu"]!, 3);
+            Assert.Null(results[tenant]["rank"]);
+        }
+        // The holders' figures include their merged tenants'; their land, their parcels and their share of land nobody holds.
+        Assert.Equal(300 + 30 + 10, (double)results[h1]["taxWan"]!, 2);
+        Assert.Equal(200 + 40, (double)results[h2]["taxWan"]!, 2);
+        Assert.Equal(30 + drawnMu + 15 * 0.25, (double)results[h1]["landMu"]!, 3);
+        Assert.Equal(24, (double)results[h2]["landMu"]!, 3);
+        Assert.Equal("mixed", (string)results[h1]["landBasis"]!);
+        Assert.Equal("registered", (string)results[h2]["landBasis"]!);
+        // A tenant of land nobody holds is graded on its own, on its share of that land only.
+        Assert.Null(results[onFree]["holderCode"]);
+        Assert.Equal(7.5, (double)results[onFree]["landMu"]!, 3);
+        Assert.Equal(90, (double)results[onFree]["taxWan"]!, 2);
+        Assert.Equal("registered", (string)results[onFree]["landBasis"]!);
+        Assert.Null(results[both]["holderCode"]);
+        Assert.Equal(3, (double)results[both]["landMu"]!, 3);
+        Assert.Equal("mixed", (string)results[both]["landBasis"]!);
+        Assert.Equal(4, results.Values.Count(r => r["rank"] is not null));
+        Assert.Equal(7, results.Count);
     }
 
     [Fact]
