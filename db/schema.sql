@@ -1396,7 +1396,7 @@ CREATE INDEX parcel_park ON public.parcel USING btree (park_code) WHERE (retired
 
 CREATE INDEX parcel_planned_use ON public.parcel USING btree (planned_use text_pattern_ops) WHERE (retired_at IS NULL);
 
-CREATE INDEX parcel_supplied ON public.parcel USING btree (zone_code, supply_id) INCLUDE (id, status, area_m2, registered_area_m2, park_code) WHERE ((supply_id IS NOT NULL) AND (retired_at IS NULL));
+CREATE INDEX parcel_supplied ON public.parcel USING btree (zone_code, supply_id) INCLUDE (id, status, status_source, area_m2, registered_area_m2, park_code) WHERE ((supply_id IS NOT NULL) AND (retired_at IS NULL));
 
 CREATE INDEX parcel_supply_parcel ON public.parcel_supply USING btree (parcel_id);
 

@@ -29,33 +29,32 @@ public sealed class EvaluationRun : IRun
         var year = run.Year ?? throw new InvalidOperationException("an evaluation run needs a year");
         var scheme = await Schemes.EffectiveAsync(conn, run.ZoneCode, year, tx);
 
-        var (units, holdings, landBasis) = await EvaluationData.LoadAsync(conn, tx, run.ZoneCode, year, scheme.LowEfficiency.ConsecutiveD - 1, phases);
+        var (units, land) = await EvaluationData.LoadAsync(conn, tx, run.ZoneCode, year, scheme.LowEfficiency.ConsecutiveD - 1, phases);
 
         await phases.EnterAsync("grading", 0.4);
         var grades = Scoring.Evaluate(scheme, units);
 
         await phases.EnterAsync("writing results", 0.6);
-        await WriteAsync(conn, run, grades, landBasis, ct);
+        await WriteAsync(conn, run, grades, land, ct);
 
         await phases.EnterAsync("marking land", 0.8);
         // Only land its graded holder still holds, in use or marked by an evaluation of this very year, whose status
         // nobody has changed since the year ended: a re-grade of a past year never undoes what happened since.
         var low = grades.Where(g => g.LowEfficiency).Select(g => g.CreditCode).ToHashSet();
-        var graded = grades.Select(g => g.CreditCode).ToHashSet();
-        var lowParcels = holdings.Where(h => low.Contains(h.CreditCode) && h.Status == ParcelStatus.InUse).ToList();
-        var clearedParcels = holdings.Where(h => graded.Contains(h.CreditCode) && !low.Contains(h.CreditCode) && h.Status == ParcelStatus.LowEfficiency).ToList();
+        var lowParcels = low.SelectMany(code => land[code].InUse.Select(id => (Id: id, Holder: code))).ToList();
+        var clearedParcels = grades.Where(g => !g.LowEfficiency).SelectMany(g => land[g.CreditCode].LowEfficiency.Select(id => (Id: id, Holder: g.CreditCode))).ToList();
         var details = new Dictionary<string, object?> { ["run"] = run.Id, ["year"] = year };
         var grading = new ParcelWrites.Grading(year, RegisterClock.EndOfYear(year).ToUniversalTime(), run.Actor);
         await new RecordedChange("evaluation", $"{year} evaluation: the holder is low-efficiency", details).DescribeAsync(conn, tx);
         var marked = await ParcelWrites.GradeAsync(conn, tx, grading with
         {
-            Ids = lowParcels.ConvertAll(h => h.ParcelId).ToArray(), Holders = lowParcels.ConvertAll(h => h.CreditCode).ToArray(),
+            Ids = lowParcels.ConvertAll(p => p.Id).ToArray(), Holders = lowParcels.ConvertAll(p => p.Holder).ToArray(),
             From = ParcelStatus.InUse, To = ParcelStatus.LowEfficiency,
         }, ct);
         await new RecordedChange("evaluation", $"{year} evaluation: the holder is no longer low-efficiency", details).DescribeAsync(conn, tx);
         var cleared = await ParcelWrites.GradeAsync(conn, tx, grading with
         {
-            Ids = clearedParcels.ConvertAll(h => h.ParcelId).ToArray(), Holders = clearedParcels.ConvertAll(h => h.CreditCode).ToArray(),
+            Ids = clearedParcels.ConvertAll(p => p.Id).ToArray(), Holders = clearedParcels.ConvertAll(p => p.Holder).ToArray(),
             From = ParcelStatus.LowEfficiency, To = ParcelStatus.InUse,
         }, ct);
 
@@ -71,7 +70,7 @@ public sealed class EvaluationRun : IRun
         };
     }
 
-    static async Task WriteAsync(NpgsqlConnection conn, JobRunRow run, IReadOnlyList<Grade> grades, Dictionary<string, string> landBasis,
+    static async Task WriteAsync(NpgsqlConnection conn, JobRunRow run, IReadOnlyList<Grade> grades, Dictionary<string, EvaluationData.Land> land,
         CancellationToken ct)
     {
         await using var copy = await conn.BeginBinaryImportAsync(CopyResults, ct);
@@ -97,7 +96,7 @@ public sealed class EvaluationRun : IRun
             await copy.WriteAsync(g.LowEfficiency, NpgsqlDbType.Boolean, ct);
             await WriteAsync(copy, g.Note, NpgsqlDbType.Text, ct);
             await WriteAsync(copy, g.ParkCode, NpgsqlDbType.Text, ct);
-            await WriteAsync(copy, landBasis.GetValueOrDefault(g.CreditCode), NpgsqlDbType.Text, ct);
+            await WriteAsync(copy, land.GetValueOrDefault(g.CreditCode)?.Basis, NpgsqlDbType.Text, ct);
         }
         await copy.CompleteAsync(ct);
     }
