@@ -96,6 +96,8 @@ static class EvaluationBenchmark
         // As a register's autovacuum would have done by the next night.
         await conn.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE parcel", commandTimeout: 0));
         await conn.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE parcel_history", commandTimeout: 0));
+        // The reset rewrites a million history rows: their checkpoint is written now, not during the runs measured.
+        await conn.ExecuteAsync(new CommandDefinition("CHECKPOINT", commandTimeout: 0, commandType: System.Data.CommandType.Text));
     }
 
     /// <summary>

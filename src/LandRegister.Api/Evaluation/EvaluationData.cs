@@ -28,6 +28,15 @@ static class EvaluationData
 
     const string LandBasis = "CASE WHEN z.per_mu_area_basis = 'registered' AND p.registered_area_m2 IS NOT NULL THEN 'registered' ELSE 'drawn' END";
 
+    /// <summary>
+    /// The holder of parcel <c>p</c> (<c>s.recipient_credit_code</c>): an enterprise of the zone named by the parcel's
+    /// supply record, while the parcel is in a held status. Land taken back, or supplied to another, is not its land.
+    /// </summary>
+    const string HeldBy = """
+        (parcel_supply s JOIN enterprise e ON e.credit_code = s.recipient_credit_code AND e.zone_code = @zone)
+            ON s.id = p.supply_id AND p.status = ANY(@held)
+        """;
+
     /// <summary>A unit's figure: its own and its merged tenants' summed, null only when none of them has it.</summary>
     static string Summed(string own, string tenants) => string.Join(",\n", FigureColumns.Select(c =>
         $"CASE WHEN {own}.{c} IS NULL AND {tenants}.{own}_{c} IS NULL THEN NULL ELSE coalesce({own}.{c}, 0) + coalesce({tenants}.{own}_{c}, 0) END::double precision AS {own}_{c}"));
@@ -35,35 +44,29 @@ static class EvaluationData
     static string TenantSums(string figures) => string.Join(", ", FigureColumns.Select(c => $"sum({figures}.{c}) AS {figures}_{c}"));
 
     /// <summary>
-    /// The units of a zone's year. Land held is the parcels in a held status at the end of the year (valid time: from
-    /// the history when the zone changed since) whose supply record then named the enterprise; land taken back, or
-    /// supplied to another, is not its land. A tenant's land is its share of the parcel, or its floor area's share of
+    /// The units of a zone's year. Land held is the parcels held at the end of the year (valid time: from the history
+    /// when the zone changed since; <see cref="HeldBy"/>). A tenant's land is its share of the parcel, or its floor area's share of
     /// the floor rented out on it; it counts for the tenant only on parcels nobody holds.
     /// </summary>
     static string Units(bool fromHistory) => $"""
         WITH {(fromHistory ? ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false) + "," : "")}
-        held AS MATERIALIZED (
-            SELECT s.recipient_credit_code AS credit_code, p.id AS parcel_id, mu({LandArea}) AS mu, p.park_code, p.status, p.status_source,
-                   {LandBasis} AS basis
-            FROM parcel p
-            JOIN zone z ON z.code = p.zone_code
-            JOIN parcel_supply s ON s.id = p.supply_id
-            JOIN enterprise e ON e.credit_code = s.recipient_credit_code AND e.zone_code = @zone
-            WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.supply_id IS NOT NULL AND p.status = ANY(@held)),
         rented AS MATERIALIZED (
-            SELECT t.*, h.credit_code AS holder
-            FROM (SELECT t.credit_code, t.parcel_id, p.park_code, {LandBasis} AS basis,
-                         mu({LandArea}) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu
-                  FROM enterprise_tenancy t JOIN parcel p ON p.id = t.parcel_id JOIN zone z ON z.code = p.zone_code
-                  WHERE p.zone_code = @zone AND p.retired_at IS NULL) t
-            LEFT JOIN held h ON h.parcel_id = t.parcel_id),
+            SELECT t.credit_code, t.parcel_id, p.park_code, {LandBasis} AS basis,
+                   mu({LandArea}) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
+                   s.recipient_credit_code AS holder
+            FROM enterprise_tenancy t JOIN parcel p ON p.id = t.parcel_id JOIN zone z ON z.code = p.zone_code
+            LEFT JOIN {HeldBy}
+            WHERE p.zone_code = @zone AND p.retired_at IS NULL),
         land AS MATERIALIZED (
-            SELECT credit_code, sum(mu) FILTER (WHERE counts) AS mu,
+            SELECT credit_code, bool_or(status IS NOT NULL) AS holds, sum(mu) FILTER (WHERE counts) AS mu,
                    (array_agg(park_code ORDER BY mu DESC, parcel_id) FILTER (WHERE counts))[1] AS park_code,
                    CASE WHEN min(basis) = max(basis) THEN min(basis) ELSE 'mixed' END AS basis,
                    array_agg(parcel_id) FILTER (WHERE status = 'in_use') AS in_use,
                    array_agg(parcel_id) FILTER (WHERE status = 'low_efficiency' AND status_source = 'evaluation') AS low_efficiency
-            FROM (SELECT credit_code, parcel_id, mu, park_code, basis, status, status_source, true AS counts FROM held
+            FROM (SELECT s.recipient_credit_code AS credit_code, p.id AS parcel_id, mu({LandArea}) AS mu, p.park_code, {LandBasis} AS basis,
+                         p.status, p.status_source, true AS counts
+                  FROM parcel p JOIN zone z ON z.code = p.zone_code JOIN {HeldBy}
+                  WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.supply_id IS NOT NULL
                   UNION ALL
                   SELECT credit_code, parcel_id, mu, park_code, basis, NULL, NULL, holder IS NULL FROM rented) l
             GROUP BY credit_code),
@@ -71,7 +74,7 @@ static class EvaluationData
             -- Ties go to the holder whose credit code sorts first, so a rerun merges the same way.
             SELECT DISTINCT ON (r.credit_code) r.credit_code, r.holder, r.park_code, sum(r.mu) OVER (PARTITION BY r.credit_code) AS mu
             FROM rented r
-            WHERE NOT EXISTS (SELECT 1 FROM held h WHERE h.credit_code = r.credit_code)
+            WHERE NOT EXISTS (SELECT 1 FROM land l WHERE l.credit_code = r.credit_code AND l.holds)
               AND NOT EXISTS (SELECT 1 FROM rented o WHERE o.credit_code = r.credit_code AND o.holder IS NULL)
             ORDER BY r.credit_code, r.mu DESC, r.holder COLLATE "C"),
         tenants AS (
@@ -122,27 +125,34 @@ static class EvaluationData
         command.Parameters.AddWithValue("asOf", endOfYear);
         command.Parameters.AddWithValue("recordedAsOf", NpgsqlTypes.NpgsqlDbType.TimestampTz, DBNull.Value);
         await using var row = await command.ExecuteReaderAsync();
-        var ordinals = Enumerable.Range(0, row.FieldCount).ToDictionary(row.GetName);
-        T? Get<T>(string column) => ordinals[column] is var i && row.IsDBNull(i) ? default : row.GetFieldValue<T>(i);
-        Figures FiguresOf(string year) => new(
-            Get<double?>($"{year}_tax_wan"), Get<double?>($"{year}_sales_wan"), Get<double?>($"{year}_revenue_wan"), Get<double?>($"{year}_value_added_wan"),
-            Get<double?>($"{year}_employees"), Get<double?>($"{year}_energy_tce"), Get<double?>($"{year}_rnd_wan"));
+        // Columns by name, looked up once: the loop runs for every enterprise of the zone.
+        var at = Enumerable.Range(0, row.FieldCount).ToDictionary(row.GetName);
+        T? Get<T>(int i) => row.IsDBNull(i) ? default : row.GetFieldValue<T>(i);
+        int[] FiguresAt(string year) => FigureColumns.Select(c => at[$"{year}_{c}"]).ToArray();
+        Figures FiguresOf(int[] i) => new(Get<double?>(i[0]), Get<double?>(i[1]), Get<double?>(i[2]), Get<double?>(i[3]), Get<double?>(i[4]),
+            Get<double?>(i[5]), Get<double?>(i[6]));
+        var (thisYear, lastYear) = (FiguresAt("cur"), FiguresAt("prev"));
+        var (landMu, aboveScale, utility, started, veto, park, previous) = (at["land_mu"], at["above_scale"], at["utility"],
+            at["production_started_on"], at["veto"], at["park_code"], at["previous_classes"]);
+        var (basis, inUse, lowEfficiency) = (at["basis"], at["in_use"], at["low_efficiency"]);
+        var (tenantCodes, tenantMu, tenantParks, tenantBases) = (at["tenant_codes"], at["tenant_mu"], at["tenant_parks"], at["tenant_bases"]);
         while (await row.ReadAsync())
         {
             var code = row.GetString(0);
-            var tenantCodes = Get<string[]>("tenant_codes") ?? [];
-            var (tenantMu, tenantParks, tenantBases) = (Get<double[]>("tenant_mu"), Get<string?[]>("tenant_parks"), Get<string?[]>("tenant_bases"));
-            var tenants = new List<MergedTenant>(tenantCodes.Length);
-            for (var i = 0; i < tenantCodes.Length; i++)
+            var tenants = new List<MergedTenant>();
+            if (Get<string[]>(tenantCodes) is { } codes)
             {
-                tenants.Add(new MergedTenant(tenantCodes[i], tenantMu![i], tenantParks![i]));
-                land[tenantCodes[i]] = new Land(tenantBases![i], [], []);
+                var (mu, parks, bases) = (Get<double[]>(tenantMu)!, Get<string?[]>(tenantParks)!, Get<string?[]>(tenantBases)!);
+                for (var i = 0; i < codes.Length; i++)
+                {
+                    tenants.Add(new MergedTenant(codes[i], mu[i], parks[i]));
+                    land[codes[i]] = new Land(bases[i], [], []);
+                }
             }
             units.Add(new EvaluationUnit(
-                code, Get<double>("land_mu"), FiguresOf("cur"), FiguresOf("prev"), Get<bool>("above_scale"), Get<bool>("utility"),
-                Get<DateOnly?>("production_started_on") is { } started ? year - started.Year : null, Get<string>("veto"), Get<string>("park_code"),
-                Get<string[]>("previous_classes") ?? [], tenants));
-            land[code] = new Land(Get<string>("basis"), Get<long[]>("in_use") ?? [], Get<long[]>("low_efficiency") ?? []);
+                code, Get<double>(landMu), FiguresOf(thisYear), FiguresOf(lastYear), Get<bool>(aboveScale), Get<bool>(utility),
+                Get<DateOnly?>(started) is { } on ? year - on.Year : null, Get<string>(veto), Get<string>(park), Get<string[]>(previous) ?? [], tenants));
+            land[code] = new Land(Get<string>(basis), Get<long[]>(inUse) ?? [], Get<long[]>(lowEfficiency) ?? []);
         }
         return (units, land);
     }
