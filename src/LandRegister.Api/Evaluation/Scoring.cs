@@ -44,32 +44,45 @@ public static class Scoring
         }
         var benchmarks = scheme.Indicators.ToDictionary(i => i.Key, i => Benchmark(i, candidates));
 
-        var scored = candidates
-            .Select(u => (Unit: u, Points: scheme.Indicators.ToDictionary(i => i.Key, i => Score(i, benchmarks[i.Key].Value, u))))
-            .Select(s => (s.Unit, s.Points, Total: s.Points.Values.Sum(p => p.Points)))
-            .OrderByDescending(s => s.Total).ThenBy(s => s.Unit.CreditCode, StringComparer.Ordinal)
-            .ToList();
+        // Ranked by total score, ties by credit code; the total sums the points in the scheme's order of indicators.
+        var scored = new (EvaluationUnit Unit, Dictionary<string, IndicatorScore> Points, double Total)[candidates.Count];
+        for (var c = 0; c < candidates.Count; c++)
+        {
+            var (unit, points, total) = (candidates[c], new Dictionary<string, IndicatorScore>(scheme.Indicators.Count), 0d);
+            foreach (var indicator in scheme.Indicators)
+            {
+                var score = Score(indicator, benchmarks[indicator.Key].Value, unit);
+                points[indicator.Key] = score;
+                total += score.Points;
+            }
+            scored[c] = (unit, points, total);
+        }
+        Array.Sort(scored, (a, b) => b.Total.CompareTo(a.Total) is var order and not 0 ? order : string.CompareOrdinal(a.Unit.CreditCode, b.Unit.CreditCode));
 
-        var grades = new List<Grade>();
-        for (var i = 0; i < scored.Count; i++)
+        var grades = new List<Grade>(units.Count);
+        // A unit's grade, and its merged tenants', who take its class.
+        void Add(EvaluationUnit unit, Grade grade)
+        {
+            grades.Add(grade);
+            foreach (var t in unit.Tenants)
+                grades.Add(new Grade(t.CreditCode, unit.CreditCode, Math.Round(t.LandMu, 4), null, null, Figures.None, NoPoints,
+                    null, null, null, grade.Class, false, $"a tenant graded with its parcel's holder {unit.CreditCode}", t.ParkCode));
+        }
+        var note = benchmarks.Values.Where(b => b.FromThisYear).Select(b => b.Note).FirstOrDefault();
+        for (var i = 0; i < scored.Length; i++)
         {
             var (unit, points, total) = scored[i];
             var rank = i + 1;
-            var share = (double)rank / scored.Count;
+            var share = (double)rank / scored.Length;
             var cls = share <= scheme.Bands.A ? "A" : share <= scheme.Bands.B ? "B" : share <= scheme.Bands.C ? "C" : "D";
-            var note = benchmarks.Values.Where(b => b.FromThisYear).Select(b => b.Note).FirstOrDefault();
-            grades.Add(Graded(scheme, unit, points, Math.Round(total, 4), rank, scored.Count, cls, note));
+            Add(unit, Graded(scheme, unit, points, Math.Round(total, 4), rank, scored.Length, cls, note));
         }
         foreach (var unit in vetoed)
-            grades.Add(Graded(scheme, unit, NoPoints, null, null, scored.Count, "D", $"D by one-vote veto: {unit.Veto}"));
+            Add(unit, Graded(scheme, unit, NoPoints, null, null, scored.Length, "D", $"D by one-vote veto: {unit.Veto}"));
         foreach (var (unit, reason) in notRanked)
-            grades.Add(Graded(scheme, unit, NoPoints, null, null, null, "T", $"not ranked: {reason}"));
-
-        var byCode = units.ToDictionary(u => u.CreditCode);
-        var tenants = grades.SelectMany(g => byCode[g.CreditCode].Tenants.Select(t => new Grade(
-            t.CreditCode, g.CreditCode, Math.Round(t.LandMu, 4), null, null, Figures.None, NoPoints,
-            null, null, null, g.Class, false, $"a tenant graded with its parcel's holder {g.CreditCode}", t.ParkCode))).ToList();
-        return grades.Concat(tenants).OrderBy(g => g.CreditCode, StringComparer.Ordinal).ToList();
+            Add(unit, Graded(scheme, unit, NoPoints, null, null, null, "T", $"not ranked: {reason}"));
+        grades.Sort((a, b) => string.CompareOrdinal(a.CreditCode, b.CreditCode));
+        return grades;
     }
 
     static readonly IReadOnlyDictionary<string, IndicatorScore> NoPoints = new Dictionary<string, IndicatorScore>();
