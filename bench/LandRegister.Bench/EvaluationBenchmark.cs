@@ -28,6 +28,13 @@ static class EvaluationBenchmark
 
         var e2023 = await TimeAsync(api, "/api/evaluation/runs", new JsonObject { ["zone"] = "SYN", ["year"] = 2023 });
         var e2024 = await TimeAsync(api, "/api/evaluation/runs", new JsonObject { ["zone"] = "SYN", ["year"] = 2024 });
+        // A register in use has changes since the year's end (here one parcel renamed today): a run then reads the land
+        // held at the year's end from the history.
+        await db.ExecuteAsync("""
+            UPDATE parcel SET name = CASE WHEN name LIKE '%′' THEN left(name, -1) ELSE coalesce(name, '') || '′' END
+            WHERE id = (SELECT min(id) FROM parcel WHERE zone_code = 'SYN')
+            """);
+        var changedSince = await TimeAsync(api, "/api/evaluation/runs", new JsonObject { ["zone"] = "SYN", ["year"] = 2024 });
         var idle = await TimeAsync(api, "/api/idle-land/runs", new JsonObject { ["zone"] = "SYN", ["asOf"] = "2024-12-31" });
         var nightly = await TimeAsync(api, "/api/idle-land/runs", new JsonObject { ["zone"] = "SYN", ["asOf"] = "2025-01-01" });
 
@@ -40,13 +47,14 @@ static class EvaluationBenchmark
             | --- | --- | --- | --- | --- |
             {Row("evaluation of 2023 (no classes the year before)", e2023)}
             {Row("evaluation of 2024 (D two years running marks land)", e2024)}
+            {Row("evaluation of 2024 again, a parcel changed since the year's end (the land then read from the history)", changedSince)}
             {Row("idle land as of 2024-12-31: the first run, which reconciles the synthetic statuses", idle)}
             {Row("idle land as of 2025-01-01: the next night's run", nightly)}
 
-            Targets: evaluation 3 s (**{e2024.Seconds:0.00} s**), the first year 5 s (**{e2023.Seconds:0.00} s**); idle land under 5 s (**{nightly.Seconds:0.00} s** for a nightly run,
+            Targets: evaluation 3 s (**{e2024.Seconds:0.00} s**; **{changedSince.Seconds:0.00} s** from the history), the first year 5 s (**{e2023.Seconds:0.00} s**); idle land under 5 s (**{nightly.Seconds:0.00} s** for a nightly run,
             **{idle.Seconds:0.00} s** for the first run, which moves {(int)idle.Run["counts"]!["parcelsMarkedIdle"]! + (int)idle.Run["counts"]!["parcelsNoLongerIdle"]!:N0}
             parcels and writes a history row for each); API memory under 500 MiB (peak
-            **{new[] { e2023.PeakBytes, e2024.PeakBytes, idle.PeakBytes, nightly.PeakBytes }.Max() / 1048576.0:0} MiB**, working set of the API process sampled every 50 ms).
+            **{new[] { e2023.PeakBytes, e2024.PeakBytes, changedSince.PeakBytes, idle.PeakBytes, nightly.PeakBytes }.Max() / 1048576.0:0} MiB**, working set of the API process sampled every 50 ms).
             The synthetic statuses were drawn without regard to the rules, so the first runs move tens of thousands of parcels
             (a ninth of the parcels start `idle` and a ninth `low_efficiency`); a register whose statuses come from these runs moves few.
             """);

@@ -49,7 +49,7 @@ static class EvaluationData
     /// the floor rented out on it; it counts for the tenant only on parcels nobody holds.
     /// </summary>
     static string Units(bool fromHistory) => $"""
-        WITH {(fromHistory ? ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false) + "," : "")}
+        WITH {(fromHistory ? ParcelSql.ZoneAsOf(withGeometry: false) + "," : "")}
         rented AS MATERIALIZED (
             SELECT t.credit_code, t.parcel_id, p.park_code, {LandBasis} AS basis,
                    mu({LandArea}) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,

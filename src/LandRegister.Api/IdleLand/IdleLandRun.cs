@@ -37,7 +37,7 @@ public sealed class IdleLandRun : IRun
     /// progress report and the exemptions (joined in bulk: most parcels have neither, and a lookup per parcel would
     /// cost more than reading both tables once). The land is read from the history when it has changed since that day.</summary>
     static string Candidates(bool past) => $"""
-        WITH {(past ? ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false) + "," : "")}
+        WITH {(past ? ParcelSql.ZoneAsOf(withGeometry: false) + "," : "")}
         progress AS (
             SELECT DISTINCT ON (parcel_id) parcel_id, developed_share, invested_share, stopped_since
             FROM construction_progress WHERE reported_on <= @day ORDER BY parcel_id, reported_on DESC, id DESC),

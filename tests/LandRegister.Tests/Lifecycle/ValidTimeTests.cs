@@ -1,3 +1,4 @@
+using Dapper;
 using System.Net;
 using System.Text.Json.Nodes;
 using LandRegister.Tests.Support;
@@ -107,6 +108,67 @@ public sealed class ValidTimeTests(RegisterApp app) : IClassFixture<RegisterApp>
         var then = (await ParcelAsOfAsync(id, "asOf=2023-01-01T00:00:00Z"))["properties"]!;
         Assert.Equal("旧名称", (string)then["name"]!);
         Assert.Equal("0901", (string)then["actualUse"]!);
+    }
+
+    [Fact]
+    public async Task A_run_over_a_zone_in_the_past_reads_unchanged_parcels_from_their_rows_and_finds_what_the_whole_history_says()
+    {
+        var zone = await app.ZoneAsync();
+        async Task<long> CreateAsync(string? since, string status = "clean_land", JsonObject? supply = null)
+        {
+            var feature = Feature(Rectangle(119.3 + 0.01 * Interlocked.Increment(ref column), 33.8, 200, 150), zone, status: status);
+            if (since is not null) feature["properties"]!["effectiveDate"] = since;
+            if (supply is not null) feature["properties"]!["supply"] = supply;
+            return (long)(await app.CreateParcelAsync(feature))["id"]!;
+        }
+        async Task PatchAsync(long id, string body) =>
+            Assert.Equal(HttpStatusCode.OK, (await app.SendAsync(HttpMethod.Patch, $"/api/parcels/{id}", body, "application/merge-patch+json",
+                await app.ETagAsync(id))).StatusCode);
+
+        await CreateAsync("2017-01-01");                                                   // never changed
+        var walked = await CreateAsync("2019-01-01");
+        await app.WalkAsync(walked, SuppliedTo(ValidCreditCode, "2021-03-01").On("2021-03-01"), To("under_construction").On("2022-06-01"),
+            To("in_use").On("2023-06-01"));
+        var renamed = await CreateAsync("2020-01-01");
+        await PatchAsync(renamed, """{"properties":{"name":"新名称"}}""");
+        var beforeLate = DateTimeOffset.UtcNow;
+        await Task.Delay(20);
+        await PatchAsync(renamed, """{"effectiveDate":"2022-01-01","properties":{"name":"旧名称","actualUse":"0901"}}""");
+        var designated = await CreateAsync("2018-01-01", "in_use", SuppliedTo(ValidCreditCode, "2018-01-01")["supply"]!.DeepClone().AsObject());
+        var revitalizing = To("revitalizing", "技改扩能");
+        revitalizing["method"] = "technical_upgrade";
+        await app.WalkAsync(designated, revitalizing.On("2024-06-01"));
+        var designation = To("low_efficiency", "停产一年以上");
+        designation["basis"] = "production_stopped";
+        designation["evidenceRef"] = "涟开管〔2023〕5号";
+        await app.WalkAsync(designated, designation.On("2023-03-01"));
+        var takenBack = await CreateAsync("2020-01-01");
+        var back = To("clean_land", "解除出让合同，收回土地");
+        back["approvalRef"] = "涟自然资〔2024〕21号";
+        await app.WalkAsync(takenBack, SuppliedTo(ValidCreditCode, "2022-05-01").On("2022-05-01"), back.On("2024-02-01"));
+        var retired = await CreateAsync("2019-06-01");
+        Assert.Equal(HttpStatusCode.NoContent, (await app.SendAsync(HttpMethod.Delete, $"/api/parcels/{retired}?effectiveDate=2023-09-01", null,
+            ifMatch: await app.ETagAsync(retired))).StatusCode);
+        await CreateAsync(null);                                                           // exists from today only
+
+        const string Attributes = """
+            id, zone_code, code, park_code, name, planned_use, actual_use, status, status_source, registered_area_m2, area_m2, supply_id,
+            clean_checklist::text AS clean_checklist, construction_started_on, retired_at, existed_from, parent_ids, md5(ST_AsEWKB(geom)) AS geom
+            """;
+        await using var conn = await app.OpenAsync();
+        async Task<string> ReadAsync(string parcels, DateTimeOffset asOf, DateTimeOffset? recordedAsOf) => System.Text.Json.JsonSerializer.Serialize(
+            await conn.QueryAsync($"WITH {parcels} SELECT {Attributes} FROM parcel WHERE zone_code = @zone ORDER BY id", new { zone, asOf, recordedAsOf }));
+        var instants = new[] { "2018-06-30", "2021-12-31", "2022-12-31", "2023-06-30", "2023-12-31", "2024-12-31" }
+            .Select(d => DateTimeOffset.Parse(d + "T16:00:00Z")).Append(beforeLate).Append(DateTimeOffset.UtcNow.AddSeconds(1));
+        foreach (var asOf in instants)
+            foreach (var recordedAsOf in new DateTimeOffset?[] { null, beforeLate })
+                foreach (var withGeometry in new[] { false, true })
+                    Assert.Equal(await ReadAsync(LandRegister.Api.Parcels.ParcelSql.AsOf("h.zone_code = @zone", withGeometry), asOf, recordedAsOf),
+                        await ReadAsync(LandRegister.Api.Parcels.ParcelSql.ZoneAsOf(withGeometry), asOf, recordedAsOf));
+        // The zone as it stood at the end of 2023 is not as it stands now: the comparison was of the past.
+        Assert.Equal("low_efficiency", await app.ScalarAsync<string>(
+            $"WITH {LandRegister.Api.Parcels.ParcelSql.ZoneAsOf(false)} SELECT status FROM parcel WHERE id = @designated",
+            new { zone, designated, asOf = DateTimeOffset.Parse("2023-12-31T16:00:00Z"), recordedAsOf = (DateTimeOffset?)null }));
     }
 
     [Theory]
