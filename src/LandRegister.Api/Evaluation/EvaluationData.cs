@@ -48,8 +48,8 @@ static class EvaluationData
     /// when the zone changed since; <see cref="HeldBy"/>). A tenant's land is its share of the parcel, or its floor area's share of
     /// the floor rented out on it; it counts for the tenant only on parcels nobody holds.
     /// </summary>
-    static string Units(bool fromHistory) => $"""
-        WITH {(fromHistory ? ParcelSql.ZoneAsOf(withGeometry: false) + "," : "")}
+    static string Units(string? asOf) => $"""
+        WITH {(asOf is null ? "" : asOf + ",")}
         rented AS MATERIALIZED (
             SELECT t.credit_code, t.parcel_id, p.park_code, {LandBasis} AS basis,
                    mu({LandArea}) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
@@ -111,19 +111,17 @@ static class EvaluationData
     {
         var endOfYear = RegisterClock.EndOfYear(year).ToUniversalTime();
         await phases.EnterAsync("reading enterprises, their land and figures", 0.1);
-        var fromHistory = await ParcelSql.ChangedSinceAsync(conn, tx, zone, endOfYear);
+        var asOf = await ParcelSql.ZoneAsOfAsync(conn, tx, zone, endOfYear);
         // One statement that sorts and groups a zone's land: the memory to do it without spilling to disk, and no JIT
         // compilation (0.1 s of a 2 s statement, for expressions it runs a few hundred thousand times), for this run only.
         await conn.ExecuteAsync("SET LOCAL work_mem = '64MB'; SET LOCAL jit = off", transaction: tx);
         var units = new List<EvaluationUnit>();
         var land = new Dictionary<string, Land>();
-        await using var command = new NpgsqlCommand(Units(fromHistory), conn, tx) { CommandTimeout = 0 };
+        await using var command = new NpgsqlCommand(Units(asOf), conn, tx) { CommandTimeout = 0 };
         command.Parameters.AddWithValue("zone", zone);
         command.Parameters.AddWithValue("year", year);
         command.Parameters.AddWithValue("back", back);
         command.Parameters.AddWithValue("held", Lifecycle.StatusMachine.Held.ToArray());
-        command.Parameters.AddWithValue("asOf", endOfYear);
-        command.Parameters.AddWithValue("recordedAsOf", NpgsqlTypes.NpgsqlDbType.TimestampTz, DBNull.Value);
         await using var row = await command.ExecuteReaderAsync();
         // Columns by name, looked up once: the loop runs for every enterprise of the zone.
         var at = Enumerable.Range(0, row.FieldCount).ToDictionary(row.GetName);

@@ -36,8 +36,8 @@ public sealed class IdleLandRun : IRun
     /// <summary>Supplied parcels as they stood on the day assessed (valid time), with their agreed start, the latest
     /// progress report and the exemptions (joined in bulk: most parcels have neither, and a lookup per parcel would
     /// cost more than reading both tables once). The land is read from the history when it has changed since that day.</summary>
-    static string Candidates(bool past) => $"""
-        WITH {(past ? ParcelSql.ZoneAsOf(withGeometry: false) + "," : "")}
+    static string Candidates(string? asOf) => $"""
+        WITH {(asOf is null ? "" : asOf + ",")}
         progress AS (
             SELECT DISTINCT ON (parcel_id) parcel_id, developed_share, invested_share, stopped_since
             FROM construction_progress WHERE reported_on <= @day ORDER BY parcel_id, reported_on DESC, id DESC),
@@ -69,9 +69,8 @@ public sealed class IdleLandRun : IRun
         var notIdle = new List<(long Id, string Status)>();
         var found = new List<(long Id, IdleFinding Finding)>();
         var end = RegisterClock.StartOf(asOf.AddDays(1)).AddTicks(-10).ToUniversalTime();
-        var past = await ParcelSql.ChangedSinceAsync(conn, tx, run.ZoneCode, end);
-        await foreach (var c in conn.QueryUnbufferedAsync<Candidate>(Candidates(past),
-                           new { zone = run.ZoneCode, day = asOf.ToDateTime(TimeOnly.MinValue), asOf = end, recordedAsOf = (DateTimeOffset?)null }, tx))
+        var then = await ParcelSql.ZoneAsOfAsync(conn, tx, run.ZoneCode, end);
+        await foreach (var c in conn.QueryUnbufferedAsync<Candidate>(Candidates(then), new { zone = run.ZoneCode, day = asOf.ToDateTime(TimeOnly.MinValue) }, tx))
         {
             var started = c.Status == ParcelStatus.UnderConstruction || c.StartedOn <= asOf;
             var construction = new Construction(DateOnly.FromDateTime(c.ConstructionStartBy), started,

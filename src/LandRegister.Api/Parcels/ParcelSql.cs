@@ -34,27 +34,47 @@ static class ParcelSql
         """;
 
     /// <summary>
-    /// <see cref="AsOf"/> for a run over the parcels of the zone <c>@zone</c> that reads their attributes, not their
-    /// metadata (who changed them last, when, their version), rebuilt from the history only for the parcels changed
-    /// since: a parcel with no change valid after <c>@asOf</c> (nor recorded after <c>@recordedAsOf</c>) stood then as its
-    /// row stands now, since the row keeps the latest-valid value of every attribute (a change recorded for the past
-    /// leaves what later changes set: migration 0007). A register in use changes a few parcels a day, so a run for the
-    /// year before reads the history of those, not of every parcel of the zone.
+    /// Prepares, in a run's transaction, the parcels of <paramref name="zone"/> as they stood at <paramref name="asOf"/>
+    /// (as recorded by <paramref name="recordedAsOf"/>) for a run that reads their attributes, not their metadata (who
+    /// changed them last, when, their version) nor their geometry. A parcel with no change valid after <c>asOf</c> (nor
+    /// recorded after <c>recordedAsOf</c>) stood then as its row stands now, since the row keeps the latest-valid value of
+    /// every attribute (a change recorded for the past leaves what later changes set: migration 0007); only the parcels
+    /// changed since are rebuilt from their history, into temporary tables dropped at commit and analysed, so that the
+    /// run's statement is planned on how many there are, a few or tens of thousands. A register in use changes a few
+    /// parcels a day: a run for the year before reads the history of those, not of every parcel of the zone.
+    /// Returns the member of a <c>WITH</c> clause that defines <c>parcel</c> (reading <c>@zone</c>), or null when no parcel
+    /// of the zone changed since: the table is then the zone as it stood.
     /// </summary>
-    public static string ZoneAsOf(bool withGeometry = true) => $"""
-        changed_since AS MATERIALIZED (
-            SELECT DISTINCT parcel_id FROM parcel_history
-            WHERE zone_code = @zone AND (valid_from > @asOf OR recorded_at > @recordedAsOf::timestamptz)),
-        {AsOf("h.zone_code = @zone AND h.parcel_id IN (SELECT parcel_id FROM changed_since)", withGeometry, "rebuilt")},
-        parcel AS (
-            SELECT id, zone_code, code, park_code, name, planned_use, actual_use, status, status_source, registered_area_m2, area_m2,
-                   {(withGeometry ? "geom" : "NULL::geometry AS geom")}, supply_id, clean_checklist, construction_started_on, retired_at,
-                   created_at, created_by, existed_from, updated_at, updated_by, version, parent_ids
-            FROM public.parcel p
-            WHERE p.zone_code = @zone AND NOT EXISTS (SELECT 1 FROM changed_since c WHERE c.parcel_id = p.id)
-            UNION ALL
-            SELECT * FROM rebuilt)
-        """;
+    public static async Task<string?> ZoneAsOfAsync(NpgsqlConnection conn, NpgsqlTransaction tx, string zone, DateTimeOffset asOf,
+        DateTimeOffset? recordedAsOf = null)
+    {
+        var args = new { zone, asOf, recordedAsOf };
+        await conn.ExecuteAsync(new CommandDefinition("""
+            DROP TABLE IF EXISTS parcel_changed_since, parcel_rebuilt;
+            CREATE TEMP TABLE parcel_changed_since ON COMMIT DROP AS
+            SELECT DISTINCT parcel_id AS id FROM parcel_history
+            WHERE zone_code = @zone AND (valid_from > @asOf OR recorded_at > @recordedAsOf::timestamptz)
+            """, args, tx, 0));
+        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT FROM parcel_changed_since)", transaction: tx))) return null;
+        await conn.ExecuteAsync(new CommandDefinition($"""
+            CREATE TEMP TABLE parcel_rebuilt ON COMMIT DROP AS
+            WITH {AsOf("h.zone_code = @zone AND h.parcel_id IN (SELECT id FROM parcel_changed_since)", withGeometry: false)}
+            SELECT * FROM parcel;
+            ALTER TABLE parcel_changed_since ADD PRIMARY KEY (id);
+            ALTER TABLE parcel_rebuilt ADD PRIMARY KEY (id);
+            ANALYZE parcel_changed_since, parcel_rebuilt;
+            """, args, tx, 0));
+        return """
+            parcel AS NOT MATERIALIZED (
+                SELECT id, zone_code, code, park_code, name, planned_use, actual_use, status, status_source, registered_area_m2, area_m2,
+                       NULL::geometry AS geom, supply_id, clean_checklist, construction_started_on, retired_at,
+                       created_at, created_by, existed_from, updated_at, updated_by, version, parent_ids
+                FROM public.parcel p
+                WHERE p.zone_code = @zone AND NOT EXISTS (SELECT 1 FROM parcel_changed_since c WHERE c.id = p.id)
+                UNION ALL
+                SELECT * FROM parcel_rebuilt)
+            """;
+    }
 
     /// <summary>
     /// Whether any parcel of <paramref name="zone"/> changed in valid time after <paramref name="asOf"/> (in one of
