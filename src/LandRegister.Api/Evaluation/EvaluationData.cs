@@ -44,9 +44,10 @@ static class EvaluationData
     static string TenantSums(string figures) => string.Join(", ", FigureColumns.Select(c => $"sum({figures}.{c}) AS {figures}_{c}"));
 
     /// <summary>
-    /// The units of a zone's year. Land held is the parcels held at the end of the year (valid time: from the history
-    /// when the zone changed since; <see cref="HeldBy"/>). A tenant's land is its share of the parcel, or its floor area's share of
-    /// the floor rented out on it; it counts for the tenant only on parcels nobody holds.
+    /// The units of a zone's year. Land held is the parcels held at the end of the year (<see cref="HeldBy"/>; valid time:
+    /// the parcels changed since are read from their history, <see cref="ParcelSql.ZoneAsOfAsync"/>). A tenant's land is
+    /// its share of the parcel, or its floor area's share of the floor rented out on it; it counts for the tenant only on
+    /// parcels nobody holds.
     /// </summary>
     static string Units(string? asOf) => $"""
         WITH {(asOf is null ? "" : asOf + ",")}

@@ -35,7 +35,8 @@ public sealed class IdleLandRun : IRun
 
     /// <summary>Supplied parcels as they stood on the day assessed (valid time), with their agreed start, the latest
     /// progress report and the exemptions (joined in bulk: most parcels have neither, and a lookup per parcel would
-    /// cost more than reading both tables once). The land is read from the history when it has changed since that day.</summary>
+    /// cost more than reading both tables once). Parcels changed since that day are read from their history
+    /// (<see cref="ParcelSql.ZoneAsOfAsync"/>).</summary>
     static string Candidates(string? asOf) => $"""
         WITH {(asOf is null ? "" : asOf + ",")}
         progress AS (

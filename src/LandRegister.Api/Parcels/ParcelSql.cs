@@ -18,8 +18,8 @@ static class ParcelSql
     /// columns that never change (<c>parcel_id</c>, <c>zone_code</c>); without <paramref name="withGeometry"/> the
     /// geometries are not read (<c>geom</c> is null).
     /// </summary>
-    public static string AsOf(string filter, bool withGeometry = true, string name = "parcel") => $"""
-        {name} AS (
+    public static string AsOf(string filter, bool withGeometry = true) => $"""
+        parcel AS (
             SELECT h.parcel_id AS id, min(h.zone_code) AS zone_code, {Latest("code")}, {Latest("park_code")}, {Latest("name")},
                    {Latest("planned_use")}, {Latest("actual_use")}, {Latest("status")}, {Latest("status_source")},
                    {Latest("registered_area_m2")}, {Latest("area_m2", "geom")}, {(withGeometry ? Latest("geom") : "NULL::geometry AS geom")}, {Latest("supply_id")},
@@ -50,7 +50,7 @@ static class ParcelSql
     {
         var args = new { zone, asOf, recordedAsOf };
         await conn.ExecuteAsync(new CommandDefinition("""
-            DROP TABLE IF EXISTS parcel_changed_since, parcel_rebuilt;
+            DROP TABLE IF EXISTS pg_temp.parcel_changed_since, pg_temp.parcel_rebuilt;
             CREATE TEMP TABLE parcel_changed_since ON COMMIT DROP AS
             SELECT DISTINCT parcel_id AS id FROM parcel_history
             WHERE zone_code = @zone AND (valid_from > @asOf OR recorded_at > @recordedAsOf::timestamptz)

@@ -175,6 +175,7 @@ public sealed class ValidTimeTests(RegisterApp app) : IClassFixture<RegisterApp>
             }
         // All but the last instant (after every change, as recorded now) had parcels changed since, rebuilt from their history.
         Assert.Equal(15, rebuilt);
+        // At the end of 2023 the designated parcel was low-efficiency, not as it is now: the instants compared were of the past.
         Assert.Contains("\"low_efficiency\"", await ReadAsync(LandRegister.Api.Parcels.ParcelSql.AsOf("h.zone_code = @zone", withGeometry: false),
             DateTimeOffset.Parse("2023-12-31T16:00:00Z"), null));
     }
