@@ -55,7 +55,10 @@ static class EvaluationData
             SELECT t.credit_code, t.parcel_id, p.park_code, {LandBasis} AS basis,
                    mu({LandArea}) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
                    s.recipient_credit_code AS holder
-            FROM enterprise_tenancy t JOIN parcel p ON p.id = t.parcel_id JOIN zone z ON z.code = p.zone_code
+            -- Each rented parcel looked up by its id (OFFSET 0 keeps the lookup a lookup): tenancies are few beside a zone's
+            -- parcels, and a zone read as of a past date is a union the planner would otherwise build whole to join.
+            FROM enterprise_tenancy t CROSS JOIN LATERAL (SELECT * FROM parcel p WHERE p.id = t.parcel_id OFFSET 0) p
+            JOIN zone z ON z.code = p.zone_code
             LEFT JOIN {HeldBy}
             WHERE p.zone_code = @zone AND p.retired_at IS NULL),
         land AS MATERIALIZED (
