@@ -7,7 +7,7 @@ using LandRegister.Api.Tiles;
 namespace LandRegister.Bench;
 
 /// <summary>
-/// Load: 200 concurrent connections for 30 s on the million-parcel table, against the API (<c>GET /api/parcels?limit=100</c>,
+/// Load: 200 concurrent connections for 30 s a side (in alternating blocks) on the million-parcel table, against the API (<c>GET /api/parcels?limit=100</c>,
 /// and parcel tiles at z15), and against the same statements run directly over a pool of the API's size (Npgsql's
 /// default, 100). Reports throughput, p50 and p99, and the API's throughput as a share of the direct one.
 /// </summary>
@@ -15,13 +15,20 @@ static class LoadBenchmark
 {
     const int Connections = 200;
     const int PoolSize = 100;
-    static readonly TimeSpan Duration = TimeSpan.FromSeconds(30), WarmUp = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// Each side is measured in <see cref="Rounds"/> blocks that alternate with the other side's, so that the machine
+    /// slowing down or speeding up in the meantime weighs on both (one block each gave ratios 0.6–0.8× from run to run).
+    /// </summary>
+    const int Rounds = 3;
+    static readonly TimeSpan Block = TimeSpan.FromSeconds(10), WarmUp = TimeSpan.FromSeconds(10), Settle = TimeSpan.FromSeconds(1);
 
     static readonly LandRegister.Api.Access.Caller Everyone = new("bench", "admin", null);
 
-    sealed record Load(long Answered, long Failed, double Seconds, double P50, double P99)
+    sealed record Load(List<double> Latencies, long Failed, double Seconds)
     {
-        public double Throughput => Answered / Seconds;
+        public double Throughput => Latencies.Count / Seconds;
+        public double P50 => Stats.Median(Latencies);
+        public double P99 => Stats.Percentile(Latencies, 0.99);
     }
 
     public static async Task RunAsync(BenchDatabase db, ApiProcess api, Report report)
@@ -39,15 +46,13 @@ static class LoadBenchmark
         var settings = new TileSettings();
         var tileSql = TileLayer.Find("parcels")!.TileSql(true, false, past: false);
 
-        var apiList = await RunAsync(_ => GetAsync(http, "/api/parcels?limit=100"));
-        var sqlList = await RunAsync(async _ =>
+        var (apiList, sqlList) = await AlternatingAsync(_ => GetAsync(http, "/api/parcels?limit=100"), async _ =>
         {
             await using var conn = await pool.OpenConnectionAsync();
             await using var reader = await conn.ExecuteReaderAsync(listSql, listArgs);
             do { while (await reader.ReadAsync()) { } } while (await reader.NextResultAsync());
         });
-        var apiTiles = await RunAsync(n => { var t = tiles[n % tiles.Length]; return GetAsync(http, $"/tiles/parcels/{t.Z}/{t.X}/{t.Y}.mvt"); });
-        var sqlTiles = await RunAsync(async n =>
+        var (apiTiles, sqlTiles) = await AlternatingAsync(n => { var t = tiles[n % tiles.Length]; return GetAsync(http, $"/tiles/parcels/{t.Z}/{t.X}/{t.Y}.mvt"); }, async n =>
         {
             var t = tiles[n % tiles.Length];
             await using var conn = await pool.OpenConnectionAsync();
@@ -72,8 +77,9 @@ static class LoadBenchmark
             - Tiles, API ÷ direct throughput: **{Stats.Ratio(apiTiles.Throughput / sqlTiles.Throughput)}**; p99 {Stats.Ms(apiTiles.P99)}
 
             {Connections} client tasks on one HttpClient (at most {Connections} connections) or on a {PoolSize}-connection Npgsql
-            pool (the API's own pool size), each sending its next request as soon as the last is answered, {Duration.TotalSeconds:0} s
-            after {WarmUp.TotalSeconds:0} s of warm-up; client, API and PostgreSQL share this machine's {Environment.ProcessorCount} cores.
+            pool (the API's own pool size), each sending its next request as soon as the last is answered; each side measured for
+            {Rounds} × {Block.TotalSeconds:0} s in blocks alternating with the other's, after {WarmUp.TotalSeconds:0} s of warm-up
+            (and {Settle.TotalSeconds:0} s before each block); client, API and PostgreSQL share this machine's {Environment.ProcessorCount} cores.
             "Failed": an answer other than 200/204, or none within 60 s. Cached tiles cost no database round trip (they are
             dropped when PostgreSQL announces a change touching them); the direct tile statement builds every tile. The
             list's exact count of a whole zone is read from `parcel_count`, on both sides.
@@ -94,12 +100,30 @@ static class LoadBenchmark
         if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode}");
     }
 
-    /// <summary>Runs <paramref name="one"/> from <see cref="Connections"/> tasks, each again as soon as it returns; measures after the warm-up.</summary>
-    static async Task<Load> RunAsync(Func<int, Task> one)
+    /// <summary>Both sides in alternating blocks (<see cref="Rounds"/> each), the first of each after the warm-up; the blocks' counts and latencies pooled.</summary>
+    static async Task<(Load Api, Load Direct)> AlternatingAsync(Func<int, Task> api, Func<int, Task> direct)
+    {
+        var (apiBlocks, directBlocks) = (new List<Load>(), new List<Load>());
+        for (var round = 0; round < Rounds; round++)
+        {
+            apiBlocks.Add(await RunAsync(api, round == 0 ? WarmUp : Settle));
+            directBlocks.Add(await RunAsync(direct, round == 0 ? WarmUp : Settle));
+        }
+        return (Pooled(apiBlocks), Pooled(directBlocks));
+    }
+
+    static Load Pooled(List<Load> blocks)
+    {
+        var all = blocks.SelectMany(b => b.Latencies).ToList();
+        return new Load(all, blocks.Sum(b => b.Failed), blocks.Sum(b => b.Seconds));
+    }
+
+    /// <summary>Runs <paramref name="one"/> from <see cref="Connections"/> tasks, each again as soon as it returns; measures for a block after <paramref name="warmUp"/>.</summary>
+    static async Task<Load> RunAsync(Func<int, Task> one, TimeSpan warmUp)
     {
         var clock = Stopwatch.StartNew();
-        var measureFrom = WarmUp;
-        var until = WarmUp + Duration;
+        var measureFrom = warmUp;
+        var until = warmUp + Block;
         var latencies = new ConcurrentBag<List<double>>();
         long failed = 0, next = 0;
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
@@ -117,8 +141,6 @@ static class LoadBenchmark
             }
             latencies.Add(mine);
         })));
-        var all = latencies.SelectMany(l => l).ToList();
-        var seconds = (clock.Elapsed - measureFrom).TotalSeconds;
-        return new Load(all.Count, failed, seconds, Stats.Median(all), Stats.Percentile(all, 0.99));
+        return new Load(latencies.SelectMany(l => l).ToList(), failed, (clock.Elapsed - measureFrom).TotalSeconds);
     }
 }
