@@ -67,6 +67,20 @@ public static class Database
     }
 
     /// <summary>
+    /// The rows of the current result of <paramref name="reader"/>, mapped as Dapper maps them. For statements run
+    /// together whose rows carry geometries or Features: Dapper's <c>QueryMultiple</c> reads in sequential access, where
+    /// a column whose bytes have not arrived yet is read synchronously, holding a thread-pool thread blocked on the
+    /// socket; a plain reader (<c>ExecuteReaderAsync</c>) receives each whole row asynchronously first.
+    /// </summary>
+    public static async Task<List<T>> ReadRowsAsync<T>(this System.Data.Common.DbDataReader reader, int capacity = 0)
+    {
+        var parse = reader.GetRowParser<T>();
+        var rows = new List<T>(capacity);
+        while (await reader.ReadAsync()) rows.Add(parse(reader));
+        return rows;
+    }
+
+    /// <summary>
     /// Whether an error is the database being away for a while (restarting, failing over, unreachable) rather than a
     /// refusal of what was asked: worth waiting out and trying again.
     /// </summary>

@@ -118,15 +118,10 @@ static class ParcelSql
         var args = new DynamicParameters();
         var sql = Page(query, args);
         await using var conn = await db.OpenConnectionAsync();
-        // A plain reader, not Dapper's QueryMultiple: that one reads in sequential access, where a Feature's bytes not yet
-        // received are read synchronously, each such read holding a thread-pool thread blocked on the socket.
         await using var reader = await conn.ExecuteReaderAsync(sql, args);
-        await reader.ReadAsync();
-        var matched = reader.IsDBNull(0) ? (long?)null : reader.GetInt64(0);
+        var matched = (await reader.ReadRowsAsync<long?>()).Single();
         await reader.NextResultAsync();
-        var rows = new List<(long Id, byte[] Feature)>(query.Limit + 1);
-        while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)));
-        return (matched, rows);
+        return (matched, await reader.ReadRowsAsync<(long Id, byte[] Feature)>(query.Limit + 1));
     }
 
     /// <summary>

@@ -189,10 +189,11 @@ public static class AvailableLandApi
         // The page of land and the count of every match, in one round trip.
         List<ResultRow> results;
         long matched;
-        await using (var read = await conn.QueryMultipleAsync($"{Land(point is not null)};\n{Matched}".Replace("@point", Point), args))
+        await using (var read = await conn.ExecuteReaderAsync($"{Land(point is not null)};\n{Matched}".Replace("@point", Point), args))
         {
-            results = (await read.ReadAsync<ResultRow>()).AsList();
-            matched = await read.ReadSingleAsync<long>();
+            results = await read.ReadRowsAsync<ResultRow>();
+            await read.NextResultAsync();
+            matched = (await read.ReadRowsAsync<long>()).Single();
         }
         if (includePremises)
         {
