@@ -49,13 +49,14 @@ static class ParcelSql
         DateTimeOffset? recordedAsOf = null)
     {
         var args = new { zone, asOf, recordedAsOf };
-        await conn.ExecuteAsync(new CommandDefinition("""
+        var changed = await conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
             DROP TABLE IF EXISTS pg_temp.parcel_changed_since, pg_temp.parcel_rebuilt;
             CREATE TEMP TABLE parcel_changed_since ON COMMIT DROP AS
             SELECT DISTINCT parcel_id AS id FROM parcel_history
-            WHERE zone_code = @zone AND (valid_from > @asOf OR recorded_at > @recordedAsOf::timestamptz)
+            WHERE zone_code = @zone AND (valid_from > @asOf OR recorded_at > @recordedAsOf::timestamptz);
+            SELECT EXISTS (SELECT FROM parcel_changed_since)
             """, args, tx, 0));
-        if (!await conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT EXISTS (SELECT FROM parcel_changed_since)", transaction: tx))) return null;
+        if (!changed) return null;
         await conn.ExecuteAsync(new CommandDefinition($"""
             CREATE TEMP TABLE parcel_rebuilt ON COMMIT DROP AS
             WITH {AsOf("h.zone_code = @zone AND h.parcel_id IN (SELECT id FROM parcel_changed_since)", withGeometry: false)}
@@ -79,14 +80,13 @@ static class ParcelSql
     /// <summary>
     /// Whether any parcel of <paramref name="zone"/> changed in valid time after <paramref name="asOf"/> (in one of
     /// <paramref name="attributes"/>, when named). If none did, the <c>parcel</c> table is the zone as it stood then (in
-    /// those attributes), and a run reads it instead of the history.
+    /// those attributes), and a read of the past reads it instead of the history.
     /// </summary>
-    public static Task<bool> ChangedSinceAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, string zone, DateTimeOffset asOf,
-        string[]? attributes = null) =>
+    public static Task<bool> ChangedSinceAsync(NpgsqlConnection conn, string zone, DateTimeOffset asOf, string[]? attributes = null) =>
         conn.ExecuteScalarAsync<bool>(new CommandDefinition("""
             SELECT EXISTS (SELECT 1 FROM parcel_history
                            WHERE zone_code = @zone AND valid_from > @asOf AND (@attributes::text[] IS NULL OR changed && @attributes))
-            """, new { zone, asOf, attributes }, tx));
+            """, new { zone, asOf, attributes }));
 
     /// <summary>The value of <paramref name="column"/> from the latest version valid and recorded that changed <paramref name="attribute"/>.</summary>
     static string Latest(string column, string? attribute = null) =>

@@ -50,7 +50,7 @@ public static class ReserveTargets
         }
         // The land as it stood at a past instant is the land today when nothing of the zone changed in valid time since
         // (and no earlier record time is asked for): the current blocks answer, without reading the history.
-        var fromHistory = asOf is { } past && (recordedAsOf is not null || await ParcelSql.ChangedSinceAsync(conn, null, zone, past, BlockAttributes));
+        var fromHistory = asOf is { } past && (recordedAsOf is not null || await ParcelSql.ChangedSinceAsync(conn, zone, past, BlockAttributes));
         if (fromHistory)
         {
             args.AddDynamicParams(new { asOf, recordedAsOf });
