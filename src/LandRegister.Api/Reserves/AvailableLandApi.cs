@@ -155,7 +155,7 @@ public static class AvailableLandApi
         [Description("Also vacant and partly leased premises, by vacant floor area.")] bool includePremises = false,
         [Description("With includePremises: the least vacant floor area, m².")] decimal? minFloorAreaM2 = null,
         [Description("With includePremises: the most vacant floor area, m².")] decimal? maxFloorAreaM2 = null,
-        [Description("Parcels this close, in metres, form one block (default: the configured gap).")] double? gapM = null,
+        [Description("Parcels this close, in metres (to the centimetre), form one block (default: the configured gap).")] double? gapM = null,
         [Description("Only this zone.")] string? zone = null,
         [Description("At most this many results, 1-500 (default 50).")] int limit = 50,
         [Description(Export.ResultsFormatDescription)] string? format = null)

@@ -7,7 +7,11 @@ namespace LandRegister.Api.Reserves;
 
 /// <summary>How blocks are formed: the clean land of these uses, joined across gaps up to this width.</summary>
 /// <param name="UsePatterns">Land-use prefixes as LIKE patterns (1001 and its sub-codes: <c>1001%</c>).</param>
-public sealed record ReserveRule(string[] UsePatterns, double GapM)
+/// <param name="GapM">
+/// In metres, to the centimetre as <c>reserve_block.gap_m</c> keeps it, and passed to PostgreSQL as that numeric: a float
+/// parameter would make every <c>gap_m = @gap</c> a comparison of floats, blind to the column's index and statistics.
+/// </param>
+public sealed record ReserveRule(string[] UsePatterns, decimal GapM)
 {
     /// <summary>The key of the land uses in <c>reserve_block</c> and <c>reserve_set</c>.</summary>
     public string UsesKey => string.Join(",", UsePatterns.Order(StringComparer.Ordinal));
@@ -22,7 +26,7 @@ public sealed record ReserveRule(string[] UsePatterns, double GapM)
         var patterns = codes.Select(c => uses.Resolve(c, null, "landUse", errors) + "%").Distinct().ToArray();
         if (gapM is < 0 or > 1000) errors.Add("gapM", "between 0 and 1000 metres");
         errors.ThrowIfAny();
-        return new ReserveRule(patterns, gapM ?? settings.GapM);
+        return new ReserveRule(patterns, Math.Round((decimal)(gapM ?? settings.GapM), 2));
     }
 }
 

@@ -30,7 +30,7 @@ public static class ReservesApi
         Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings settings, HttpRequest request,
         [Description("Only this zone's blocks.")] string? zone = null,
         [Description("Smallest block, in mu (default: the target's, 500).")] double? minAreaMu = null,
-        [Description("Parcels this close, in metres, belong to one block (default 0: touching; e.g. 30 across a road).")] double? gapM = null,
+        [Description("Parcels this close, in metres (to the centimetre), belong to one block (default 0: touching; e.g. 30 across a road).")] double? gapM = null,
         [Description("Land-use codes of reserve land, comma-separated; each with its sub-codes (default 1001, industrial).")] string? landUse = null,
         [Description(Export.ResultsFormatDescription)] string? format = null)
     {

@@ -72,6 +72,24 @@ public sealed class ReserveBlockTests(RegisterApp app) : IClassFixture<RegisterA
     }
 
     [Fact]
+    public async Task A_gap_finer_than_a_centimetre_is_the_gap_to_the_centimetre_and_read_again_from_what_was_stored()
+    {
+        var zone = await app.ZoneAsync();
+        await app.CleanAsync(zone, Box(X0, Y0, 300, 300));
+        await app.CleanAsync(zone, Box(X0 + 350, Y0, 300, 300));
+
+        // Blocks are kept with their gap to the centimetre: the first read stores them at 60.12 m, and every read after
+        // finds them there instead of computing them again (and colliding with the stored ones).
+        for (var read = 0; read < 2; read++)
+        {
+            var joined = Assert.Single(await BlocksAsync(zone, "minAreaMu=0&gapM=60.123"))!;
+            Assert.Equal(60.12, (double)joined["properties"]!["gapM"]!);
+        }
+        Assert.Equal(1L, await app.ScalarAsync<long>(
+            "SELECT count(*) FROM reserve_set WHERE zone_code = @zone AND gap_m = 60.12", new { zone }));
+    }
+
+    [Fact]
     public async Task Blocks_under_the_threshold_are_not_returned_nor_land_of_other_uses_or_statuses()
     {
         var zone = await app.ZoneAsync();

@@ -112,7 +112,7 @@ public sealed class TouchingCadastreTests(RegisterApp app) : IClassFixture<Regis
     }
 
     /// <summary>The rule's stored blocks: id, parcels with their versions, area; in block order.</summary>
-    static async Task<List<string>> StoredAsync(Npgsql.NpgsqlConnection conn, string zone, double gap, Npgsql.NpgsqlTransaction? tx = null) =>
+    static async Task<List<string>> StoredAsync(Npgsql.NpgsqlConnection conn, string zone, decimal gap, Npgsql.NpgsqlTransaction? tx = null) =>
         (await conn.QueryAsync<string>("""
             SELECT block_id || ' ' || array_to_string(parcel_ids, ',') || ' v' || array_to_string(parcel_versions, ',') || ' ' || round(area_m2)
                    || ' ' || round(ST_Area(geom::geography)) || ' ' || ST_NumGeometries(geom)
@@ -144,12 +144,12 @@ public sealed class TouchingCadastreTests(RegisterApp app) : IClassFixture<Regis
              Enumerable.Range(0, 6).Select(_ => Cell(random.Next(0, Columns), random.Next(0, Rows))).ToArray()),
             ("land of another use is not the rule's", "UPDATE parcel SET planned_use = '0901' WHERE id = ANY(@ids)", [Cell(40, 40), Cell(41, 41)]),
         };
-        foreach (var gap in new[] { 0d, 30d })
+        foreach (var gap in new[] { 0m, 30m })
             Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/api/reserves?zone={zone}&minAreaMu=0&landUse=100101&gapM={gap}")).StatusCode);
         foreach (var (what, sql, changed) in changes)
         {
             await conn.ExecuteAsync(sql, new { ids = changed });
-            foreach (var gap in new[] { 0d, 30d })
+            foreach (var gap in new[] { 0m, 30m })
             {
                 Assert.Equal(HttpStatusCode.OK, (await app.Client.GetAsync($"/api/reserves?zone={zone}&minAreaMu=0&landUse=100101&gapM={gap}")).StatusCode);
                 var updated = await StoredAsync(conn, zone, gap);
