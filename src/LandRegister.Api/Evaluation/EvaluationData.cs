@@ -32,10 +32,11 @@ static class EvaluationData
     /// The holder of parcel <c>p</c> (<c>s.recipient_credit_code</c>): an enterprise of the zone named by the parcel's
     /// supply record, while the parcel is in a held status. Land taken back, or supplied to another, is not its land.
     /// </summary>
-    const string HeldBy = """
-        (parcel_supply s JOIN enterprise e ON e.credit_code = s.recipient_credit_code AND e.zone_code = @zone)
-            ON s.id = p.supply_id AND p.status = ANY(@held)
-        """;
+    const string HeldBy = $"({Holders}) ON {Holds}";
+
+    const string Holders = "parcel_supply s JOIN enterprise e ON e.credit_code = s.recipient_credit_code AND e.zone_code = @zone";
+
+    const string Holds = "s.id = p.supply_id AND p.status = ANY(@held)";
 
     /// <summary>A unit's figure: its own and its merged tenants' summed, null only when none of them has it.</summary>
     static string Summed(string own, string tenants) => string.Join(",\n", FigureColumns.Select(c =>
@@ -55,11 +56,12 @@ static class EvaluationData
             SELECT t.credit_code, t.parcel_id, p.park_code, {LandBasis} AS basis,
                    mu({LandArea}) * coalesce(t.share, t.floor_area_m2 / sum(t.floor_area_m2) OVER (PARTITION BY t.parcel_id)) AS mu,
                    s.recipient_credit_code AS holder
-            -- Each rented parcel looked up by its id (OFFSET 0 keeps the lookup a lookup): tenancies are few beside a zone's
-            -- parcels, and a zone read as of a past date is a union the planner would otherwise build whole to join.
+            -- Each rented parcel, and its holder, looked up by id (OFFSET 0 keeps a lookup a lookup): tenancies are few beside a
+            -- zone's parcels and supplies, and a zone read as of a past date is a union the planner would otherwise build whole
+            -- to join.
             FROM enterprise_tenancy t CROSS JOIN LATERAL (SELECT * FROM parcel p WHERE p.id = t.parcel_id OFFSET 0) p
             JOIN zone z ON z.code = p.zone_code
-            LEFT JOIN {HeldBy}
+            LEFT JOIN LATERAL (SELECT s.recipient_credit_code FROM {Holders} WHERE {Holds} OFFSET 0) s ON true
             WHERE p.zone_code = @zone AND p.retired_at IS NULL),
         land AS MATERIALIZED (
             SELECT credit_code, bool_or(status IS NOT NULL) AS holds, sum(mu) FILTER (WHERE counts) AS mu,
