@@ -106,8 +106,8 @@ public sealed class EvaluationRun : IRun
 
     /// <summary>
     /// A grade's indicators as JSON, <c>{"tax_per_mu": {"value": …, "benchmark": …, "points": …}}</c>, written by one writer
-    /// reused from row to row: the serializer, called once a row, took more than the COPY itself (a stack of frames
-    /// allocated and copied per call: 1.4 s of a 2 s write of 109,444 rows, in a profile of the run).
+    /// reused from row to row. An evaluation is usually a process's first: there the serializer, called once a row, took
+    /// 1.27 s for 109,444 rows against this writer's 0.23 s (0.17 s each once warm).
     /// </summary>
     sealed class IndicatorsJson
     {
