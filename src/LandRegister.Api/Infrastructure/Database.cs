@@ -67,18 +67,23 @@ public static class Database
     }
 
     /// <summary>
-    /// The rows of the current result of <paramref name="reader"/>, mapped as Dapper maps them. For statements run
-    /// together whose rows carry geometries or Features: Dapper's <c>QueryMultiple</c> reads in sequential access, where
-    /// a column whose bytes have not arrived yet is read synchronously, holding a thread-pool thread blocked on the
-    /// socket; a plain reader (<c>ExecuteReaderAsync</c>) receives each whole row asynchronously first.
+    /// The rows of the current result of <paramref name="reader"/>, mapped as Dapper maps them; the reader then moves to
+    /// the next result, as Dapper's grid reader does. For statements run together whose rows carry geometries or
+    /// Features: Dapper's <c>QueryMultiple</c> reads in sequential access, where a column whose bytes have not arrived
+    /// yet is read synchronously, holding a thread-pool thread blocked on the socket; a plain reader
+    /// (<c>ExecuteReaderAsync</c>) receives each whole row asynchronously first.
     /// </summary>
     public static async Task<List<T>> ReadRowsAsync<T>(this System.Data.Common.DbDataReader reader, int capacity = 0)
     {
         var parse = reader.GetRowParser<T>();
         var rows = new List<T>(capacity);
         while (await reader.ReadAsync()) rows.Add(parse(reader));
+        await reader.NextResultAsync();
         return rows;
     }
+
+    /// <summary>The one row of the current result (a count), as <see cref="ReadRowsAsync{T}"/> reads it.</summary>
+    public static async Task<T> ReadSingleAsync<T>(this System.Data.Common.DbDataReader reader) => (await reader.ReadRowsAsync<T>(1)).Single();
 
     /// <summary>
     /// Whether an error is the database being away for a while (restarting, failing over, unreachable) rather than a

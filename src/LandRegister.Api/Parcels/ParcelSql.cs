@@ -119,8 +119,7 @@ static class ParcelSql
         var sql = Page(query, args);
         await using var conn = await db.OpenConnectionAsync();
         await using var reader = await conn.ExecuteReaderAsync(sql, args);
-        var matched = (await reader.ReadRowsAsync<long?>()).Single();
-        await reader.NextResultAsync();
+        var matched = await reader.ReadSingleAsync<long?>();
         return (matched, await reader.ReadRowsAsync<(long Id, byte[] Feature)>(query.Limit + 1));
     }
 

@@ -73,8 +73,7 @@ public static class PremisesApi
             """;
         if (export is { } file) return Export.File(file, PremisesExport.Table, Export.Query(db, page, args, (PremisesRow r) => r.ToFeature()));
         await using var read = await conn.ExecuteReaderAsync($"SELECT count(*) FROM {PremisesRow.From} WHERE {matches};\n{page}", args);
-        var matched = (await read.ReadRowsAsync<long>()).Single();
-        await read.NextResultAsync();
+        var matched = await read.ReadSingleAsync<long>();
         var rows = await read.ReadRowsAsync<PremisesRow>();
         var links = new List<Link> { new(Links.Self(http.Request), "self", GeoJson) };
         if (rows.Count > limit)

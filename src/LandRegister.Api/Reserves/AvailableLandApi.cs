@@ -192,8 +192,7 @@ public static class AvailableLandApi
         await using (var read = await conn.ExecuteReaderAsync($"{Land(point is not null)};\n{Matched}".Replace("@point", Point), args))
         {
             results = await read.ReadRowsAsync<ResultRow>();
-            await read.NextResultAsync();
-            matched = (await read.ReadRowsAsync<long>()).Single();
+            matched = await read.ReadSingleAsync<long>();
         }
         if (includePremises)
         {
