@@ -5,6 +5,9 @@ namespace LandRegister.Api.Infrastructure;
 
 public static class Json
 {
+    /// <summary>How the API escapes text: only what JSON requires (Chinese names are written as they are).</summary>
+    public static readonly System.Text.Encodings.Web.JavaScriptEncoder Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
     /// <summary>The HTTP JSON options (the audience filter is added by Access).</summary>
     public static IServiceCollection AddRegisterJson(this IServiceCollection services) =>
         services.Configure<Microsoft.AspNetCore.Http.Json.JsonOptions>(o => Configure(o.SerializerOptions));
@@ -15,7 +18,7 @@ public static class Json
         options.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
-        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.Encoder = Encoder;
         options.Converters.Add(new RegisterDateConverter());
     }
 }

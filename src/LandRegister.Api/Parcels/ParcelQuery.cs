@@ -63,8 +63,8 @@ public sealed class ParcelQuery
     /// <summary>The properties a page's features carry (the OGC API's <c>properties</c>); null for all the audience may see.</summary>
     public IReadOnlySet<string>? Properties { get; set; }
 
-    /// <summary>A page's feature, as PostgreSQL writes it.</summary>
-    public string FeatureSql => ParcelJson.Feature(Audience, GeometrySql, Properties);
+    /// <summary>The writer of a page's features, with the properties this query's audience may see (and asked for).</summary>
+    internal ParcelJson Features() => new(Audience, Properties);
 
     /// <summary>The properties <c>sortby</c> may name, and their columns.</summary>
     public static IReadOnlyDictionary<string, string> Sortable { get; } = new Dictionary<string, string>

@@ -97,10 +97,9 @@ static class ParcelSql
 
     /// <summary>
     /// The statement behind one page of <c>GET /api/parcels</c>: the exact match count (null when the query does not
-    /// count), then the page (one row more, to know if another follows): each parcel's id and its Feature's text in UTF-8,
-    /// as bytes, passed to the client as they are (<see cref="ParcelJson"/>).
+    /// count), then the page (one row more, to know if another follows), each row as <paramref name="features"/> reads it.
     /// </summary>
-    public static string Page(ParcelQuery query, DynamicParameters args)
+    public static string Page(ParcelQuery query, DynamicParameters args, ParcelJson features)
     {
         args.AddDynamicParams(new { take = query.Limit + 1, offset = query.Offset });
         var with = query.AsOf is not null ? $"WITH {AsOf(query.HistoryWhere(args))}" : "";
@@ -108,19 +107,23 @@ static class ParcelSql
         return $"""
             {(!query.CountMatched ? "SELECT NULL::bigint"
                 : query.CountOfWholeZones(args) ?? $"{with} SELECT count(*) FROM parcel WHERE {query.Where(args, paging: false)}")};
-            {with} SELECT id, convert_to({query.FeatureSql}, 'UTF8') AS feature FROM parcel WHERE {query.Where(args, paging: true)}
+            {with} SELECT {features.SelectList(query.GeometrySql)} FROM parcel WHERE {query.Where(args, paging: true)}
             ORDER BY {query.OrderBy} LIMIT @take OFFSET @offset
             """;
     }
 
+    /// <summary>A page of <paramref name="query"/>: its match count and each parcel's id and Feature (UTF-8 JSON).</summary>
     public static async Task<(long? Matched, List<(long Id, byte[] Feature)> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
     {
         var args = new DynamicParameters();
-        var sql = Page(query, args);
+        var features = query.Features();
+        var sql = Page(query, args, features);
         await using var conn = await db.OpenConnectionAsync();
         await using var reader = await conn.ExecuteReaderAsync(sql, args);
         var matched = await reader.ReadSingleAsync<long?>();
-        return (matched, await reader.ReadRowsAsync<(long Id, byte[] Feature)>(query.Limit + 1));
+        var rows = new List<(long Id, byte[] Feature)>(query.Limit + 1);
+        while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), features.Feature(reader)));
+        return (matched, rows);
     }
 
     /// <summary>
