@@ -779,6 +779,7 @@ CREATE TABLE public.parcel (
     version bigint DEFAULT 1 NOT NULL,
     existed_from timestamp with time zone DEFAULT now() NOT NULL,
     status_source text DEFAULT 'manual'::text NOT NULL,
+    geom_3857 public.geometry(MultiPolygon,3857) GENERATED ALWAYS AS (public.st_transform(geom, 3857)) STORED,
     CONSTRAINT parcel_code_format CHECK (((code ~ '^\S(.*\S)?$'::text) AND (length(code) <= 64))),
     CONSTRAINT parcel_name_length CHECK ((length(name) <= 200)),
     CONSTRAINT parcel_registered_area_positive CHECK ((registered_area_m2 > (0)::numeric)),

@@ -52,8 +52,8 @@ public abstract class TileLayer
 
     protected abstract string Attributes(bool internalFields);
 
-    /// <summary>The geometry, in Web Mercator.</summary>
-    protected virtual string Geometry => "ST_Transform(p.geom, 3857)";
+    /// <summary>The geometry, in Web Mercator (of the rows as they stood at <c>@asOf</c> when <paramref name="past"/>).</summary>
+    protected virtual string Geometry(bool past) => "ST_Transform(p.geom, 3857)";
 
     /// <summary>
     /// Which features a full tile keeps first: the largest. "+ 0": ordered by the area index, PostgreSQL would walk the
@@ -102,7 +102,7 @@ public abstract class TileLayer
         WITH {With(past)},
         rows AS (
             SELECT {Attributes(internalFields)},
-                   ST_AsMVTGeom(ST_Simplify({Geometry}, @tolerance, true), env.tile, 4096, 64, true) AS geom
+                   ST_AsMVTGeom(ST_Simplify({Geometry(past)}, @tolerance, true), env.tile, 4096, 64, true) AS geom
             {Rows}
             {(limited ? $"ORDER BY {Order} LIMIT @limit" : "")})
         SELECT ST_AsMVT(rows, '{Name}', 4096, 'geom', 'id') FROM rows WHERE geom IS NOT NULL
@@ -121,7 +121,7 @@ public abstract class TileLayer
         WITH {Envelope.Replace("env AS (", "env AS NOT MATERIALIZED (")},
         rows AS (
             SELECT {Attributes(internalFields)}, {PrintColumns},
-                   ST_AsMVTGeom(ST_Simplify({Geometry}, @tolerance, true), env.tile, 4096, 64, true) AS geom
+                   ST_AsMVTGeom(ST_Simplify({Geometry(past: false)}, @tolerance, true), env.tile, 4096, 64, true) AS geom
             {Rows}
             ORDER BY {Order} LIMIT @limit),
         kept AS (SELECT count(*) AS features, coalesce({Versions}, '') AS versions FROM rows),

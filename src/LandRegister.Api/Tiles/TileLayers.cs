@@ -25,6 +25,9 @@ sealed class ParcelTiles : TileLayer
         WHERE p.geom && env.box AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")} AND p.area_m2 >= @minArea
         """;
 
+    /// <summary>The parcel's Web Mercator geometry kept in the table (migration 0021); the history's reprojected.</summary>
+    protected override string Geometry(bool past) => past ? base.Geometry(past) : "p.geom_3857";
+
     /// <summary>The parcels as they stood at <c>@asOf</c>: those whose geometry, in some version, touches the tile.</summary>
     public override string AsOfRelation => ParcelSql.AsOf(
         $"{Caller.InScope("h.zone_code")} AND h.parcel_id IN (SELECT g.parcel_id FROM parcel_history g, env WHERE g.geom IS NOT NULL AND g.geom && env.box)");
@@ -92,7 +95,7 @@ sealed class ParkTiles : TileLayer
 
     protected override string Attributes(bool internalFields) => """p.id, p.code, p.name, p.zone_code AS "zoneCode" """;
 
-    protected override string Geometry => "ST_Transform(p.boundary, 3857)";
+    protected override string Geometry(bool past) => "ST_Transform(p.boundary, 3857)";
 
     protected override string Order => "ST_Area(p.boundary) DESC, p.id";
 
