@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace LandRegister.Api.Infrastructure;
 
 /// <summary>
-/// A page of features whose GeoJSON PostgreSQL wrote, answered as the <see cref="FeatureCollection{TFeature}"/> it
-/// documents (same members, same order), each feature's text passed through unparsed.
+/// A page of features already written as GeoJSON (each parcel's from its row: <see cref="Parcels.ParcelJson"/>), answered
+/// as the <see cref="FeatureCollection{TFeature}"/> it documents (same members, same order), each feature's bytes passed
+/// through unparsed.
 /// </summary>
 public sealed class FeaturePage(long? matched, IReadOnlyList<byte[]> features, IReadOnlyList<Link> links, string contentType) : IResult
 {
