@@ -9,7 +9,8 @@ namespace LandRegister.Bench;
 /// <summary>
 /// Load: 200 concurrent connections for 30 s a side (in alternating blocks) on the million-parcel table, against the API (<c>GET /api/parcels?limit=100</c>,
 /// and parcel tiles at z15), and against the same statements run directly over a pool of the API's size (Npgsql's
-/// default, 100). Reports throughput, p50 and p99, and the API's throughput as a share of the direct one.
+/// default, 100): for the list, the same page written whole by PostgreSQL (<see cref="PostgresPage"/>) and the API's own
+/// statement. Reports throughput, p50 and p99, and the API's throughput as a share of the direct one.
 /// </summary>
 static class LoadBenchmark
 {
