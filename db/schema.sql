@@ -255,6 +255,9 @@ BEGIN
                 USING ERRCODE = 'check_violation', CONSTRAINT = 'parcel_geom_valid', TABLE = 'parcel', COLUMN = 'geom';
         END IF;
         NEW.area_m2 := ST_Area(NEW.geom::geography, true);
+        NEW.geom_3857 := ST_Transform(NEW.geom, 3857);
+    ELSE
+        NEW.geom_3857 := OLD.geom_3857;
     END IF;
     RETURN NEW;
 END $$;
@@ -779,7 +782,7 @@ CREATE TABLE public.parcel (
     version bigint DEFAULT 1 NOT NULL,
     existed_from timestamp with time zone DEFAULT now() NOT NULL,
     status_source text DEFAULT 'manual'::text NOT NULL,
-    geom_3857 public.geometry(MultiPolygon,3857) GENERATED ALWAYS AS (public.st_transform(geom, 3857)) STORED,
+    geom_3857 public.geometry(MultiPolygon,3857) NOT NULL,
     CONSTRAINT parcel_code_format CHECK (((code ~ '^\S(.*\S)?$'::text) AND (length(code) <= 64))),
     CONSTRAINT parcel_name_length CHECK ((length(name) <= 200)),
     CONSTRAINT parcel_registered_area_positive CHECK ((registered_area_m2 > (0)::numeric)),

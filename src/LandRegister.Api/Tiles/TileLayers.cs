@@ -25,7 +25,7 @@ sealed class ParcelTiles : TileLayer
         WHERE p.geom && env.box AND p.retired_at IS NULL AND {Caller.InScope("p.zone_code")} AND p.area_m2 >= @minArea
         """;
 
-    /// <summary>The parcel's Web Mercator geometry kept in the table (migration 0021); the history's reprojected.</summary>
+    /// <summary>The parcel's Web Mercator geometry kept in the table (migrations 0021, 0022); the history's reprojected.</summary>
     protected override string Geometry(bool past) => past ? base.Geometry(past) : "p.geom_3857";
 
     /// <summary>The parcels as they stood at <c>@asOf</c>: those whose geometry, in some version, touches the tile.</summary>

@@ -36,6 +36,28 @@ public sealed class GeometryIntegrityTests(RegisterApp app) : IClassFixture<Regi
         await app.CleanAsync(other, Box(X0 + 150, Y0 + 50, 100, 100));
     }
 
+    /// <summary>The Web Mercator geometry the tiles read (migration 0022) follows every write of the geometry and nothing else.</summary>
+    [Fact]
+    public async Task The_web_mercator_geometry_follows_the_geometry_and_cannot_be_set_apart_from_it()
+    {
+        var zone = await app.ZoneAsync();
+        var (id, _) = await app.CleanAsync(zone, Box(X0, Y0, 200, 200));
+        const string InStep = "SELECT ST_Equals(geom_3857, ST_Transform(geom, 3857)) AND ST_SRID(geom_3857) = 3857 FROM parcel WHERE id = @id";
+        Assert.True(await app.ScalarAsync<bool>(InStep, new { id }));
+
+        var patch = new JsonObject { ["geometry"] = Box(X0, Y0, 300, 200) };
+        var moved = await app.SendAsync(HttpMethod.Patch, $"/api/parcels/{id}?crs=EPSG:4549", patch.ToJsonString(), "application/merge-patch+json", await app.ETagAsync(id));
+        Assert.Equal(HttpStatusCode.OK, moved.StatusCode);
+        Assert.True(await app.ScalarAsync<bool>(InStep, new { id }));
+        Assert.InRange(await app.ScalarAsync<double>("SELECT ST_XMax(geom_3857) - ST_XMin(geom_3857) FROM parcel WHERE id = @id", new { id }), 300, 400);
+
+        // A write that sets it by hand, with or without the geometry, leaves it the geometry's.
+        await app.ScalarAsync<int>("UPDATE parcel SET name = 'renamed', geom_3857 = ST_Transform(ST_Translate(geom, 1, 1), 3857) WHERE id = @id RETURNING 1", new { id });
+        Assert.True(await app.ScalarAsync<bool>(InStep, new { id }));
+        await app.ScalarAsync<int>("UPDATE parcel SET geom = ST_Translate(geom, 0.001, 0), geom_3857 = ST_Transform(geom, 3857) WHERE id = @id RETURNING 1", new { id });
+        Assert.True(await app.ScalarAsync<bool>(InStep, new { id }));
+    }
+
     [Fact]
     public async Task A_changed_geometry_may_not_overlap_a_neighbour()
     {
