@@ -141,6 +141,7 @@ public static class FailoverDrill
         using var admin = topology.Client(topology.AdminKey);
         var tiles = TilesOfDemo(16).ToArray();
         var ids = await ParcelIdsAsync(clients[0]);
+        Origin = await FreeOriginAsync(admin);
 
         var answers = new ConcurrentBag<Answer>();
         var acknowledged = new ConcurrentBag<string>();
@@ -319,7 +320,26 @@ public static class FailoverDrill
             """;
     }
 
-    static readonly (double Lon, double Lat) Origin = (119.35 + Random.Shared.Next(4) * 0.125, 33.10 + Random.Shared.Next(250) * 0.002);
+    /// <summary>Where the drill's writers draw their parcels: a strip no earlier drill used (<see cref="FreeOriginAsync"/>).</summary>
+    static (double Lon, double Lat) Origin;
+
+    /// <summary>
+    /// A strip of the map, 200 parcels wide and room for 6,600 rows of writes, with no parcel in it yet: the cluster keeps
+    /// its data from one start to the next (cluster.sh), so a strip drawn at random could lie over an earlier drill's
+    /// parcels and its writes be refused as overlaps (409).
+    /// </summary>
+    static async Task<(double Lon, double Lat)> FreeOriginAsync(HttpClient admin)
+    {
+        var strips = (from lon in Enumerable.Range(0, 4) from lat in Enumerable.Range(0, 25) select (Lon: 119.35 + lon * 0.125, Lat: 33.10 + lat * 0.02))
+            .OrderBy(_ => Random.Shared.Next()).ToList();
+        foreach (var (lon, lat) in strips)
+        {
+            var bbox = string.Create(CultureInfo.InvariantCulture, $"{lon - 0.001},{lat - 0.001},{lon + 0.121},{lat + 0.0199}");
+            var page = JsonNode.Parse(await admin.GetStringAsync($"/api/parcels?bbox={bbox}&limit=1"))!;
+            if ((long)page["numberMatched"]! == 0) return (lon, lat);
+        }
+        throw new InvalidOperationException("every strip of the drill's area holds an earlier drill's parcels: cluster/cluster.sh wipe");
+    }
 
     /// <summary>The z/x/y of the tiles over the demo zone's parcels at <paramref name="z"/>.</summary>
     public static IEnumerable<string> TilesOfDemo(int z)
