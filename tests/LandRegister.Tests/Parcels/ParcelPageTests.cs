@@ -7,8 +7,8 @@ using static LandRegister.Tests.Support.Arrange;
 namespace LandRegister.Tests.Parcels;
 
 /// <summary>
-/// Pages of parcels are written from their rows by ParcelJson, single parcels by the serializer: both must say the same thing, to the last
-/// digit, for every role and every shape of attribute a parcel can hold.
+/// Pages of parcels are written from their rows by ParcelJson, single parcels by the serializer: both must say the same
+/// thing, to the last digit, for every role and every shape of attribute a parcel can hold.
 /// </summary>
 public sealed class ParcelPageTests(RegisterApp app) : IClassFixture<RegisterApp>
 {
