@@ -93,8 +93,11 @@ static class EvaluationData
             LEFT JOIN enterprise_indicator prev ON prev.credit_code = m.credit_code AND prev.year = @year - 1
             GROUP BY m.holder),
         previous AS (
+            -- Each year's results read by their run (OFFSET 0 keeps a lookup a lookup): the table keeps every run ever made,
+            -- re-runs and other zones' included, and the planner would otherwise scan it all, slower with every run.
             SELECT r.credit_code, array_agg(r.class ORDER BY c.year DESC) AS classes
-            FROM evaluation_current c JOIN evaluation_result r ON r.run_id = c.run_id
+            FROM evaluation_current c
+            CROSS JOIN LATERAL (SELECT r.credit_code, r.class FROM evaluation_result r WHERE r.run_id = c.run_id OFFSET 0) r
             WHERE c.zone_code = @zone AND c.year BETWEEN @year - @back AND @year - 1
             GROUP BY r.credit_code)
         SELECT e.credit_code, e.above_scale, e.utility, e.production_started_on, cur.veto,
