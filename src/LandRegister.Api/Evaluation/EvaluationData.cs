@@ -38,9 +38,15 @@ static class EvaluationData
 
     const string Holds = "s.id = p.supply_id AND p.status = ANY(@held)";
 
-    /// <summary>A unit's figure: its own and its merged tenants' summed, null only when none of them has it.</summary>
+    /// <summary>
+    /// A unit's figure: its own and its merged tenants' summed, null only when none of them has it; a unit without
+    /// tenants (most) has its own figure as it is. Figures stay numeric, read as doubles by Npgsql: PostgreSQL turns a
+    /// numeric into a double precision through its text, and these sums and casts took 0.1-0.18 s of a 2 s statement
+    /// for a zone of 100,000 units.
+    /// </summary>
     static string Summed(string own, string tenants) => string.Join(",\n", FigureColumns.Select(c =>
-        $"CASE WHEN {own}.{c} IS NULL AND {tenants}.{own}_{c} IS NULL THEN NULL ELSE coalesce({own}.{c}, 0) + coalesce({tenants}.{own}_{c}, 0) END::double precision AS {own}_{c}"));
+        $"CASE WHEN {tenants}.holder IS NULL THEN {own}.{c} WHEN {own}.{c} IS NULL AND {tenants}.{own}_{c} IS NULL THEN NULL " +
+        $"ELSE coalesce({own}.{c}, 0) + coalesce({tenants}.{own}_{c}, 0) END AS {own}_{c}"));
 
     static string TenantSums(string figures) => string.Join(", ", FigureColumns.Select(c => $"sum({figures}.{c}) AS {figures}_{c}"));
 
