@@ -141,7 +141,7 @@ public static class FailoverDrill
         using var admin = topology.Client(topology.AdminKey);
         var tiles = TilesOfDemo(16).ToArray();
         var ids = await ParcelIdsAsync(clients[0]);
-        Origin = await FreeOriginAsync(admin);
+        var origin = await FreeOriginAsync(admin);
 
         var answers = new ConcurrentBag<Answer>();
         var acknowledged = new ConcurrentBag<string>();
@@ -176,7 +176,7 @@ public static class FailoverDrill
                 {
                     var n = Interlocked.Increment(ref written);
                     var code = $"{prefix}-{n}";
-                    var body = ParcelFeature(code, n);
+                    var body = ParcelFeature(origin, code, n);
                     await SendAsync(() => client.PostAsync("/api/parcels", new StringContent(body, Encoding.UTF8, "application/geo+json")), true,
                         () => acknowledged.Add(code));
                 }
@@ -306,12 +306,12 @@ public static class FailoverDrill
     }
 
     /// <summary>
-    /// A parcel of about 40 m × 40 m south-east of the demo zone's parcels, one cell of a grid per write; each drill draws
-    /// its grid somewhere else (a parcel may not overlap another), 0.5° × 0.5° giving room for thousands of drills.
+    /// A parcel of about 40 m × 40 m south-east of the demo zone's parcels, one cell of a grid per write, drawn in the
+    /// drill's own strip from <paramref name="origin"/> (a parcel may not overlap another).
     /// </summary>
-    static string ParcelFeature(string code, int n)
+    static string ParcelFeature((double Lon, double Lat) origin, string code, int n)
     {
-        var (lon, lat) = (Origin.Lon + n % 200 * 0.0006, Origin.Lat + n / 200 * 0.0006);
+        var (lon, lat) = (origin.Lon + n % 200 * 0.0006, origin.Lat + n / 200 * 0.0006);
         const double side = 0.0004;
         string Point(double x, double y) => string.Create(CultureInfo.InvariantCulture, $"[{x:F7},{y:F7}]");
         return $$$"""
@@ -320,13 +320,10 @@ public static class FailoverDrill
             """;
     }
 
-    /// <summary>Where the drill's writers draw their parcels: a strip no earlier drill used (<see cref="FreeOriginAsync"/>).</summary>
-    static (double Lon, double Lat) Origin;
-
     /// <summary>
-    /// A strip of the map, 200 parcels wide and room for 6,600 rows of writes, with no parcel in it yet: the cluster keeps
-    /// its data from one start to the next (cluster.sh), so a strip drawn at random could lie over an earlier drill's
-    /// parcels and its writes be refused as overlaps (409).
+    /// Where the drill's writers draw their parcels: one of 100 strips of the map, each 200 parcels wide with room for 6,600
+    /// writes, with no parcel in it yet. The cluster keeps its data from one start to the next (cluster.sh), so a strip
+    /// drawn at random could lie over an earlier drill's parcels and its writes be refused as overlaps (409).
     /// </summary>
     static async Task<(double Lon, double Lat)> FreeOriginAsync(HttpClient admin)
     {
