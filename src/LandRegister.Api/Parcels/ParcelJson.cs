@@ -49,9 +49,8 @@ sealed class ParcelJson
 
     readonly (JsonEncodedText Name, Write Write)[] chosen;
     readonly string columns;
-    readonly ArrayBufferWriter<byte> buffer = new(2048);
     byte[] geometry = new byte[2048];
-    readonly Utf8JsonWriter json;
+    Utf8JsonWriter? json;
 
     /// <summary>
     /// The Features a caller of <paramref name="audience"/> sees: the properties it may see (of those in
@@ -62,7 +61,6 @@ sealed class ParcelJson
         var names = Properties.Where(p => p.Audience <= audience && (only is null || only.Contains(p.Name))).Select(p => p.Name).ToArray();
         chosen = names.Select(n => (JsonEncodedText.Encode(n, Json.Encoder), Values[n].Write)).ToArray();
         columns = string.Concat(names.Select(n => ", " + Values[n].Column));
-        json = new Utf8JsonWriter(buffer, Options);
     }
 
     /// <summary>
@@ -71,11 +69,15 @@ sealed class ParcelJson
     /// </summary>
     public string SelectList(string geometrySql) => $"id, convert_to({geometrySql}, 'UTF8') AS geometry{columns}";
 
-    /// <summary>The Feature of the reader's current row, read as <see cref="SelectList"/> selects it, in UTF-8.</summary>
-    public byte[] Feature(DbDataReader row)
+    /// <summary>
+    /// Writes the Feature of the reader's current row, read as <see cref="SelectList"/> selects it, at the end of
+    /// <paramref name="page"/> in UTF-8, after a comma unless it is the first.
+    /// </summary>
+    public void Append(DbDataReader row, PooledBuffer page)
     {
-        buffer.ResetWrittenCount();
-        json.Reset();
+        if (page.Length > 0) page.Write(","u8);
+        var json = this.json ??= new Utf8JsonWriter(page, Options);
+        json.Reset(page);
         json.WriteStartObject();
         json.WriteString("type"u8, "Feature"u8);
         json.WriteNumber("id"u8, row.GetInt64(0));
@@ -94,7 +96,6 @@ sealed class ParcelJson
         json.WriteEndObject();
         json.WriteEndObject();
         json.Flush();
-        return buffer.WrittenSpan.ToArray();
     }
 
     static void Text(Utf8JsonWriter json, DbDataReader row, int i) => json.WriteStringValue(row.GetString(i));

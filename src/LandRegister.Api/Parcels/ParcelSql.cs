@@ -112,8 +112,11 @@ static class ParcelSql
             """;
     }
 
-    /// <summary>A page of <paramref name="query"/>: its match count and each parcel's id and Feature (UTF-8 JSON).</summary>
-    public static async Task<(long? Matched, List<(long Id, byte[] Feature)> Rows)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
+    /// <summary>
+    /// A page of <paramref name="query"/>: its match count, each parcel's id, and their Features written one after another
+    /// (UTF-8 JSON, separated by commas), with where each ends; the caller disposes of the Features' buffer.
+    /// </summary>
+    public static async Task<(long? Matched, List<(long Id, int End)> Rows, PooledBuffer Features)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
     {
         var args = new DynamicParameters();
         var features = query.Features();
@@ -121,9 +124,22 @@ static class ParcelSql
         await using var conn = await db.OpenConnectionAsync();
         await using var reader = await conn.ExecuteReaderAsync(sql, args);
         var matched = await reader.ReadSingleAsync<long?>();
-        var rows = new List<(long Id, byte[] Feature)>(query.Limit + 1);
-        while (await reader.ReadAsync()) rows.Add((reader.GetInt64(0), features.Feature(reader)));
-        return (matched, rows);
+        var rows = new List<(long Id, int End)>(query.Limit + 1);
+        var page = new PooledBuffer(64 * 1024);
+        try
+        {
+            while (await reader.ReadAsync())
+            {
+                features.Append(reader, page);
+                rows.Add((reader.GetInt64(0), page.Length));
+            }
+        }
+        catch
+        {
+            page.Dispose();
+            throw;
+        }
+        return (matched, rows, page);
     }
 
     /// <summary>

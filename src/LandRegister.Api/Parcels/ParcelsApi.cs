@@ -60,13 +60,17 @@ public static class ParcelsApi
 
     internal static async Task<IResult> PageAsync(NpgsqlDataSource db, ParcelQuery query, HttpContext http, Func<string, Link> next)
     {
-        var (matched, rows) = await ParcelSql.PageAsync(db, query);
+        var (matched, rows, features) = await ParcelSql.PageAsync(db, query);
         var more = rows.Count > query.Limit;
-        if (more) rows.RemoveAt(rows.Count - 1);
+        if (more)
+        {
+            rows.RemoveAt(rows.Count - 1);
+            features.Truncate(rows[^1].End);
+        }
         var links = new List<Link> { new(Links.Self(http.Request), "self", GeoJson) };
         if (more) links.Add(next(query.NextCursor(rows[^1].Id)));
         Links.SetHeader(http.Response, links);
-        return new FeaturePage(matched, rows.ConvertAll(r => r.Feature), links, GeoJson);
+        return new FeaturePage(matched, rows.Count, features, links, GeoJson);
     }
 
     public static async Task<IResult> GetParcel(

@@ -84,4 +84,42 @@ public sealed class ParcelPageTests(RegisterApp app) : IClassFixture<RegisterApp
         var chosen = await (await app.Client.GetAsync($"/ogc/collections/parcels/items?zone={zone}&properties=status,areaMu&limit=5")).JsonAsync();
         Assert.All(chosen["features"]!.AsArray(), f => Assert.Equal(["status", "areaMu"], f!["properties"]!.AsObject().Select(p => p.Key)));
     }
+
+    /// <summary>
+    /// A page is written whole, its features one after another in one buffer, and sent with its length: the pages of a
+    /// walk (each read one row past its limit, which is cut off) hold the whole list's features in order, each page as
+    /// long as it says, from one feature to the whole list, larger than the buffer's first size (64 KiB).
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(37)]
+    [InlineData(100)]
+    public async Task Pages_cut_from_a_list_are_the_list_in_order_and_as_long_as_they_say(int limit)
+    {
+        var zone = await ZoneOfEveryShapeAsync();
+        using var wholeResponse = await app.Client.GetAsync($"/api/parcels?zone={zone}&limit=1000");
+        var wholeBody = await wholeResponse.Content.ReadAsByteArrayAsync();
+        Assert.Equal(wholeBody.Length, wholeResponse.Content.Headers.ContentLength);
+        Assert.True(wholeBody.Length > 64 * 1024, $"the whole list is {wholeBody.Length} bytes, within the page buffer's first 64 KiB");
+        var expected = JsonNode.Parse(wholeBody)!["features"]!.AsArray();
+        var walked = new List<JsonNode>();
+        var next = $"/api/parcels?zone={zone}&limit={limit}";
+        while (next is not null)
+        {
+            using var response = await app.Client.GetAsync(next);
+            var body = await response.Content.ReadAsByteArrayAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(body.Length, response.Content.Headers.ContentLength);
+            var page = JsonNode.Parse(body)!;
+            var features = page["features"]!.AsArray();
+            Assert.Equal(features.Count, (int)page["numberReturned"]!);
+            Assert.InRange(features.Count, 1, limit);
+            walked.AddRange(features.Select(f => f!.DeepClone()));
+            next = page["links"]!.AsArray().FirstOrDefault(l => (string?)l!["rel"] == "next")?["href"]?.GetValue<string>();
+            if (next is not null) Assert.Equal(limit, features.Count);
+        }
+        Assert.Equal(expected.Count, walked.Count);
+        for (var i = 0; i < walked.Count; i++)
+            Assert.True(JsonNode.DeepEquals(expected[i], walked[i]), $"feature {i}: {walked[i].ToJsonString()}\nexpected: {expected[i]!.ToJsonString()}");
+    }
 }
