@@ -25,9 +25,13 @@ static class LoadBenchmark
 
     static readonly LandRegister.Api.Access.Caller Everyone = new("bench", "admin", null);
 
-    sealed record Load(List<double> Latencies, long Failed, double Seconds)
+    sealed record Load(List<double> Latencies, long Failed, double Seconds, ProcessorTime Cpu)
     {
         public double Throughput => Latencies.Count / Seconds;
+
+        /// <summary>Milliseconds of processor time per request answered, of the client, the API and PostgreSQL.</summary>
+        public (double Client, double Api, double Postgres) CpuPerRequest =>
+            (Cpu.Client.TotalMilliseconds / Latencies.Count, Cpu.Api.TotalMilliseconds / Latencies.Count, Cpu.Postgres.TotalMilliseconds / Latencies.Count);
         public double P50 => Stats.Median(Latencies);
         public double P99 => Stats.Percentile(Latencies, 0.99);
     }
@@ -50,10 +54,10 @@ static class LoadBenchmark
         var settings = new TileSettings();
         var tileSql = TileLayer.Find("parcels")!.TileSql(true, false, past: false);
 
-        var lists = await AlternatingAsync(_ => GetAsync(http, "/api/parcels?limit=100"), _ => ReadAllAsync(pool, peerSql, peerArgs),
+        var lists = await AlternatingAsync(api, _ => GetAsync(http, "/api/parcels?limit=100"), _ => ReadAllAsync(pool, peerSql, peerArgs),
             _ => ReadAllAsync(pool, listSql, listArgs));
         var (apiList, peerList, sqlList) = (lists[0], lists[1], lists[2]);
-        var tileLoads = await AlternatingAsync(n => { var t = tiles[n % tiles.Length]; return GetAsync(http, $"/tiles/parcels/{t.Z}/{t.X}/{t.Y}.mvt"); }, async n =>
+        var tileLoads = await AlternatingAsync(api, n => { var t = tiles[n % tiles.Length]; return GetAsync(http, $"/tiles/parcels/{t.Z}/{t.X}/{t.Y}.mvt"); }, async n =>
         {
             var t = tiles[n % tiles.Length];
             await using var conn = await pool.OpenConnectionAsync();
@@ -67,6 +71,11 @@ static class LoadBenchmark
 
         static string Row(string what, Load l) =>
             $"| {what} | {l.Throughput:N0}/s | {Stats.Ms(l.P50)} | {Stats.Ms(l.P99)} | {l.Failed:N0} |";
+        static string CpuRow(string what, Load l)
+        {
+            var (client, inApi, postgres) = l.CpuPerRequest;
+            return $"| {what} | {client:0.000} | {inApi:0.000} | {postgres:0.000} | {client + inApi + postgres:0.000} | {Environment.ProcessorCount * 1000 / (client + inApi + postgres):N0}/s |";
+        }
         report.Section("Load: 200 concurrent connections for 30 s, API against the same statements in PostgreSQL", $"""
             | | throughput | p50 | p99 | failed |
             | --- | --- | --- | --- | --- |
@@ -79,6 +88,17 @@ static class LoadBenchmark
             - Listing, API ÷ the same page written by PostgreSQL, throughput: **{Stats.Ratio(apiList.Throughput / peerList.Throughput)}** (target ≥ 0.8×);
               ÷ the API's own statement: **{Stats.Ratio(apiList.Throughput / sqlList.Throughput)}**; p99 {Stats.Ms(apiList.P99)} (target < 1 s)
             - Tiles, API ÷ direct throughput: **{Stats.Ratio(apiTiles.Throughput / sqlTiles.Throughput)}**; p99 {Stats.Ms(apiTiles.P99)}
+
+            Processor time per request answered, in ms, over the measured blocks: the client is this benchmark's process (its
+            HttpClient or its Npgsql pool), PostgreSQL every `postgres` process. With the cores busy throughout, the
+            {Environment.ProcessorCount} cores divided by the whole is the throughput the side can reach on this machine.
+
+            | | client | API | PostgreSQL | all | cores ÷ all |
+            | --- | --- | --- | --- | --- | --- |
+            {CpuRow("`GET /api/parcels?limit=100`", apiList)}
+            {CpuRow("the same page written by PostgreSQL", peerList)}
+            {CpuRow("the API's own statement", sqlList)}
+            {CpuRow("`GET /tiles/parcels/15/…`, cached", apiTiles)}
 
             {Connections} client tasks on one HttpClient (at most {Connections} connections) or on a {PoolSize}-connection Npgsql
             pool (the API's own pool size), each sending its next request as soon as the last is answered; each side measured for
@@ -113,27 +133,38 @@ static class LoadBenchmark
     }
 
     /// <summary>The sides in alternating blocks (<see cref="Rounds"/> each), the first of each after the warm-up; each side's blocks' counts and latencies pooled.</summary>
-    static async Task<Load[]> AlternatingAsync(params Func<int, Task>[] sides)
+    static async Task<Load[]> AlternatingAsync(ApiProcess api, params Func<int, Task>[] sides)
     {
         var blocks = sides.Select(_ => new List<Load>()).ToArray();
         for (var round = 0; round < Rounds; round++)
             for (var side = 0; side < sides.Length; side++)
-                blocks[side].Add(await RunAsync(sides[side], round == 0 ? WarmUp : Settle));
+                blocks[side].Add(await RunAsync(api, sides[side], round == 0 ? WarmUp : Settle));
         return blocks.Select(Pooled).ToArray();
     }
 
     static Load Pooled(List<Load> blocks)
     {
         var all = blocks.SelectMany(b => b.Latencies).ToList();
-        return new Load(all, blocks.Sum(b => b.Failed), blocks.Sum(b => b.Seconds));
+        var cpu = blocks.Select(b => b.Cpu).Aggregate((a, b) => new(a.Client + b.Client, a.Api + b.Api, a.Postgres + b.Postgres));
+        return new Load(all, blocks.Sum(b => b.Failed), blocks.Sum(b => b.Seconds), cpu);
     }
 
-    /// <summary>Runs <paramref name="one"/> from <see cref="Connections"/> tasks, each again as soon as it returns; measures for a block after <paramref name="warmUp"/>.</summary>
-    static async Task<Load> RunAsync(Func<int, Task> one, TimeSpan warmUp)
+    /// <summary>
+    /// Runs <paramref name="one"/> from <see cref="Connections"/> tasks, each again as soon as it returns; measures for a
+    /// block after <paramref name="warmUp"/>, and the processor time used in it.
+    /// </summary>
+    static async Task<Load> RunAsync(ApiProcess api, Func<int, Task> one, TimeSpan warmUp)
     {
         var clock = Stopwatch.StartNew();
         var measureFrom = warmUp;
         var until = warmUp + Block;
+        var cpu = Task.Run(async () =>
+        {
+            await Task.Delay(measureFrom);
+            var from = ProcessorTime.Now(api);
+            await Task.Delay(until - clock.Elapsed);
+            return ProcessorTime.Now(api) - from;
+        });
         var latencies = new ConcurrentBag<List<double>>();
         long failed = 0, next = 0;
         await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
@@ -151,6 +182,6 @@ static class LoadBenchmark
             }
             latencies.Add(mine);
         })));
-        return new Load(latencies.SelectMany(l => l).ToList(), failed, (clock.Elapsed - measureFrom).TotalSeconds);
+        return new Load(latencies.SelectMany(l => l).ToList(), failed, (clock.Elapsed - measureFrom).TotalSeconds, await cpu);
     }
 }

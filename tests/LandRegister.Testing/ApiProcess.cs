@@ -106,6 +106,16 @@ public sealed class ApiProcess : IAsyncDisposable
         process.WaitForExit();
     }
 
+    /// <summary>The processor time the process has used so far, user and system, all its threads.</summary>
+    public TimeSpan ProcessorTime
+    {
+        get
+        {
+            process.Refresh();
+            return process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>Samples the process's working set every 50 ms until disposed; <see cref="MemorySampler.Peak"/> is the highest seen.</summary>
     public MemorySampler SampleMemory() => new(process);
 
