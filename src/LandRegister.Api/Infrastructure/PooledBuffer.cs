@@ -14,9 +14,6 @@ public sealed class PooledBuffer(int capacity = 4096) : IBufferWriter<byte>, IDi
 
     public ReadOnlyMemory<byte> Written => array.AsMemory(0, Length);
 
-    /// <summary>Forgets what was written after the first <paramref name="length"/> bytes.</summary>
-    public void Truncate(int length) => Length = Math.Min(length, Length);
-
     public void Advance(int count) => Length += count;
 
     public Memory<byte> GetMemory(int sizeHint = 0)

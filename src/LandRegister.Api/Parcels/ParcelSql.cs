@@ -113,10 +113,11 @@ static class ParcelSql
     }
 
     /// <summary>
-    /// A page of <paramref name="query"/>: its match count, each parcel's id, and their Features written one after another
-    /// (UTF-8 JSON, separated by commas), with where each ends; the caller disposes of the Features' buffer.
+    /// A page of <paramref name="query"/>: its match count, its Features written one after another (UTF-8 JSON, separated
+    /// by commas; the caller disposes of their buffer), how many, the last one's id, and whether another page follows (the
+    /// statement reads one row past the limit, whose Feature is not written).
     /// </summary>
-    public static async Task<(long? Matched, List<(long Id, int End)> Rows, PooledBuffer Features)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
+    public static async Task<(long? Matched, PooledBuffer Features, int Count, long LastId, bool More)> PageAsync(NpgsqlDataSource db, ParcelQuery query)
     {
         var args = new DynamicParameters();
         var features = query.Features();
@@ -124,14 +125,15 @@ static class ParcelSql
         await using var conn = await db.OpenConnectionAsync();
         await using var reader = await conn.ExecuteReaderAsync(sql, args);
         var matched = await reader.ReadSingleAsync<long?>();
-        var rows = new List<(long Id, int End)>(query.Limit + 1);
         var page = new PooledBuffer(64 * 1024);
+        var (count, lastId) = (0, 0L);
         try
         {
             while (await reader.ReadAsync())
             {
+                if (count == query.Limit) return (matched, page, count, lastId, true);
                 features.Append(reader, page);
-                rows.Add((reader.GetInt64(0), page.Length));
+                (count, lastId) = (count + 1, reader.GetInt64(0));
             }
         }
         catch
@@ -139,7 +141,7 @@ static class ParcelSql
             page.Dispose();
             throw;
         }
-        return (matched, rows, page);
+        return (matched, page, count, lastId, false);
     }
 
     /// <summary>

@@ -60,17 +60,11 @@ public static class ParcelsApi
 
     internal static async Task<IResult> PageAsync(NpgsqlDataSource db, ParcelQuery query, HttpContext http, Func<string, Link> next)
     {
-        var (matched, rows, features) = await ParcelSql.PageAsync(db, query);
-        var more = rows.Count > query.Limit;
-        if (more)
-        {
-            rows.RemoveAt(rows.Count - 1);
-            features.Truncate(rows[^1].End);
-        }
+        var (matched, features, count, lastId, more) = await ParcelSql.PageAsync(db, query);
         var links = new List<Link> { new(Links.Self(http.Request), "self", GeoJson) };
-        if (more) links.Add(next(query.NextCursor(rows[^1].Id)));
+        if (more) links.Add(next(query.NextCursor(lastId)));
         Links.SetHeader(http.Response, links);
-        return new FeaturePage(matched, rows.Count, features, links, GeoJson);
+        return new FeaturePage(matched, count, features, links, GeoJson);
     }
 
     public static async Task<IResult> GetParcel(

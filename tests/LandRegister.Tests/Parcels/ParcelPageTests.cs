@@ -87,7 +87,7 @@ public sealed class ParcelPageTests(RegisterApp app) : IClassFixture<RegisterApp
 
     /// <summary>
     /// A page is written whole, its features one after another in one buffer, and sent with its length: the pages of a
-    /// walk (each read one row past its limit, which is cut off) hold the whole list's features in order, each page as
+    /// walk (each read one row past its limit, which is not written) hold the whole list's features in order, each page as
     /// long as it says, from one feature to the whole list, larger than the buffer's first size (64 KiB).
     /// </summary>
     [Theory]
