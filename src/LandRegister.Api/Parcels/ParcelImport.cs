@@ -24,7 +24,7 @@ public sealed record ImportReport(int Received, int Imported, IReadOnlyList<Impo
 /// </summary>
 public static class ParcelImport
 {
-    const string Stage = """
+    internal const string Stage = """
         CREATE TEMP TABLE parcel_import (
             idx integer PRIMARY KEY, zone_code text, code text, park_code text, name text, planned_use text,
             actual_use text, status text, registered_area_m2 numeric, geom geometry, existed_from timestamptz,
@@ -42,11 +42,12 @@ public static class ParcelImport
     /// The geometries as the register will store them, once, indexed for the overlap checks. The index comes first: built
     /// after the update, over its HOT chains, PostgreSQL keeps it from the transaction that built it (indcheckxmin), and
     /// the overlap check paired every feature of the file with every earlier one (20 s for the 6,821 Paris parcels).
+    /// The statistics are those of the columns the checks join on (40-50 ms for the whole table, 16 ms for these).
     /// </summary>
-    const string Prepare = """
+    internal const string Prepare = """
         CREATE INDEX ON parcel_import USING gist (g);
         UPDATE parcel_import SET g = register_geometry(geom) WHERE ST_IsValid(geom);
-        ANALYZE parcel_import;
+        ANALYZE parcel_import (idx, zone_code, g);
         """;
 
     const string Diagnose = """
