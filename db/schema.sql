@@ -404,11 +404,25 @@ CREATE FUNCTION public.refresh_parcel_statistics(written bigint) RETURNS boolean
     AS $$
 DECLARE
     known real := (SELECT reltuples FROM pg_class WHERE oid = 'public.parcel'::regclass);
+    options text[] := (SELECT reloptions FROM pg_class WHERE oid = 'public.parcel'::regclass);
+    target text := current_setting('default_statistics_target');
+    autovacuum_follows boolean;
 BEGIN
     IF written < 1 OR (known >= 0 AND written < 0.1 * known) THEN
         RETURN false;
     END IF;
+    SELECT current_setting('autovacuum')::boolean
+           AND coalesce((SELECT option_value::boolean FROM pg_options_to_table(options) WHERE option_name = 'autovacuum_enabled'), true)
+           AND written > coalesce((SELECT option_value::real FROM pg_options_to_table(options) WHERE option_name = 'autovacuum_analyze_threshold'),
+                                  current_setting('autovacuum_analyze_threshold')::real)
+                       + coalesce((SELECT option_value::real FROM pg_options_to_table(options) WHERE option_name = 'autovacuum_analyze_scale_factor'),
+                                  current_setting('autovacuum_analyze_scale_factor')::real) * (greatest(known, 0) + written)
+    INTO autovacuum_follows;
+    IF autovacuum_follows THEN
+        PERFORM set_config('default_statistics_target', '10', true);
+    END IF;
     ANALYZE public.parcel;
+    PERFORM set_config('default_statistics_target', target, true);
     RETURN true;
 END $$;
 

@@ -168,8 +168,8 @@ public static class ParcelImport
             try
             {
                 var all = await InsertAsync(conn, tx, [], caller);
+                await RefreshStatisticsAsync(conn, tx, all);
                 await tx.CommitAsync(http.RequestAborted);
-                await RefreshStatisticsAsync(conn, all);
                 return TypedResults.Ok(new ImportReport(index, all, [], clock.ElapsedMilliseconds));
             }
             catch (PostgresException e) when (e.SqlState.StartsWith("23", StringComparison.Ordinal))
@@ -185,17 +185,19 @@ public static class ParcelImport
         rejected.Sort((a, b) => a.Index.CompareTo(b.Index));
         if (atomicImport && rejected.Count > 0) throw Refused(index, rejected);
         var imported = await InsertAsync(conn, tx, rejected.Select(r => r.Index).ToArray(), caller);
+        await RefreshStatisticsAsync(conn, tx, imported);
         await tx.CommitAsync(http.RequestAborted);
-        await RefreshStatisticsAsync(conn, imported);
         return TypedResults.Ok(new ImportReport(index, imported, rejected, clock.ElapsedMilliseconds));
     }
 
     /// <summary>
     /// The planner's statistics brought up to date when the import is large for the table (a tenth of it or more), so
-    /// that the next statement (the reserve blocks, a list) is not planned for the table as it was before.
+    /// that the next statement (the reserve blocks, a list) is not planned for the table as it was before. Inside the
+    /// import's transaction, so they are visible when its parcels are; from a small sample when autovacuum will take the
+    /// full one after the commit (migration 0023).
     /// </summary>
-    static Task RefreshStatisticsAsync(NpgsqlConnection conn, int imported) =>
-        conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT refresh_parcel_statistics(@imported)", new { imported = (long)imported }, commandTimeout: 0));
+    static Task RefreshStatisticsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int imported) =>
+        conn.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT refresh_parcel_statistics(@imported)", new { imported = (long)imported }, tx, commandTimeout: 0));
 
     static Task<int> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int[] rejected, Caller caller) =>
         conn.ExecuteAsync(new CommandDefinition(Insert, new { rejected, by = caller.Name }, tx, commandTimeout: 0));

@@ -105,6 +105,39 @@ public sealed class TouchingCadastreTests(RegisterApp app) : IClassFixture<Regis
             n => Assert.InRange((int)n["Actual Loops"]!, 0, 1)); // at most once: with nothing stored, nothing is near a change
     }
 
+    /// <summary>
+    /// A large import's statistics: a quick sample, taken in the import's transaction so that the next statement is
+    /// planned for the zone as imported (the 3,000 rows of statistics target 10: at most 11 histogram bounds a column),
+    /// then autovacuum's full sample once the import has committed, as its rows pass autovacuum's threshold.
+    /// </summary>
+    [Fact]
+    public async Task A_bulk_import_is_planned_on_a_quick_sample_until_autovacuum_takes_the_full_one()
+    {
+        const string Bounds = """
+            SELECT coalesce(array_length(histogram_bounds, 1), 0) FROM pg_stats
+            WHERE schemaname = 'public' AND tablename = 'parcel' AND attname = 'area_m2'
+            """;
+        const string Autoanalysed = "SELECT autoanalyze_count FROM pg_stat_user_tables WHERE relid = 'public.parcel'::regclass";
+        var zone = await app.ZoneAsync();
+        var (body, _) = Cadastre(zone);
+        var before = await app.ScalarAsync<long>(Autoanalysed);
+        Assert.Equal(HttpStatusCode.OK, (await app.PostAsync($"/api/parcels/import?zone={zone}", body, "application/geo+json")).StatusCode);
+
+        Assert.True(await app.ScalarAsync<bool>("""
+            SELECT @zone = ANY (most_common_vals::text::text[]) FROM pg_stats
+            WHERE schemaname = 'public' AND tablename = 'parcel' AND attname = 'zone_code'
+            """, new { zone }), "the imported zone is not among the statistics' most common zones");
+        var bounds = await app.ScalarAsync<int>(Bounds);
+        Assert.True(bounds is > 0 and <= 11 || await app.ScalarAsync<long>(Autoanalysed) > before, $"{bounds} histogram bounds right after the import");
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (await app.ScalarAsync<long>(Autoanalysed) == before || (bounds = await app.ScalarAsync<int>(Bounds)) <= 11)
+        {
+            Assert.True(waited.Elapsed < TimeSpan.FromMinutes(3), $"autovacuum has not analysed the table again ({bounds} histogram bounds)");
+            await Task.Delay(1000);
+        }
+    }
+
     /// <summary>Every node of a plan from <c>EXPLAIN (FORMAT JSON)</c>.</summary>
     static List<JsonObject> Nodes(JsonNode plan)
     {
