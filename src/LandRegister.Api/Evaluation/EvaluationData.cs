@@ -70,12 +70,16 @@ static class EvaluationData
             LEFT JOIN LATERAL (SELECT s.recipient_credit_code FROM {Holders} WHERE {Holds} OFFSET 0) s ON true
             WHERE p.zone_code = @zone AND p.retired_at IS NULL),
         land AS MATERIALIZED (
-            SELECT credit_code, bool_or(status IS NOT NULL) AS holds, sum(mu) FILTER (WHERE counts) AS mu,
+            -- Grouped in the C collation, as is previous below: credit codes are ASCII, so the groups are the same, compared as
+            -- bytes. In a database whose collation is not C (C.UTF-8 here, often en_US.UTF-8), every comparison of the sort
+            -- calls strcoll and its keys cannot be abbreviated: the whole statement took 2.57 s against 2.39 s (medians of
+            -- five runs in turn, 100,000 units, the same rows).
+            SELECT credit_code COLLATE "default" AS credit_code, bool_or(status IS NOT NULL) AS holds, sum(mu) FILTER (WHERE counts) AS mu,
                    (array_agg(park_code ORDER BY mu DESC, parcel_id) FILTER (WHERE counts))[1] AS park_code,
                    CASE WHEN min(basis) = max(basis) THEN min(basis) ELSE 'mixed' END AS basis,
                    array_agg(parcel_id) FILTER (WHERE status = 'in_use') AS in_use,
                    array_agg(parcel_id) FILTER (WHERE status = 'low_efficiency' AND status_source = 'evaluation') AS low_efficiency
-            FROM (SELECT s.recipient_credit_code AS credit_code, p.id AS parcel_id, mu({LandArea}) AS mu, p.park_code, {LandBasis} AS basis,
+            FROM (SELECT s.recipient_credit_code COLLATE "C" AS credit_code, p.id AS parcel_id, mu({LandArea}) AS mu, p.park_code, {LandBasis} AS basis,
                          p.status, p.status_source, true AS counts
                   FROM parcel p JOIN zone z ON z.code = p.zone_code JOIN {HeldBy}
                   WHERE p.zone_code = @zone AND p.retired_at IS NULL AND p.supply_id IS NOT NULL
@@ -101,9 +105,9 @@ static class EvaluationData
         previous AS (
             -- Each year's results read by their run (OFFSET 0 keeps a lookup a lookup): the table keeps every run ever made,
             -- re-runs and other zones' included, and the planner would otherwise scan it all, slower with every run.
-            SELECT r.credit_code, array_agg(r.class ORDER BY c.year DESC) AS classes
+            SELECT r.credit_code COLLATE "default" AS credit_code, array_agg(r.class ORDER BY c.year DESC) AS classes
             FROM evaluation_current c
-            CROSS JOIN LATERAL (SELECT r.credit_code, r.class FROM evaluation_result r WHERE r.run_id = c.run_id OFFSET 0) r
+            CROSS JOIN LATERAL (SELECT r.credit_code COLLATE "C" AS credit_code, r.class FROM evaluation_result r WHERE r.run_id = c.run_id OFFSET 0) r
             WHERE c.zone_code = @zone AND c.year BETWEEN @year - @back AND @year - 1
             GROUP BY r.credit_code)
         SELECT e.credit_code, e.above_scale, e.utility, e.production_started_on, cur.veto,
