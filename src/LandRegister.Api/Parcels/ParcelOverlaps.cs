@@ -67,13 +67,13 @@ public sealed class ParcelOverlaps(double toleranceM2)
     /// </summary>
     public static readonly string InImport = $"""
         SELECT idx, reason FROM (
-            SELECT s.idx, 'overlaps parcel ' || p.id || ' (' || p.code || ') by ' || round_m2(p.area_m2) || ' m²' AS reason, p.area_m2
+            SELECT s.idx, 'overlaps parcel ' || o.id || ' (' || o.code || ') by ' || round_m2(o.area_m2) || ' m²' AS reason, o.area_m2
             FROM parcel_import s
             CROSS JOIN LATERAL (
                 SELECT p.id, p.code, {SharedArea("p.geom", "s.g")} AS area_m2
                 FROM parcel p
                 WHERE p.geom && s.g AND p.zone_code = s.zone_code AND p.retired_at IS NULL AND ST_Relate(p.geom, s.g, '2********')
-                OFFSET 0) p
+                OFFSET 0) o
             WHERE s.idx <> ALL (@rejected)
             UNION ALL
             SELECT s.idx, 'overlaps features[' || e.idx || '] of this file by ' || round_m2(x.area_m2) || ' m²', x.area_m2
