@@ -594,6 +594,14 @@ CREATE TABLE public.enterprise_tenancy (
     CONSTRAINT enterprise_tenancy_share CHECK (((share > (0)::numeric) AND (share <= (1)::numeric)))
 );
 
+CREATE TABLE public.evaluation_benchmark (
+    run_id bigint NOT NULL,
+    ordinal integer NOT NULL,
+    indicator text NOT NULL,
+    benchmark double precision NOT NULL,
+    CONSTRAINT evaluation_benchmark_ordinal CHECK ((ordinal >= 1))
+);
+
 CREATE TABLE public.evaluation_current (
     zone_code text NOT NULL,
     year integer NOT NULL,
@@ -612,7 +620,6 @@ CREATE TABLE public.evaluation_result (
     energy_tce numeric(14,2),
     tax_per_mu numeric(14,4),
     sales_per_mu numeric(14,4),
-    indicators jsonb DEFAULT '{}'::jsonb NOT NULL,
     score numeric(10,4),
     rank integer,
     ranked integer,
@@ -621,6 +628,8 @@ CREATE TABLE public.evaluation_result (
     note text,
     park_code text,
     land_basis text,
+    indicator_values double precision[],
+    indicator_points double precision[],
     CONSTRAINT evaluation_result_class CHECK ((class = ANY (ARRAY['A'::text, 'B'::text, 'C'::text, 'D'::text, 'T'::text])))
 );
 
@@ -1259,6 +1268,12 @@ ALTER TABLE ONLY public.enterprise
 
 ALTER TABLE ONLY public.enterprise_tenancy
     ADD CONSTRAINT enterprise_tenancy_pkey PRIMARY KEY (credit_code, parcel_id);
+
+ALTER TABLE ONLY public.evaluation_benchmark
+    ADD CONSTRAINT evaluation_benchmark_indicator UNIQUE (run_id, indicator);
+
+ALTER TABLE ONLY public.evaluation_benchmark
+    ADD CONSTRAINT evaluation_benchmark_pkey PRIMARY KEY (run_id, ordinal);
 
 ALTER TABLE ONLY public.evaluation_current
     ADD CONSTRAINT evaluation_current_pkey PRIMARY KEY (zone_code, year);

@@ -106,7 +106,7 @@ static class EvaluationBenchmark
         await conn.ExecuteAsync(new CommandDefinition("""
             DELETE FROM evaluation_current WHERE zone_code = 'SYN';
             DELETE FROM idle_current WHERE zone_code = 'SYN';
-            TRUNCATE evaluation_result, idle_finding;
+            TRUNCATE evaluation_result, evaluation_benchmark, idle_finding;
             """, commandTimeout: 0));
         // As a register's autovacuum would have done by the next night.
         await conn.ExecuteAsync(new CommandDefinition("VACUUM ANALYZE parcel", commandTimeout: 0));

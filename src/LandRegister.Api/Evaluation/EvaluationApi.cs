@@ -73,6 +73,16 @@ public static class EvaluationApi
     public static async Task<Ok<JobRun>> GetEvaluationRun(long id, Caller caller, JobRuns runs) =>
         TypedResults.Ok((await runs.GetAsync(id, caller, EvaluationRun.Evaluation.Name) ?? throw Problems.NotFound($"No evaluation run has the id {id}.")).ToContract());
 
+    /// <summary>
+    /// Result <c>r</c>'s indicators as one JSON object, <c>{"tax_per_mu": {"value": …, "benchmark": …, "points": …}}</c>, from its
+    /// arrays and its run's benchmarks (migration 0024); <c>{}</c> for a result without points.
+    /// </summary>
+    const string Indicators = """
+        coalesce((SELECT jsonb_object_agg(b.indicator, jsonb_build_object('value', r.indicator_values[b.ordinal], 'benchmark', b.benchmark,
+                                                                          'points', r.indicator_points[b.ordinal]))
+                  FROM evaluation_benchmark b WHERE b.run_id = r.run_id AND r.indicator_points IS NOT NULL), '{}')::text
+        """;
+
     internal sealed class ResultRow
     {
         public string CreditCode { get; init; } = "";
@@ -146,7 +156,7 @@ public static class EvaluationApi
             """;
         var sql = $"""
             SELECT r.credit_code, e.name, r.holder_code, r.land_mu, r.tax_wan, r.sales_wan, r.energy_tce, r.tax_per_mu, r.sales_per_mu,
-                   r.indicators::text AS indicators, r.score, r.rank, r.ranked, r.class, r.low_efficiency, r.note, r.park_code,
+                   {Indicators} AS indicators, r.score, r.rank, r.ranked, r.class, r.low_efficiency, r.note, r.park_code,
                    r.land_basis
             FROM evaluation_result r LEFT JOIN enterprise e ON e.credit_code = r.credit_code
             WHERE {Filter} AND (@cursor::text IS NULL OR (coalesce(r.rank, 2147483647), r.credit_code) > (@afterRank, @afterCode))
@@ -174,7 +184,7 @@ public static class EvaluationApi
         SELECT park_code, GROUPING(park_code) = 1 AS whole_zone, count(*)::int AS ranked,
                round(sum(coalesce(tax_wan, 0)) / nullif(sum(land_mu), 0), 4) AS tax_per_mu, round(avg(tax_per_mu), 4) AS mean,
                percentile_cont(0.5) WITHIN GROUP (ORDER BY tax_per_mu) AS median,
-               max((indicators -> 'tax_per_mu' ->> 'benchmark')::numeric) AS benchmark
+               (SELECT b.benchmark::numeric FROM evaluation_benchmark b WHERE b.run_id = @run AND b.indicator = 'tax_per_mu') AS benchmark
         FROM evaluation_result WHERE run_id = @run AND rank IS NOT NULL
         GROUP BY GROUPING SETS ((park_code), ());
 

@@ -158,11 +158,11 @@ public sealed class EvaluationApiTests(RegisterApp app) : IClassFixture<Register
         Assert.Equal(history, await app.ScalarAsync<long>("SELECT count(*) FROM parcel_history WHERE zone_code = @zone", new { zone }));
         Assert.Equal(0, await app.ScalarAsync<long>("""
             SELECT count(*) FROM (
-                (SELECT credit_code, score, rank, class, low_efficiency, indicators FROM evaluation_result WHERE run_id = @a
-                 EXCEPT SELECT credit_code, score, rank, class, low_efficiency, indicators FROM evaluation_result WHERE run_id = @b)
+                (SELECT credit_code, score, rank, class, low_efficiency, indicator_values, indicator_points FROM evaluation_result WHERE run_id = @a
+                 EXCEPT SELECT credit_code, score, rank, class, low_efficiency, indicator_values, indicator_points FROM evaluation_result WHERE run_id = @b)
                 UNION ALL
-                (SELECT credit_code, score, rank, class, low_efficiency, indicators FROM evaluation_result WHERE run_id = @b
-                 EXCEPT SELECT credit_code, score, rank, class, low_efficiency, indicators FROM evaluation_result WHERE run_id = @a)) difference
+                (SELECT credit_code, score, rank, class, low_efficiency, indicator_values, indicator_points FROM evaluation_result WHERE run_id = @b
+                 EXCEPT SELECT credit_code, score, rank, class, low_efficiency, indicator_values, indicator_points FROM evaluation_result WHERE run_id = @a)) difference
             """, new { a = (long)run["id"]!, b = (long)again["id"]! }));
     }
 

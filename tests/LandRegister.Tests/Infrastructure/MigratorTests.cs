@@ -70,6 +70,26 @@ public sealed class MigratorTests
     });
 
     [Fact]
+    public Task Results_written_with_indicator_objects_keep_their_values_points_and_benchmarks_as_arrays() => WithEmptyDatabaseAsync(async db =>
+    {
+        await On(db, Migrator.Embedded.TakeWhile(s => string.CompareOrdinal(s.Name, "0024") < 0).ToList()).ApplyAsync();
+        await using var conn = await db.OpenConnectionAsync();
+        await conn.ExecuteAsync("""
+            INSERT INTO evaluation_result (run_id, zone_code, year, credit_code, land_mu, class, indicators) VALUES
+              (7, 'KZ', 2024, 'A1', 10, 'A', '{"tax_per_mu": {"value": 12.5, "benchmark": 10, "points": 45}, "tax_per_energy": {"value": null, "benchmark": 0.5, "points": 0}}'),
+              (7, 'KZ', 2024, 'A2', 10, 'B', '{"tax_per_mu": {"value": 2, "benchmark": 10, "points": 9}, "tax_per_energy": {"value": 0.25, "benchmark": 0.5, "points": 10}}'),
+              (7, 'KZ', 2024, 'T1', 10, 'T', '{}'),
+              (8, 'KZ', 2023, 'A1', 10, 'A', '{"sales_per_mu": {"value": 100, "benchmark": 80, "points": 35}}');
+            """);
+        await On(db).ApplyAsync();
+        Assert.Equal([(7L, 1, "tax_per_mu", 10.0), (7L, 2, "tax_per_energy", 0.5), (8L, 1, "sales_per_mu", 80.0)],
+            await conn.QueryAsync<(long, int, string, double)>("SELECT run_id, ordinal, indicator, benchmark FROM evaluation_benchmark ORDER BY run_id, ordinal"));
+        var results = (await conn.QueryAsync<(string? Values, string? Points)>(
+            "SELECT indicator_values::text, indicator_points::text FROM evaluation_result ORDER BY run_id, credit_code")).ToList();
+        Assert.Equal([("{12.5,NULL}", "{45,0}"), ("{2,0.25}", "{9,10}"), (null, null), ("{100}", "{35}")], results);
+    });
+
+    [Fact]
     public async Task The_api_does_not_start_on_a_database_whose_applied_migration_changed()
     {
         var cs = await TestDatabase.CreateAsync();
