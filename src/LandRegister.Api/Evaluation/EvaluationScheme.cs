@@ -131,11 +131,4 @@ public static class Measures
             ["labour_productivity"] = ((f, _) => f.ValueAddedWan, (f, _) => f.Employees),
             ["rnd_share"] = ((f, _) => f.RndWan, (f, _) => f.RevenueWan),
         };
-
-    /// <summary>The value of an indicator, or null when its denominator is missing or zero.</summary>
-    public static double? Value(string key, Figures f, double mu)
-    {
-        var (numerator, denominator) = All[key];
-        return denominator(f, mu) is > 0 and var d ? (numerator(f, mu) ?? 0) / d : null;
-    }
 }
