@@ -186,8 +186,8 @@ public static class Scoring
 }
 
 /// <summary>
-/// A grade's indicator scores by key, in the scheme's order: the keys shared by every grade of a run, the scores one small
-/// array per grade (a dictionary per grade made 100,000 of them for a large zone).
+/// A grade's indicator scores by key, enumerated in the scheme's order, which the results' arrays keep (one element per
+/// indicator, <see cref="EvaluationRun"/>): the keys shared by every grade of a run, the scores one small array per grade.
 /// </summary>
 sealed class IndicatorScores(string[] keys, IndicatorScore[] scores) : IReadOnlyDictionary<string, IndicatorScore>
 {

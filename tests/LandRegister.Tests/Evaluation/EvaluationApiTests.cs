@@ -164,6 +164,14 @@ public sealed class EvaluationApiTests(RegisterApp app) : IClassFixture<Register
                 (SELECT credit_code, score, rank, class, low_efficiency, indicator_values, indicator_points FROM evaluation_result WHERE run_id = @b
                  EXCEPT SELECT credit_code, score, rank, class, low_efficiency, indicator_values, indicator_points FROM evaluation_result WHERE run_id = @a)) difference
             """, new { a = (long)run["id"]!, b = (long)again["id"]! }));
+        Assert.Equal(0, await app.ScalarAsync<long>("""
+            SELECT count(*) FROM (
+                (SELECT ordinal, indicator, benchmark FROM evaluation_benchmark WHERE run_id = @a
+                 EXCEPT SELECT ordinal, indicator, benchmark FROM evaluation_benchmark WHERE run_id = @b)
+                UNION ALL
+                (SELECT ordinal, indicator, benchmark FROM evaluation_benchmark WHERE run_id = @b
+                 EXCEPT SELECT ordinal, indicator, benchmark FROM evaluation_benchmark WHERE run_id = @a)) difference
+            """, new { a = (long)run["id"]!, b = (long)again["id"]! }));
     }
 
     [Fact]
