@@ -2,7 +2,6 @@ using LandRegister.Api.Access;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Parcels;
 using LandRegister.Api.Reserves;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace LandRegister.Api.Ogc;
 
@@ -131,21 +130,20 @@ public static partial class OgcApi
         return TypedResults.Json(new OgcConformance(ConformanceClasses));
     }
 
-    public static async Task<IResult> ListCollections(Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves,
-        IMemoryCache cache, HttpContext http)
+    public static async Task<IResult> ListCollections(Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves, HttpContext http)
     {
         OnlyKnown(http.Request, "f");
-        var request = new OgcRequest(http, caller, db, uses, reserves, cache);
+        var request = new OgcRequest(http, caller, db, uses, reserves);
         var collections = new List<OgcCollection>();
         foreach (var source in OgcSource.All) collections.Add(await CollectionAsync(source, request));
         return TypedResults.Json(new OgcCollections([new($"{Root(http.Request)}/ogc/collections", "self", Json)], collections));
     }
 
-    public static async Task<IResult> GetCollection(string collectionId, Caller caller, NpgsqlDataSource db, LandUseCodes uses,
-        ReserveSettings reserves, IMemoryCache cache, HttpContext http)
+    public static async Task<IResult> GetCollection(string collectionId, Caller caller, NpgsqlDataSource db, LandUseCodes uses, ReserveSettings reserves,
+        HttpContext http)
     {
         OnlyKnown(http.Request, "f");
-        return TypedResults.Json(await CollectionAsync(OgcSource.Find(collectionId), new OgcRequest(http, caller, db, uses, reserves, cache)));
+        return TypedResults.Json(await CollectionAsync(OgcSource.Find(collectionId), new OgcRequest(http, caller, db, uses, reserves)));
     }
 
     static async Task<OgcCollection> CollectionAsync(OgcSource source, OgcRequest request)
@@ -159,13 +157,13 @@ public static partial class OgcApi
     }
 
     public static async Task<IResult> GetItems(
-        string collectionId, Caller caller, NpgsqlDataSource db, Replicas replicas, LandUseCodes uses, ReserveSettings reserves, IMemoryCache cache,
+        string collectionId, Caller caller, NpgsqlDataSource db, Replicas replicas, LandUseCodes uses, ReserveSettings reserves,
         HttpContext http)
     {
         var source = OgcSource.Find(collectionId);
         OnlyKnown(http.Request, [.. source.ParametersFor(http), PageTokens.Parameter]);
         var limit = http.Request.Query.ContainsKey("limit") ? Integer(http.Request.Query["limit"], "limit") : null;
-        return await source.ItemsAsync(new OgcRequest(http, caller, ReadsOf(source, db, replicas, http), uses, reserves, cache), limit);
+        return await source.ItemsAsync(new OgcRequest(http, caller, ReadsOf(source, db, replicas, http), uses, reserves), limit);
     }
 
     static NpgsqlDataSource ReadsOf(OgcSource source, NpgsqlDataSource primary, Replicas replicas, HttpContext http) =>
@@ -189,11 +187,11 @@ public static partial class OgcApi
 
     public static async Task<IResult> GetItem(
         string collectionId, string featureId, Caller caller, NpgsqlDataSource db, Replicas replicas, LandUseCodes uses, ReserveSettings reserves,
-        IMemoryCache cache, HttpContext http)
+        HttpContext http)
     {
         var source = OgcSource.Find(collectionId);
         OnlyKnown(http.Request, "f", "crs");
-        var request = new OgcRequest(http, caller, ReadsOf(source, db, replicas, http), uses, reserves, cache);
+        var request = new OgcRequest(http, caller, ReadsOf(source, db, replicas, http), uses, reserves);
         var crs = http.Request.Query.ContainsKey("crs")
             ? OgcCrs.Parse(http.Request.Query["crs"].ToString(), await source.CrsAsync(request), "crs") : null;
         http.Response.Headers["Content-Crs"] = $"<{(crs is { } srid ? OgcCrs.Uri(srid) : OgcCrs.Crs84)}>";

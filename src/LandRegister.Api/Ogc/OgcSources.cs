@@ -5,12 +5,11 @@ using LandRegister.Api.Parcels;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Spatial;
 using LandRegister.Cql2;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace LandRegister.Api.Ogc;
 
 /// <summary>What a collection needs to answer: who asks, the request, and the register's services.</summary>
-public sealed record OgcRequest(HttpContext Http, Caller Caller, NpgsqlDataSource Db, LandUseCodes Uses, ReserveSettings Reserves, IMemoryCache Cache)
+public sealed record OgcRequest(HttpContext Http, Caller Caller, NpgsqlDataSource Db, LandUseCodes Uses, ReserveSettings Reserves)
 {
     public IQueryCollection Query => Http.Request.Query;
 }
@@ -86,7 +85,7 @@ public abstract class OgcSource
         };
     }
 
-    public virtual Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParcelsAsync(r.Caller, r.Db, r.Cache);
+    public virtual Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParcelsAsync(r.Caller, r.Db);
 
     /// <summary>The CRSs the collection's items can be had in (Part 2); CRS84 only unless a collection offers more.</summary>
     public virtual Task<string[]> CrsAsync(OgcRequest r) => Task.FromResult<string[]>([OgcCrs.Crs84]);
@@ -188,7 +187,7 @@ sealed class ParkSource : KeysetSource
         new("name", "园区名称 Park name", QueryableType.Text, "name"), new("geometry", "园区范围 Boundary", QueryableType.Geometry, "boundary"),
     ];
 
-    public override Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParksAsync(r.Caller, r.Db, r.Cache);
+    public override Task<double[]> ExtentAsync(OgcRequest r) => Extents.ParksAsync(r.Caller, r.Db);
 
     /// <summary>Park codes are unique within a zone: a park's feature id is <c>zone:code</c>.</summary>
     protected override string Key => "(zone_code || ':' || code)";

@@ -2,12 +2,11 @@ using LandRegister.Api.Access;
 using LandRegister.Api.LandUses;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Spatial;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace LandRegister.Api.Tiles;
 
 /// <summary>What a layer needs to prepare a tile's statement: who asks, and the register's services.</summary>
-public sealed record TileRequest(Caller Caller, NpgsqlDataSource Db, ReserveSettings Reserves, LandUseCodes Uses, IMemoryCache Cache);
+public sealed record TileRequest(Caller Caller, NpgsqlDataSource Db, ReserveSettings Reserves, LandUseCodes Uses);
 
 /// <summary>
 /// A layer of vector tiles, carrying its own SQL (as pg_tileserv gives each layer its own): which rows a tile shows, a
@@ -71,7 +70,7 @@ public abstract class TileLayer
     public virtual Task PrepareAsync(DynamicParameters args, TileRequest request) => Task.CompletedTask;
 
     /// <summary>The extent of the layer's data in the caller's zones, [west, south, east, north].</summary>
-    public virtual Task<double[]> BoundsAsync(TileRequest request) => Extents.ParcelsAsync(request.Caller, request.Db, request.Cache);
+    public virtual Task<double[]> BoundsAsync(TileRequest request) => Extents.ParcelsAsync(request.Caller, request.Db);
 
     /// <summary>The tile's envelope in Web Mercator, and in WGS84 with the buffer's margin for the index filter.</summary>
     /// <summary>The buffer around a tile (64 of 4096 units), as a fraction of its side.</summary>

@@ -99,5 +99,5 @@ sealed class ParkTiles : TileLayer
 
     protected override string Order => "ST_Area(p.boundary) DESC, p.id";
 
-    public override Task<double[]> BoundsAsync(TileRequest request) => Extents.ParksAsync(request.Caller, request.Db, request.Cache);
+    public override Task<double[]> BoundsAsync(TileRequest request) => Extents.ParksAsync(request.Caller, request.Db);
 }

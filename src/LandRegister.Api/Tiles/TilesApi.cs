@@ -82,7 +82,7 @@ public static class TilesApi
         var past = at is not null;
         http.Response.Headers.CacheControl = "private, no-cache";
         if (z < tileLayer.MinZoom) return Empty(http, $"\"below-{tileLayer.Name}-{tileLayer.MinZoom}\"");
-        await tileLayer.PrepareAsync(args, new TileRequest(caller, db, reserves, uses, cache));
+        await tileLayer.PrepareAsync(args, new TileRequest(caller, db, reserves, uses));
         var internalFields = audience >= Audience.Internal;
         // A tile kept in memory is built on the primary: a standby may not have replayed a change this instance has
         // already heard of. A past instant's tile is the same on any node that has replayed the client's own writes; a
@@ -172,11 +172,11 @@ public static class TilesApi
     static string ETagOf(string key) => $"\"{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..24]}\"";
 
     public static async Task<IResult> GetTileJson(
-        string layer, Caller caller, NpgsqlDataSource db, ReserveSettings reserves, LandUseCodes uses, IMemoryCache cache, HttpRequest request,
+        string layer, Caller caller, NpgsqlDataSource db, ReserveSettings reserves, LandUseCodes uses, HttpRequest request,
         HttpResponse response)
     {
         var tileLayer = LayerOf(layer);
-        var bounds = await tileLayer.BoundsAsync(new TileRequest(caller, db, reserves, uses, cache));
+        var bounds = await tileLayer.BoundsAsync(new TileRequest(caller, db, reserves, uses));
         var origin = request.PublicOrigin();
         var fields = Caller.AudienceOf(request.HttpContext) >= Audience.Internal
             ? tileLayer.Fields.Concat(tileLayer.InternalFields).ToDictionary()

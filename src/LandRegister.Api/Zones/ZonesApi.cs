@@ -1,7 +1,6 @@
 using LandRegister.Api.Access;
 using LandRegister.Api.Spatial;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Caching.Memory;
 
 namespace LandRegister.Api.Zones;
 
@@ -23,23 +22,23 @@ public static class ZonesApi
         return group;
     }
 
-    public static async Task<Ok<ItemList<Zone>>> ListZones(Caller caller, NpgsqlDataSource db, IMemoryCache cache)
+    public static async Task<Ok<ItemList<Zone>>> ListZones(Caller caller, NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync();
         var rows = await conn.QueryAsync<ZoneRow>(
             $"SELECT {Columns} FROM zone WHERE {Caller.InScope("code")} ORDER BY code", new { scope = caller.Scope });
-        var extents = await Extents.ZonesAsync(caller, db, cache);
+        var extents = await Extents.ZonesAsync(caller, db);
         return TypedResults.Ok(new ItemList<Zone>(rows.Select(r => r.ToContract() with { Bbox = extents.GetValueOrDefault(r.Code) }).ToList()));
     }
 
-    public static async Task<Ok<Zone>> GetZone(string code, Caller caller, NpgsqlDataSource db, IMemoryCache cache, HttpResponse response)
+    public static async Task<Ok<Zone>> GetZone(string code, Caller caller, NpgsqlDataSource db, HttpResponse response)
     {
         await using var conn = await db.OpenConnectionAsync();
         var row = await conn.QuerySingleOrDefaultAsync<ZoneRow>(
             $"SELECT {Columns} FROM zone WHERE code = @code AND {Caller.InScope("code")}", new { code, scope = caller.Scope })
             ?? throw Problems.NotFound($"No zone has the code '{code}'.");
         ETags.Set(response, row.Version);
-        return TypedResults.Ok(row.ToContract() with { Bbox = (await Extents.ZonesAsync(caller, db, cache)).GetValueOrDefault(row.Code) });
+        return TypedResults.Ok(row.ToContract() with { Bbox = (await Extents.ZonesAsync(caller, db)).GetValueOrDefault(row.Code) });
     }
 
     public static async Task<Created<Zone>> CreateZone(ZoneInput input, Caller caller, NpgsqlDataSource db, HttpResponse response)

@@ -8,8 +8,9 @@ namespace LandRegister.Tests.Parcels;
 
 /// <summary>
 /// An unfiltered list counts its parcels from <c>parcel_count</c> (a row per zone, kept by the parcel table's own
-/// statements): the count stays exact through creation, bulk import, retirement, a move to another zone and concurrent
-/// writers, and equals what counting the parcels finds.
+/// statements), and the zones' bbox, TileJSON's bounds and the OGC collection's extent read each zone's extent there:
+/// both stay exact through creation, bulk import, retirement, a redrawing, a move to another zone and concurrent
+/// writers, and equal what counting and measuring the parcels finds.
 /// </summary>
 public sealed class ParcelCountTests(RegisterApp app) : IClassFixture<RegisterApp>
 {
@@ -31,7 +32,22 @@ public sealed class ParcelCountTests(RegisterApp app) : IClassFixture<RegisterAp
                   <> coalesce((SELECT live FROM parcel_count c WHERE c.zone_code = z.code), 0)
             """);
         Assert.Equal(0, drift);
-        foreach (var zone in zones) Assert.Equal(await CountedAsync(zone), await MatchedAsync($"zone={zone}"));
+        var misplaced = await app.ScalarAsync<long>("""
+            SELECT count(*) FROM zone z
+            WHERE (SELECT ST_Extent(geom)::text FROM parcel p WHERE p.zone_code = z.code AND p.retired_at IS NULL)
+                  IS DISTINCT FROM (SELECT extent::text FROM parcel_count c WHERE c.zone_code = z.code)
+            """);
+        Assert.Equal(0, misplaced);
+        foreach (var zone in zones)
+        {
+            Assert.Equal(await CountedAsync(zone), await MatchedAsync($"zone={zone}"));
+            var measured = await app.ScalarAsync<double[]?>("""
+                SELECT ARRAY[ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)]
+                FROM (SELECT ST_Extent(geom) AS e FROM parcel WHERE zone_code = @zone AND retired_at IS NULL) x WHERE e IS NOT NULL
+                """, new { zone });
+            var bbox = (await (await app.Client.GetAsync($"/api/zones/{zone}")).JsonAsync())["bbox"]?.AsArray().Select(v => (double)v!).ToArray();
+            Assert.Equal(measured, bbox);
+        }
         Assert.Equal(await app.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE retired_at IS NULL"), await MatchedAsync(""));
     }
 
@@ -51,13 +67,22 @@ public sealed class ParcelCountTests(RegisterApp app) : IClassFixture<RegisterAp
         Assert.True(imported.IsSuccessStatusCode, await imported.Content.ReadAsStringAsync());
         await AssertExactAsync(east, west);
 
+        // The westmost parcel of its zone is redrawn inside its old outline, then retired: the zone's extent shrinks twice.
+        var redrawn = await app.SendAsync(HttpMethod.Patch, $"/api/parcels/{created[0]}?crs=EPSG:4549",
+            new JsonObject { ["geometry"] = Box(X0 + 50, Y0 + 50, 100, 100) }.ToJsonString(), "application/merge-patch+json",
+            ifMatch: await app.ETagAsync(created[0]));
+        Assert.True(redrawn.IsSuccessStatusCode, await redrawn.Content.ReadAsStringAsync());
+        await AssertExactAsync(east, west);
         var retired = await app.SendAsync(HttpMethod.Delete, $"/api/parcels/{created[0]}", ifMatch: await app.ETagAsync(created[0]));
         Assert.True(retired.IsSuccessStatusCode, await retired.Content.ReadAsStringAsync());
         await AssertExactAsync(east, west);
 
         // Status changes in bulk (as the nightly runs make) leave the counts alone; a move to another zone, a retirement
         // undone and one done in SQL are counted as any other.
+        var written = "SELECT xmin::text FROM parcel_count WHERE zone_code = @west";
+        var before = await app.ScalarAsync<string>(written, new { west });
         await app.ScalarAsync<int>("UPDATE parcel SET status = 'supplied' WHERE zone_code = @west RETURNING 1", new { west });
+        Assert.Equal(before, await app.ScalarAsync<string>(written, new { west }));
         await app.ScalarAsync<int>("UPDATE parcel SET zone_code = @west WHERE id = @id RETURNING 1", new { west, id = created[1] });
         await app.ScalarAsync<int>("UPDATE parcel SET retired_at = NULL WHERE id = @id RETURNING 1", new { id = created[0] });
         await app.ScalarAsync<int>("UPDATE parcel SET retired_at = now() WHERE id = ANY(@ids) RETURNING 1", new { ids = created.Skip(2).ToArray() });
