@@ -316,7 +316,9 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM set_config('landregister.extent_widened', '', true), set_config('landregister.extent_remeasured', '', true);
-    UPDATE parcel_count c SET extent = (SELECT ST_Extent(p.geom) FROM parcel p WHERE p.zone_code = c.zone_code AND p.retired_at IS NULL)
+    -- A zone measured again lies within its old extent and the rows the statement wrote to it.
+    UPDATE parcel_count c SET extent = parcel_zone_extent(c.zone_code, box_union(c.extent,
+        (SELECT ST_Extent(n.geom) FROM new_rows n WHERE n.zone_code = c.zone_code AND n.retired_at IS NULL)))
     WHERE c.zone_code = ANY(remeasured);
     UPDATE parcel_count c SET extent = box_union(c.extent, n.extent)
     FROM (SELECT zone_code, ST_Extent(geom) AS extent FROM new_rows
@@ -416,6 +418,41 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$;
+
+CREATE FUNCTION public.parcel_zone_extent(zone text, frame public.box2d) RETURNS public.box2d
+    LANGUAGE plpgsql STABLE
+    AS $_$
+DECLARE
+    west  double precision := ST_XMin(frame);
+    south double precision := ST_YMin(frame);
+    east  double precision := ST_XMax(frame);
+    north double precision := ST_YMax(frame);
+    side  double precision[] := '{}';
+    step  double precision;
+    found double precision;
+    k     int;
+BEGIN
+    IF frame IS NULL THEN
+        RETURN NULL;
+    END IF;
+    FOR k IN 1..4 LOOP
+        step := greatest(east - west, north - south) / 1024;
+        LOOP
+            EXECUTE format('SELECT %s FROM parcel WHERE geom && ST_MakeEnvelope($1, $2, $3, $4, 4326) AND zone_code = $5 AND retired_at IS NULL',
+                           (ARRAY['min(ST_XMin(geom))', 'min(ST_YMin(geom))', 'max(ST_XMax(geom))', 'max(ST_YMax(geom))'])[k])
+                INTO found
+                USING CASE k WHEN 3 THEN east - step ELSE west END, CASE k WHEN 4 THEN north - step ELSE south END,
+                      CASE k WHEN 1 THEN west + step ELSE east END, CASE k WHEN 2 THEN south + step ELSE north END, zone;
+            EXIT WHEN found IS NOT NULL OR step >= (CASE WHEN k IN (1, 3) THEN east - west ELSE north - south END);
+            step := step * 2;
+        END LOOP;
+        IF found IS NULL THEN
+            RETURN NULL;
+        END IF;
+        side := side || found;
+    END LOOP;
+    RETURN ST_MakeBox2D(ST_MakePoint(side[1], side[2]), ST_MakePoint(side[3], side[4]));
+END $_$;
 
 CREATE FUNCTION public.premises_before_write() RETURNS trigger
     LANGUAGE plpgsql
