@@ -27,7 +27,7 @@ public static class ZonesApi
         await using var conn = await db.OpenConnectionAsync();
         var rows = await conn.QueryAsync<ZoneRow>(
             $"SELECT {Columns} FROM zone WHERE {Caller.InScope("code")} ORDER BY code", new { scope = caller.Scope });
-        var extents = await Extents.ZonesAsync(caller, db);
+        var extents = await Extents.ZonesAsync(caller, conn);
         return TypedResults.Ok(new ItemList<Zone>(rows.Select(r => r.ToContract() with { Bbox = extents.GetValueOrDefault(r.Code) }).ToList()));
     }
 
@@ -38,7 +38,7 @@ public static class ZonesApi
             $"SELECT {Columns} FROM zone WHERE code = @code AND {Caller.InScope("code")}", new { code, scope = caller.Scope })
             ?? throw Problems.NotFound($"No zone has the code '{code}'.");
         ETags.Set(response, row.Version);
-        return TypedResults.Ok(row.ToContract() with { Bbox = (await Extents.ZonesAsync(caller, db)).GetValueOrDefault(row.Code) });
+        return TypedResults.Ok(row.ToContract() with { Bbox = (await Extents.ZonesAsync(caller, conn)).GetValueOrDefault(row.Code) });
     }
 
     public static async Task<Created<Zone>> CreateZone(ZoneInput input, Caller caller, NpgsqlDataSource db, HttpResponse response)
