@@ -110,7 +110,7 @@ public sealed class ExportFile<T>(ExportFormat format, ExportTable<T> table, IAs
     sealed record Styles(StyleId Header, StyleId Day, StyleId Instant)
     {
         public static Styles Of(Spreadsheet workbook) => new(
-            workbook.AddStyle(new Style { Font = { Bold = true }, Fill = { Color = System.Drawing.Color.FromArgb(0xDD, 0xEB, 0xF7) } }),
+            workbook.AddStyle(Spreadsheets.HeaderStyle),
             workbook.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd") }),
             workbook.AddStyle(new Style { Format = NumberFormat.Custom("yyyy-mm-dd hh:mm:ss") }));
     }

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Text;
 using DocumentFormat.OpenXml.Packaging;
 using DocumentFormat.OpenXml.Spreadsheet;
+using SpreadCheetah;
+using SpreadCheetah.Styling;
+using SpreadCheetah.Worksheets;
 
 namespace LandRegister.Api.Infrastructure;
 
@@ -66,7 +69,7 @@ public static class Spreadsheets
         foreach (var row in sheet.Worksheet.Descendants<Row>())
         {
             var values = new SortedDictionary<int, string>();
-            foreach (var c in row.Elements<Cell>())
+            foreach (var c in row.Elements<DocumentFormat.OpenXml.Spreadsheet.Cell>())
             {
                 var column = ColumnIndex(c.CellReference?.Value) ?? values.Count;
                 var raw = c.CellValue?.Text ?? c.InlineString?.InnerText ?? "";
@@ -151,34 +154,57 @@ public static class Spreadsheets
     public static string CsvField(string cell) =>
         cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell;
 
-    /// <summary>The rows as the one sheet of an .xlsx workbook, every cell text.</summary>
-    public static byte[] WriteXlsx(string sheetName, IEnumerable<string[]> rows)
+    /// <summary>The style of a workbook's header rows: bold on a light blue.</summary>
+    public static Style HeaderStyle => new() { Font = { Bold = true }, Fill = { Color = System.Drawing.Color.FromArgb(0xDD, 0xEB, 0xF7) } };
+
+    /// <summary>The rows as the one sheet of an .xlsx workbook, every cell text, the first row a header.</summary>
+    public static Task<byte[]> WriteXlsxAsync(string sheetName, IEnumerable<string[]> rows) =>
+        WriteXlsxAsync(new Dictionary<string, IReadOnlyList<object?[]>> { [sheetName] = rows.Select(r => r.Cast<object?>().ToArray()).ToList() });
+
+    /// <summary>
+    /// Small tables as the sheets of an .xlsx workbook, in order (SpreadCheetah, as the lists' exports): each sheet's first
+    /// row a frozen header, numbers as numbers, each column as wide as its widest cell.
+    /// </summary>
+    public static async Task<byte[]> WriteXlsxAsync(IReadOnlyDictionary<string, IReadOnlyList<object?[]>> sheets)
     {
         using var stream = new MemoryStream();
-        using (var document = SpreadsheetDocument.Create(stream, DocumentFormat.OpenXml.SpreadsheetDocumentType.Workbook))
+        await using (var workbook = await Spreadsheet.CreateNewAsync(stream))
         {
-            var workbook = document.AddWorkbookPart();
-            workbook.Workbook = new Workbook();
-            var worksheet = workbook.AddNewPart<WorksheetPart>();
-            var data = new SheetData();
-            uint line = 1;
-            foreach (var row in rows)
+            var header = workbook.AddStyle(HeaderStyle);
+            foreach (var (name, rows) in sheets)
             {
-                var written = new Row { RowIndex = line };
-                for (var i = 0; i < row.Length; i++)
-                    written.Append(new Cell
-                    {
-                        CellReference = ColumnName(i) + line, DataType = CellValues.InlineString,
-                        InlineString = new InlineString(new DocumentFormat.OpenXml.Spreadsheet.Text(row[i]) { Space = DocumentFormat.OpenXml.SpaceProcessingModeValues.Preserve }),
-                    });
-                data.Append(written);
-                line++;
+                var options = new WorksheetOptions { FrozenRows = 1 };
+                var widths = rows.SelectMany(r => r.Select((cell, i) => (i, Width: DisplayWidth(cell))))
+                    .GroupBy(c => c.i, c => c.Width).Select(g => (Column: g.Key, Width: g.Max()));
+                foreach (var (column, width) in widths) options.Column(column + 1).Width = Math.Clamp(width + 2, 8, 60);
+                await workbook.StartWorksheetAsync(name, options);
+                for (var i = 0; i < rows.Count; i++)
+                {
+                    var cells = rows[i].Select(DataCellOf).ToArray();
+                    if (i == 0) await workbook.AddRowAsync(cells.Select(c => new SpreadCheetah.Cell(c, header)).ToArray());
+                    else await workbook.AddRowAsync(cells);
+                }
             }
-            worksheet.Worksheet = new Worksheet(data);
-            workbook.Workbook.AppendChild(new Sheets(new Sheet { Id = workbook.GetIdOfPart(worksheet), SheetId = 1, Name = sheetName }));
+            await workbook.FinishAsync();
         }
         return stream.ToArray();
     }
+
+    static DataCell DataCellOf(object? value) => value switch
+    {
+        null => default,
+        string s => new DataCell(s),
+        int i => new DataCell(i),
+        long l => new DataCell(l),
+        decimal d => new DataCell(d),
+        double d => new DataCell(d),
+        bool b => new DataCell(b),
+        _ => new DataCell(Convert.ToString(value, CultureInfo.InvariantCulture)),
+    };
+
+    /// <summary>The width of a cell's text in a spreadsheet's columns: a CJK character takes two.</summary>
+    static int DisplayWidth(object? value) =>
+        (Convert.ToString(value, CultureInfo.InvariantCulture) ?? "").Split('\n').Max(line => line.Sum(c => c >= '\u2E80' ? 2 : 1));
 
     static string ColumnName(int index) => index < 26 ? ((char)('A' + index)).ToString() : ColumnName(index / 26 - 1) + (char)('A' + index % 26);
 

@@ -48,12 +48,12 @@ public static class LedgerTables
         LedgerValues.Statuses[i.Status], LedgerValues.Categories[i.Category],
     ];
 
-    static IResult File(IEnumerable<LedgerItemRow> rows, string? format, string name)
+    static async Task<IResult> FileAsync(IEnumerable<LedgerItemRow> rows, string? format, string name)
     {
         var table = rows.Select(Cells).Prepend(Header);
         return format switch
         {
-            null or "xlsx" => Results.File(Spreadsheets.WriteXlsx("整改台账", table), Spreadsheets.Xlsx, name + ".xlsx"),
+            null or "xlsx" => Results.File(await Spreadsheets.WriteXlsxAsync("整改台账", table), Spreadsheets.Xlsx, name + ".xlsx"),
             "csv" => Results.File(Spreadsheets.WriteCsv(table), Spreadsheets.Csv + "; charset=utf-8", name + ".csv"),
             _ => throw UnknownFormat(format),
         };
@@ -72,7 +72,7 @@ public static class LedgerTables
         await using var conn = await db.OpenConnectionAsync();
         await LedgerApi.SourceAsync(conn, id, caller);
         var rows = await conn.QueryAsync<LedgerItemRow>($"SELECT {LedgerItemRow.Columns} FROM ledger_item i WHERE i.source_id = @id ORDER BY i.id", new { id });
-        return File(rows, format, $"ledger-source-{id}");
+        return await FileAsync(rows, format, $"ledger-source-{id}");
     }
 
     public static async Task<IResult> ExportItems(
@@ -89,6 +89,6 @@ public static class LedgerTables
         await using var conn = await db.OpenConnectionAsync();
         var rows = await conn.QueryAsync<LedgerItemRow>(
             $"SELECT {LedgerItemRow.Columns} FROM ledger_item i WHERE {LedgerApi.ItemFilter.Where} ORDER BY {LedgerApi.ItemFilter.Order}", filter.Args(caller));
-        return File(rows, format, "ledger");
+        return await FileAsync(rows, format, "ledger");
     }
 }

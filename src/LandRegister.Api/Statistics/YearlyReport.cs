@@ -8,8 +8,6 @@ using LandRegister.Api.Ledger;
 using LandRegister.Api.Parcels;
 using LandRegister.Api.Reserves;
 using LandRegister.Api.Zones;
-using MiniExcelLibs;
-using MiniExcelLibs.OpenXml;
 
 namespace LandRegister.Api.Statistics;
 
@@ -49,7 +47,7 @@ public static class YearlyReport
         var underused = (await StatisticsApi.GetUnderusedStatistics(caller, replicas, http, code, null, yearEnd)).Value!;
         var reserves = (await ReservesApi.GetReserveTarget(caller, db, uses, settings, http.Response, code, year)).Value!;
 
-        var sheets = new Dictionary<string, object>
+        var sheets = new Dictionary<string, List<Dictionary<string, object?>>>
         {
             ["说明 About"] = About(code, year, yearEnd, lastDay),
             ["一、土地状况 Status"] = StatusSheet(parcels),
@@ -65,9 +63,15 @@ public static class YearlyReport
         if (May(Permission.ReadLeases) && confidential)
             sheets["八、欠租账龄 Arrears"] = ArrearsSheet(await Arrears.ReportAsync(caller, db, code, lastDay));
 
-        using var workbook = new MemoryStream();
-        await workbook.SaveAsAsync(sheets, configuration: new OpenXmlConfiguration { FreezeRowCount = 1, AutoFilter = false, EnableAutoWidth = true, FastMode = true });
-        return Results.File(workbook.ToArray(), Spreadsheets.Xlsx, $"report-{code}-{year}.xlsx");
+        var workbook = await Spreadsheets.WriteXlsxAsync(sheets.ToDictionary(s => s.Key, s => Table(s.Value)));
+        return Results.File(workbook, Spreadsheets.Xlsx, $"report-{code}-{year}.xlsx");
+    }
+
+    /// <summary>A sheet's rows as a table: a header of every key (in the order the rows first name them), then each row's values.</summary>
+    static IReadOnlyList<object?[]> Table(List<Dictionary<string, object?>> rows)
+    {
+        var keys = rows.SelectMany(r => r.Keys).Distinct().ToArray();
+        return [keys, .. rows.Select(r => keys.Select(k => r.GetValueOrDefault(k)).ToArray())];
     }
 
     static async Task<bool> EvaluatedAsync(NpgsqlDataSource db, string zone, int year)

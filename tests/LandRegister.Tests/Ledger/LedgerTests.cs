@@ -306,6 +306,7 @@ public sealed class LedgerTests(LedgerApp app) : IClassFixture<LedgerApp>
         await ProgressAsync(second, new JsonObject { ["text"] = "已出台考核办法，正在组织实施", ["status"] = "phase_completed" });
 
         var exported = await (await app.Client.GetAsync($"/api/ledger/sources/{source}/export")).Content.ReadAsByteArrayAsync();
+        Workbooks.AssertValid(exported).Dispose();
         var (_, empty) = await SourceAsync();
         var import = await app.SendAsync(HttpMethod.Post, $"/api/ledger/sources/{empty}/import", exported,
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");

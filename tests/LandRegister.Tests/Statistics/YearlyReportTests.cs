@@ -67,7 +67,9 @@ public sealed class YearlyReportTests(DemoApp app) : IClassFixture<DemoApp>
     {
         var response = await client.GetAsync("/api/reports/2025?zone=LSKFQ");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return MiniExcel.GetSheetNames(new MemoryStream(await response.Content.ReadAsByteArrayAsync()));
+        var workbook = await response.Content.ReadAsByteArrayAsync();
+        Workbooks.AssertValid(workbook).Dispose();
+        return MiniExcel.GetSheetNames(new MemoryStream(workbook));
     }
 
     [Fact]
