@@ -145,10 +145,8 @@ public sealed class ExportFile<T>(ExportFormat format, ExportTable<T> table, IAs
         for (var i = 0; i < columns.Count; i++)
         {
             var header = columns[i].Header;
-            await workbook.AddRowAsync([new Cell(ColumnName(i)), new Cell(header.Chinese), new Cell(header.English), new Cell(header.Unit), new Cell(header.Path)], aborted);
+            await workbook.AddRowAsync([new Cell(Spreadsheets.ColumnName(i)), new Cell(header.Chinese), new Cell(header.English), new Cell(header.Unit), new Cell(header.Path)], aborted);
         }
         await workbook.FinishAsync(aborted);
     }
-
-    static string ColumnName(int index) => index < 26 ? ((char)('A' + index)).ToString() : ColumnName(index / 26 - 1) + (char)('A' + index % 26);
 }

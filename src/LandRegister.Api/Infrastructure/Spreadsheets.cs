@@ -206,7 +206,8 @@ public static class Spreadsheets
     static int DisplayWidth(object? value) =>
         (Convert.ToString(value, CultureInfo.InvariantCulture) ?? "").Split('\n').Max(line => line.Sum(c => c >= '\u2E80' ? 2 : 1));
 
-    static string ColumnName(int index) => index < 26 ? ((char)('A' + index)).ToString() : ColumnName(index / 26 - 1) + (char)('A' + index % 26);
+    /// <summary>A column's letters in a spreadsheet (0: A, 26: AA).</summary>
+    public static string ColumnName(int index) => index < 26 ? ((char)('A' + index)).ToString() : ColumnName(index / 26 - 1) + (char)('A' + index % 26);
 
     public static bool TryNumber(string text, out decimal value) =>
         decimal.TryParse(text.Trim(), NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out value);
