@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Dapper;
 using LandRegister.Tests.Support;
 using static LandRegister.Tests.Support.Arrange;
 using static LandRegister.Tests.Support.Drawing;
@@ -92,6 +93,31 @@ public sealed class ParcelCountTests(RegisterApp app) : IClassFixture<RegisterAp
         // A filtered list is still counted from the parcels themselves.
         Assert.Equal(await app.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = @west AND retired_at IS NULL AND status = 'supplied'", new { west }),
             await MatchedAsync($"zone={west}&status=supplied"));
+    }
+
+    /// <summary>
+    /// A zone measured again while another writer widens it: the parcel that writer adds, committed while the measuring
+    /// statement waited for the zone's row, is in the extent (measured on a snapshot taken before the wait, it was not).
+    /// </summary>
+    [Fact]
+    public async Task An_edge_redrawn_while_another_writer_widens_the_zone_keeps_the_new_parcel_in_the_extent()
+    {
+        var zone = await app.ZoneAsync();
+        var west = await app.CleanAsync(zone, Box(X0, Y0 + 20000, 200, 200));
+        await app.CleanAsync(zone, Box(X0 + 1000, Y0 + 20000, 200, 200));
+        await using var widening = await app.OpenAsync();
+        await using var tx = await widening.BeginTransactionAsync();
+        await widening.ExecuteAsync("""
+            INSERT INTO parcel (zone_code, code, status, geom, created_by, updated_by)
+            SELECT @zone, 'FAR-EAST', 'clean_land', ST_Multi(ST_Translate(geom, 0.05, 0)), 'test', 'test' FROM parcel WHERE id = @id
+            """, new { zone, id = west.Id }, tx);
+        // The west edge is redrawn inside itself: its zone is measured again, and waits for the writer's row lock.
+        var redrawn = app.ScalarAsync<int>("UPDATE parcel SET geom = ST_Multi(ST_Buffer(geom, -0.0001)) WHERE id = @id RETURNING 1", new { id = west.Id });
+        await Task.Delay(500);
+        Assert.False(redrawn.IsCompleted, "the redrawing should wait for the zone's row");
+        await tx.CommitAsync();
+        await redrawn;
+        await AssertExactAsync(zone);
     }
 
     [Fact]
