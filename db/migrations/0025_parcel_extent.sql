@@ -135,13 +135,7 @@ BEGIN
         RETURN NULL;
     END IF;
     PERFORM set_config('landregister.extent_widened', '', true), set_config('landregister.extent_remeasured', '', true);
-    -- The zones to measure again are locked first: a writer that widened one and has not committed is waited for, and
-    -- the measuring statement below, with a snapshot of its own, then sees its parcels. Measured under the lock an
-    -- UPDATE takes itself, the zone would be measured on the snapshot from before the wait, and a parcel added
-    -- meanwhile left out. (The counts' statements above already wait so for a retirement, a move and a redrawing of a
-    -- live parcel; the lock keeps it so whatever they become.) A zone measured again lies within its old extent and
-    -- the rows the statement wrote to it.
-    PERFORM 1 FROM parcel_count WHERE zone_code = ANY(remeasured) ORDER BY zone_code FOR UPDATE;
+    -- A zone measured again lies within its old extent and the rows the statement wrote to it.
     UPDATE parcel_count c SET extent = parcel_zone_extent(c.zone_code, box_union(c.extent,
         (SELECT ST_Extent(n.geom) FROM new_rows n WHERE n.zone_code = c.zone_code AND n.retired_at IS NULL)))
     WHERE c.zone_code = ANY(remeasured);
