@@ -99,7 +99,7 @@ public sealed class ParcelCountTests(RegisterApp app) : IClassFixture<RegisterAp
     /// A zone measured again while another writer widens it: the parcel that writer adds, committed while the redrawing
     /// waited for the zone's row, is in the extent. The counts' statements wait for that row before the zone is
     /// measured, and the measuring statement takes a snapshot of its own after the wait; measured on a snapshot from
-    /// before it, the new parcel would be left out.
+    /// before it, the new parcel could be left out.
     /// </summary>
     [Fact]
     public async Task An_edge_redrawn_while_another_writer_widens_the_zone_keeps_the_new_parcel_in_the_extent()
