@@ -25,12 +25,15 @@ public static class Extents
 
     sealed record ZoneBox(string ZoneCode, double West, double South, double East, double North);
 
-    /// <summary>The extent of each of the caller's zones' live parcels (zones without parcels are absent), on the caller's connection.</summary>
-    public static async Task<IReadOnlyDictionary<string, double[]>> ZonesAsync(Caller caller, NpgsqlConnection conn) =>
+    /// <summary>
+    /// The extent of the live parcels of each of the caller's zones (of <paramref name="zone"/> only, when given), on the
+    /// caller's connection; zones without parcels are absent.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, double[]>> ZonesAsync(Caller caller, NpgsqlConnection conn, string? zone = null) =>
         (await conn.QueryAsync<ZoneBox>($"""
             SELECT zone_code, ST_XMin(extent) AS west, ST_YMin(extent) AS south, ST_XMax(extent) AS east, ST_YMax(extent) AS north
-            FROM parcel_count WHERE {Caller.InScope()} AND extent IS NOT NULL
-            """, new { scope = caller.Scope })).ToDictionary(b => b.ZoneCode, b => new[] { b.West, b.South, b.East, b.North });
+            FROM parcel_count WHERE {Caller.InScope()} AND (@zone::text IS NULL OR zone_code = @zone) AND extent IS NOT NULL
+            """, new { scope = caller.Scope, zone })).ToDictionary(b => b.ZoneCode, b => new[] { b.West, b.South, b.East, b.North });
 
     /// <param name="extent">A statement whose one value is the extent (box2d), reading <c>@scope</c>.</param>
     static async Task<double[]> OfAsync(string extent, Caller caller, NpgsqlDataSource db)

@@ -38,7 +38,7 @@ public static class ZonesApi
             $"SELECT {Columns} FROM zone WHERE code = @code AND {Caller.InScope("code")}", new { code, scope = caller.Scope })
             ?? throw Problems.NotFound($"No zone has the code '{code}'.");
         ETags.Set(response, row.Version);
-        return TypedResults.Ok(row.ToContract() with { Bbox = (await Extents.ZonesAsync(caller, conn)).GetValueOrDefault(row.Code) });
+        return TypedResults.Ok(row.ToContract() with { Bbox = (await Extents.ZonesAsync(caller, conn, row.Code)).GetValueOrDefault(row.Code) });
     }
 
     public static async Task<Created<Zone>> CreateZone(ZoneInput input, Caller caller, NpgsqlDataSource db, HttpResponse response)
