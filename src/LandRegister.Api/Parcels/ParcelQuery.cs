@@ -196,6 +196,25 @@ public sealed class ParcelQuery
 
     const string InScope = "zone_code = ANY(@scope)", InZones = "zone_code = ANY(@zones)", Live = "retired_at IS NULL";
 
+    /// <summary>The parcels that meet the box <c>@minX</c>, <c>@minY</c>, <c>@maxX</c>, <c>@maxY</c> (WGS84).</summary>
+    const string InBox = "ST_Intersects(geom, ST_MakeEnvelope(@minX, @minY, @maxX, @maxY, 4326))";
+
+    /// <summary>
+    /// <see cref="InBox"/>, with only the parcels across the box's edge tested exactly: a parcel whose bounding box lies
+    /// in the box meets it. That takes a fifth off a bbox page of a thousand parcels (11.2 against 9.4 ms), where
+    /// <c>ST_Intersects</c> tested each one. The bounding boxes the operator <c>@</c> compares are single precision,
+    /// rounded outwards, the box's as well as the parcel's, so the box they are compared with is drawn
+    /// <see cref="BoxInset"/> inside the box, where rounding cannot carry its edge past the box's. A <c>CASE</c>, not an
+    /// <c>OR</c>: the planner keeps one index scan and an estimate near the truth (an <c>OR</c> made it two bitmap scans,
+    /// estimated at 2 rows for a thousand).
+    /// </summary>
+    const string InBoxTestingItsEdge =
+        "geom && ST_MakeEnvelope(@minX, @minY, @maxX, @maxY, 4326) AND CASE WHEN geom @ ST_MakeEnvelope(@innerMinX, @innerMinY, @innerMaxX, @innerMaxY, 4326) " +
+        "THEN true ELSE " + InBox + " END";
+
+    /// <summary>1e-4° (some 10 m): more than six steps of single precision at 180°, its coarsest in degrees.</summary>
+    const double BoxInset = 1e-4;
+
     /// <summary>
     /// The count (<c>numberMatched</c>) from <c>parcel_count</c>, a row per zone, when the query's conditions are only
     /// the live parcels of the zones in scope (or of those named); null when any other condition applies.
@@ -230,8 +249,10 @@ public sealed class ParcelQuery
         if (maxM2 is not null) { where.Add("area_m2 <= @maxM2"); args.Add("maxM2", maxM2); }
         if (bbox is { } b)
         {
-            where.Add("ST_Intersects(geom, ST_MakeEnvelope(@minX, @minY, @maxX, @maxY, 4326))");
+            var inset = b[2] - b[0] > 2 * BoxInset && b[3] - b[1] > 2 * BoxInset;
+            where.Add(inset ? InBoxTestingItsEdge : InBox);
             args.AddDynamicParams(new { minX = b[0], minY = b[1], maxX = b[2], maxY = b[3] });
+            if (inset) args.AddDynamicParams(new { innerMinX = b[0] + BoxInset, innerMinY = b[1] + BoxInset, innerMaxX = b[2] - BoxInset, innerMaxY = b[3] - BoxInset });
         }
         if (intersects is not null)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using LandRegister.Tests.Support;
@@ -95,6 +96,25 @@ public sealed class ParcelListTests(RegisterApp app) : IClassFixture<RegisterApp
         Assert.Equal([$"{zone}-0-0"], Codes(one));
         var four = await ListAsync($"zone={zone}&bbox=119.3005,33.8005,119.3015,33.8019");
         Assert.Equal([$"{zone}-0-0", $"{zone}-0-1", $"{zone}-1-0", $"{zone}-1-1"], Codes(four));
+    }
+
+    [Fact]
+    public async Task Bbox_leaves_out_a_sliver_just_past_its_edge_though_their_single_precision_boxes_nest()
+    {
+        var zone = await app.ZoneAsync();
+        // In single precision 119.3004 lies between 119.30039978… and 119.30040741…. The box's east edge is just above the
+        // lower of the two; the sliver, 0.46 m wide, lies east of the edge and short of the upper one. Rounded outwards to
+        // single precision, as PostGIS keeps bounding boxes, the sliver's box lies inside the box's.
+        const double Step = 119.30039978027344, East = Step + 0.5e-6;
+        await app.CreateParcelAsync(Feature(Rectangle(119.3000, 33.8002, 20, 20), zone, code: $"{zone}-in"));
+        await app.CreateParcelAsync(Feature(Polygon([East + 1e-6, 33.8002], [East + 6e-6, 33.8002], [East + 6e-6, 33.8006], [East + 1e-6, 33.8006],
+            [East + 1e-6, 33.8002]), zone, code: $"{zone}-sliver"));
+        var outside = await ListAsync($"zone={zone}&bbox=119.2990,33.8000,{East.ToString("R", CultureInfo.InvariantCulture)},33.8010");
+        Assert.Equal([$"{zone}-in"], Codes(outside));
+        Assert.Equal(1, (int)outside["numberMatched"]!);
+        var across = await ListAsync($"zone={zone}&bbox=119.2990,33.8000,{(East + 2e-6).ToString("R", CultureInfo.InvariantCulture)},33.8010");
+        Assert.Equal([$"{zone}-in", $"{zone}-sliver"], Codes(across));
+        Assert.Equal(2, (int)across["numberMatched"]!);
     }
 
     [Fact]
