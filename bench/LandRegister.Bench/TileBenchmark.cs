@@ -105,8 +105,8 @@ static class TileBenchmark
             - Largest z10 tile over the whole table ({z10Tiles} tiles): **{largestZ10 / 1024.0:0.#} KiB** (target < 500 KB); with the
               pixel rule off (`Tiles:MinPixelArea=0`, every z10 tile full): **{unfiltered.Bytes / 1024.0:0.#} KiB**, built in {Stats.Ms(unfiltered.Ms)} (median).
 
-            "API, built": the tile cache off (`Tiles:CacheMegabytes=0`), so every request counts the tile's rows, sums up
-            their versions and builds the tile, in one statement. "API, cached": the default cache, with no database round
+            "API, built": the tile cache off (`Tiles:CacheMegabytes=0`), so every request builds the tile (its ETag a
+            hash of its bytes). "API, cached": the default cache, with no database round
             trip (nor key lookup): the tile is kept until PostgreSQL announces a change touching it (NOTIFY), so an edit is
             never served stale. MapServer serves the same attributes with the
             same rule (parcels under one pixel left out, at most {MapServerPeer.MaxFeatures:N0} per tile, largest first)

@@ -10,8 +10,8 @@ public sealed record TileRequest(Caller Caller, NpgsqlDataSource Db, ReserveSett
 
 /// <summary>
 /// A layer of vector tiles, carrying its own SQL (as pg_tileserv gives each layer its own): which rows a tile shows, a
-/// cheap summary of their versions (the fingerprint: a tile is rebuilt exactly when one of its rows changed), their
-/// attributes and geometry. The tile statement builds the MVT in PostGIS (<c>ST_AsMVTGeom</c>, <c>ST_AsMVT</c> with
+/// cheap summary of their versions (the fingerprint, for a tile not kept until a change is announced: it is rebuilt
+/// exactly when one of its rows changed), their attributes and geometry. The tile statement builds the MVT in PostGIS (<c>ST_AsMVTGeom</c>, <c>ST_AsMVT</c> with
 /// feature ids): measured, that is faster than materialising geometries in C#.
 /// </summary>
 public abstract class TileLayer
@@ -72,12 +72,17 @@ public abstract class TileLayer
     /// <summary>The extent of the layer's data in the caller's zones, [west, south, east, north].</summary>
     public virtual Task<double[]> BoundsAsync(TileRequest request) => Extents.ParcelsAsync(request.Caller, request.Db);
 
-    /// <summary>The tile's envelope in Web Mercator, and in WGS84 with the buffer's margin for the index filter.</summary>
     /// <summary>The buffer around a tile (64 of 4096 units), as a fraction of its side.</summary>
     public const double Margin = 0.015625;
 
+    /// <summary>
+    /// The tile's envelope in Web Mercator, and in WGS84 with the buffer's margin for the index filter; inlined
+    /// (<c>NOT MATERIALIZED</c>): as a materialised step, read more than once, its box is unknown to the planner, which
+    /// then read every parcel of a z10 tile from the spatial index (18 ms) where the area index finds none of them
+    /// under a pixel (1 ms).
+    /// </summary>
     const string Envelope = """
-        env AS (SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
+        env AS NOT MATERIALIZED (SELECT ST_TileEnvelope(@z, @x, @y) AS tile,
                        ST_Transform(ST_TileEnvelope(@z, @x, @y, margin => 0.015625), 4326) AS box)
         """;
 
@@ -105,31 +110,6 @@ public abstract class TileLayer
             {Rows}
             {(limited ? $"ORDER BY {Order} LIMIT @limit" : "")})
         SELECT ST_AsMVT(rows, '{Name}', 4096, 'geom', 'id') FROM rows WHERE geom IS NOT NULL
-        """;
-
-    /// <summary>
-    /// The fingerprint and the tile in one statement (one round trip), for a tile of the present: at most <c>@limit</c>
-    /// features, the largest first. The tile's rows are read once: when they are fewer than the limit they are all of
-    /// them, and the fingerprint is theirs; only a full tile reads its rows again, once, for the fingerprint (<c>whole</c>,
-    /// which PostgreSQL computes only when it is first read).
-    /// The envelope, read more than once, is inlined (<c>NOT MATERIALIZED</c>): as a materialised step its box is unknown
-    /// to the planner, which then read every parcel of a z10 tile from the spatial index (18 ms) where the area index
-    /// finds none of them under a pixel (1 ms).
-    /// </summary>
-    public string FingerprintAndTileSql(bool internalFields) => $"""
-        WITH {Envelope.Replace("env AS (", "env AS NOT MATERIALIZED (")},
-        rows AS (
-            SELECT {Attributes(internalFields)}, {PrintColumns},
-                   ST_AsMVTGeom(ST_Simplify({Geometry(past: false)}, @tolerance, true), env.tile, 4096, 64, true) AS geom
-            {Rows}
-            ORDER BY {Order} LIMIT @limit),
-        kept AS (SELECT count(*) AS features, coalesce({Versions}, '') AS versions FROM rows),
-        whole AS MATERIALIZED ({Fingerprint})
-        SELECT CASE WHEN kept.features < @limit THEN kept.features ELSE (SELECT features FROM whole) END AS features,
-               CASE WHEN kept.features < @limit THEN kept.versions ELSE (SELECT versions FROM whole) END AS versions,
-               (SELECT ST_AsMVT(t, '{Name}', 4096, 'geom', 'id')
-                FROM (SELECT {string.Join(", ", Columns(internalFields))}, geom FROM rows WHERE geom IS NOT NULL) t) AS tile
-        FROM kept
         """;
 
     public static IReadOnlyList<TileLayer> All { get; } = [new ParcelTiles(), new ReserveTiles(), new ParkTiles()];

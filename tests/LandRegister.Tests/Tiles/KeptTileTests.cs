@@ -164,4 +164,29 @@ public sealed class KeptTileTests(RegisterApp app) : IClassFixture<RegisterApp>
         Assert.NotEqual(epoch, changes.Epoch);
         Assert.Equal("idle", await StatusShownAsync(app.Client, tile, parcel));
     }
+
+    [Fact]
+    public async Task A_tile_built_again_after_an_edit_it_does_not_show_keeps_its_etag_and_one_it_shows_changes_it()
+    {
+        var (tile, parcel, _) = await ArrangeAsync(119.341, 33.341);
+        var (first, _) = await Tiles.GetAsync(app.Client, tile);
+        var etag = first.Headers.ETag!.ToString();
+
+        // The actual use is not on the tile: the edit is announced, the tile built again, the same bytes.
+        var patched = await app.SendAsync(HttpMethod.Patch, $"/api/parcels/{parcel}", """{"properties":{"actualUse":"0901"}}""",
+            "application/merge-patch+json", await app.ETagAsync(parcel));
+        Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync());
+        using var commands = new DatabaseCommands();
+        var ((unchanged, _), built) = await commands.Probe(() => Tiles.GetAsync(app.Client, tile, ifNoneMatch: etag));
+        Assert.Contains(built, s => s.Contains("ST_AsMVT"));
+        Assert.Equal(HttpStatusCode.NotModified, unchanged.StatusCode);
+
+        // The name is (staff see it): another tile, another ETag.
+        patched = await app.SendAsync(HttpMethod.Patch, $"/api/parcels/{parcel}", """{"properties":{"name":"renamed"}}""",
+            "application/merge-patch+json", await app.ETagAsync(parcel));
+        Assert.True(patched.IsSuccessStatusCode, await patched.Content.ReadAsStringAsync());
+        var (changed, _) = await Tiles.GetAsync(app.Client, tile, ifNoneMatch: etag);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(etag, changed.Headers.ETag!.ToString());
+    }
 }

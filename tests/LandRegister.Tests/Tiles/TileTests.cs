@@ -300,19 +300,6 @@ public sealed class TileLimitTests(TwoFeatureTilesApp app) : IClassFixture<TwoFe
         }
         var (_, features) = await Tiles.GetAsync(app.Client, tile);
         Assert.Equal(new[] { ids[90], ids[60] }.Order(), features.Select(f => f.MvtId()).Order());
-
-        // The statement that builds a tile and its fingerprint at once counts and sums up every row of the tile: from
-        // the rows it kept when they are all of them, else from the table again.
-        var layer = LandRegister.Api.Tiles.TileLayer.Find("parcels")!;
-        await using var conn = await app.OpenAsync();
-        foreach (var limit in new[] { 2, 4, 5 })
-        {
-            var args = new { z = tile.Z, x = tile.X, y = tile.Y, scope = (string[]?)null, tolerance = 0.1, minArea = 0.0, limit };
-            var both = await conn.QuerySingleAsync<(long, string)>($"SELECT features, versions FROM ({layer.FingerprintAndTileSql(true)}) f", args);
-            var alone = await conn.QuerySingleAsync<(long, string)>(layer.FingerprintSql(past: false), args);
-            Assert.Equal(4L, alone.Item1);
-            Assert.Equal(alone, both);
-        }
     }
 }
 
