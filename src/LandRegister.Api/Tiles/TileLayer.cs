@@ -11,8 +11,8 @@ public sealed record TileRequest(Caller Caller, NpgsqlDataSource Db, ReserveSett
 /// <summary>
 /// A layer of vector tiles, carrying its own SQL (as pg_tileserv gives each layer its own): which rows a tile shows, a
 /// cheap summary of their versions (the fingerprint, for a tile not kept until a change is announced: it is rebuilt
-/// exactly when one of its rows changed), their attributes and geometry. The tile statement builds the MVT in PostGIS (<c>ST_AsMVTGeom</c>, <c>ST_AsMVT</c> with
-/// feature ids): measured, that is faster than materialising geometries in C#.
+/// exactly when one of its rows changed), their attributes and geometry. The tile statement builds the MVT in PostGIS
+/// (<c>ST_AsMVTGeom</c>, <c>ST_AsMVT</c> with feature ids): measured, that is faster than materialising geometries in C#.
 /// </summary>
 public abstract class TileLayer
 {
@@ -44,10 +44,6 @@ public abstract class TileLayer
 
     /// <summary>A summary of the rows' versions (of their <see cref="PrintColumns"/>) that changes whenever one of them does, in integer arithmetic.</summary>
     protected virtual string Versions => "sum(print_version)::text || ':' || bit_xor(print_id)::text";
-
-    /// <summary>The attributes' names, as <see cref="Attributes"/> writes them: the feature id, then the fields the caller sees.</summary>
-    IEnumerable<string> Columns(bool internalFields) =>
-        Fields.Keys.Concat(internalFields ? InternalFields.Keys : []).Prepend("id").Distinct().Select(name => $"\"{name}\"");
 
     protected abstract string Attributes(bool internalFields);
 
