@@ -9,8 +9,8 @@ namespace LandRegister.Bench;
 
 /// <summary>
 /// The background runs at scale: evaluating 100,000 enterprises with three years of figures on 1,000,000 parcels
-/// (target: under 10 s), and the idle-land run over the same 1,000,000 parcels (target: under 5 s), each timed
-/// from the request to the run's end, with the API process's peak memory sampled meanwhile (target: under 1 GiB).
+/// (target: 3 s, 5 s for a first year), and the idle-land run over the same 1,000,000 parcels (target: under 5 s), each
+/// timed from the request to the run's end, with the API process's peak memory sampled meanwhile (target: under 500 MiB).
 /// </summary>
 static class EvaluationBenchmark
 {
@@ -21,11 +21,61 @@ static class EvaluationBenchmark
     {
         await ListingBenchmark.EnsureParcelsAsync(db);
         await EnsureEnterprisesAsync(db);
-        await ResetAsync(db);
         var (parcels, supplied) = (await db.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'SYN'"),
             await db.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'SYN' AND supply_id IS NOT NULL"));
         var figures = await db.ScalarAsync<long>("SELECT count(*) FROM enterprise_indicator i JOIN enterprise e USING (credit_code) WHERE e.zone_code = 'SYN'");
 
+        // Each run once a round, every round from the same reset: one run's time on two shared cores can be a fifth off a
+        // run a minute later with nothing changed between them, so each figure is the median of the rounds, with its range.
+        var rounds = new List<Round>();
+        for (var r = 0; r < Rounds; r++)
+        {
+            await ResetAsync(db);
+            rounds.Add(await RoundAsync(db, api));
+        }
+        var (e2023, e2024, changedSince, idle, nightly) = (Median(rounds, r => r.Year2023), Median(rounds, r => r.Year2024),
+            Median(rounds, r => r.ChangedSince), Median(rounds, r => r.Idle), Median(rounds, r => r.Nightly));
+
+        string Row(string what, Func<Round, Timed> pick)
+        {
+            var m = Median(rounds, pick);
+            var range = rounds.Select(r => pick(r).Seconds).ToArray();
+            return $"| {what} | {m.Seconds:0.00} s ({range.Min():0.00}–{range.Max():0.00}) | {m.RunSeconds:0.00} s | {rounds.Max(r => pick(r).PeakBytes) / 1048576.0:0} MiB | `{m.Run["counts"]!.ToJsonString()}` |";
+        }
+        report.Section("Background runs: evaluation and idle land at scale", $"""
+            {Enterprises:N0} enterprises holding {supplied:N0} supplied parcels (3 each) of {parcels:N0}, {figures:N0} yearly figures (2022-2024).
+
+            | run | request to end: median (range) of {Rounds} rounds | run itself | API peak memory | counts (the median run's) |
+            | --- | --- | --- | --- | --- |
+            {Row("evaluation of 2023 (no classes the year before)", r => r.Year2023)}
+            {Row("evaluation of 2024 (D two years running marks land)", r => r.Year2024)}
+            {Row("evaluation of 2024 again, a parcel changed since the year's end (the land then read from the history)", r => r.ChangedSince)}
+            {Row("idle land as of 2024-12-31: the first run, which reconciles the synthetic statuses", r => r.Idle)}
+            {Row("idle land as of 2025-01-01: the next night's run", r => r.Nightly)}
+
+            Targets: evaluation 3 s (**{e2024.Seconds:0.00} s**; **{changedSince.Seconds:0.00} s** from the history), the first year 5 s (**{e2023.Seconds:0.00} s**); idle land under 5 s (**{nightly.Seconds:0.00} s** for a nightly run,
+            **{idle.Seconds:0.00} s** for the first run, which moves {(int)idle.Run["counts"]!["parcelsMarkedIdle"]! + (int)idle.Run["counts"]!["parcelsNoLongerIdle"]!:N0}
+            parcels and writes a history row for each); API memory under 500 MiB (peak
+            **{rounds.Max(r => new[] { r.Year2023, r.Year2024, r.ChangedSince, r.Idle, r.Nightly }.Max(m => m.PeakBytes)) / 1048576.0:0} MiB**, working set of the API process sampled every 50 ms).
+            Each round starts from the same state (the synthetic statuses as made, no results, the land's history one version
+            since 2017, then `VACUUM ANALYZE` and a checkpoint) and runs the five in the order of the table, each after the last.
+            The synthetic statuses were drawn without regard to the rules, so the first runs move tens of thousands of parcels
+            (a ninth of the parcels start `idle` and a ninth `low_efficiency`); a register whose statuses come from these runs moves few.
+            """);
+    }
+
+    const int Rounds = 3;
+
+    /// <summary>A run timed from its request to its end, with the API's peak memory meanwhile and the run as the API gave it.</summary>
+    sealed record Timed(double Seconds, double RunSeconds, long PeakBytes, JsonObject Run);
+
+    sealed record Round(Timed Year2023, Timed Year2024, Timed ChangedSince, Timed Idle, Timed Nightly);
+
+    /// <summary>The round whose <paramref name="pick"/> took the median time (of an odd number of rounds).</summary>
+    static Timed Median(List<Round> rounds, Func<Round, Timed> pick) => rounds.Select(pick).OrderBy(m => m.Seconds).ElementAt(rounds.Count / 2);
+
+    static async Task<Round> RoundAsync(BenchDatabase db, ApiProcess api)
+    {
         var e2023 = await TimeAsync(api, "/api/evaluation/runs", new JsonObject { ["zone"] = "SYN", ["year"] = 2023 });
         var e2024 = await TimeAsync(api, "/api/evaluation/runs", new JsonObject { ["zone"] = "SYN", ["year"] = 2024 });
         // A register in use has changes since the year's end (here one parcel renamed today): a run then reads the land
@@ -37,30 +87,10 @@ static class EvaluationBenchmark
         var changedSince = await TimeAsync(api, "/api/evaluation/runs", new JsonObject { ["zone"] = "SYN", ["year"] = 2024 });
         var idle = await TimeAsync(api, "/api/idle-land/runs", new JsonObject { ["zone"] = "SYN", ["asOf"] = "2024-12-31" });
         var nightly = await TimeAsync(api, "/api/idle-land/runs", new JsonObject { ["zone"] = "SYN", ["asOf"] = "2025-01-01" });
-
-        string Row(string what, (double Seconds, double RunSeconds, long PeakBytes, JsonObject Run) m) =>
-            $"| {what} | {m.Seconds:0.00} s | {m.RunSeconds:0.00} s | {m.PeakBytes / 1048576.0:0} MiB | `{m.Run["counts"]!.ToJsonString()}` |";
-        report.Section("Background runs: evaluation and idle land at scale", $"""
-            {Enterprises:N0} enterprises holding {supplied:N0} supplied parcels (3 each) of {parcels:N0}, {figures:N0} yearly figures (2022-2024).
-
-            | run | request to end | run itself | API peak memory | counts |
-            | --- | --- | --- | --- | --- |
-            {Row("evaluation of 2023 (no classes the year before)", e2023)}
-            {Row("evaluation of 2024 (D two years running marks land)", e2024)}
-            {Row("evaluation of 2024 again, a parcel changed since the year's end (the land then read from the history)", changedSince)}
-            {Row("idle land as of 2024-12-31: the first run, which reconciles the synthetic statuses", idle)}
-            {Row("idle land as of 2025-01-01: the next night's run", nightly)}
-
-            Targets: evaluation 3 s (**{e2024.Seconds:0.00} s**; **{changedSince.Seconds:0.00} s** from the history), the first year 5 s (**{e2023.Seconds:0.00} s**); idle land under 5 s (**{nightly.Seconds:0.00} s** for a nightly run,
-            **{idle.Seconds:0.00} s** for the first run, which moves {(int)idle.Run["counts"]!["parcelsMarkedIdle"]! + (int)idle.Run["counts"]!["parcelsNoLongerIdle"]!:N0}
-            parcels and writes a history row for each); API memory under 500 MiB (peak
-            **{new[] { e2023.PeakBytes, e2024.PeakBytes, changedSince.PeakBytes, idle.PeakBytes, nightly.PeakBytes }.Max() / 1048576.0:0} MiB**, working set of the API process sampled every 50 ms).
-            The synthetic statuses were drawn without regard to the rules, so the first runs move tens of thousands of parcels
-            (a ninth of the parcels start `idle` and a ninth `low_efficiency`); a register whose statuses come from these runs moves few.
-            """);
+        return new Round(e2023, e2024, changedSince, idle, nightly);
     }
 
-    static async Task<(double Seconds, double RunSeconds, long PeakBytes, JsonObject Run)> TimeAsync(ApiProcess api, string path, JsonObject body)
+    static async Task<Timed> TimeAsync(ApiProcess api, string path, JsonObject body)
     {
         using var sampler = api.SampleMemory();
         var clock = Stopwatch.StartNew();
@@ -72,7 +102,7 @@ static class EvaluationBenchmark
             var run = JsonNode.Parse(await api.Client.GetStringAsync(location))!.AsObject();
             var status = (string)run["status"]!;
             if (status == "failed") throw new InvalidOperationException($"run failed: {run}");
-            if (status == "succeeded") return (clock.Elapsed.TotalSeconds, (double)run["durationSeconds"]!, sampler.Peak, run);
+            if (status == "succeeded") return new Timed(clock.Elapsed.TotalSeconds, (double)run["durationSeconds"]!, sampler.Peak, run);
             await Task.Delay(50);
         }
     }
