@@ -25,8 +25,9 @@ static class EvaluationBenchmark
             await db.ScalarAsync<long>("SELECT count(*) FROM parcel WHERE zone_code = 'SYN' AND supply_id IS NOT NULL"));
         var figures = await db.ScalarAsync<long>("SELECT count(*) FROM enterprise_indicator i JOIN enterprise e USING (credit_code) WHERE e.zone_code = 'SYN'");
 
-        // Each run once a round, every round from the same reset: one run's time on two shared cores can be a fifth off a
-        // run a minute later with nothing changed between them, so each figure is the median of the rounds, with its range.
+        // Each run once a round, every round from the same reset: on two shared cores one run's time can be a fifth or
+        // more off the same run a minute later, nothing changed between them, so each figure is the median of the rounds,
+        // with its range.
         var rounds = new List<Round>();
         for (var r = 0; r < Rounds; r++)
         {
@@ -45,7 +46,7 @@ static class EvaluationBenchmark
         report.Section("Background runs: evaluation and idle land at scale", $"""
             {Enterprises:N0} enterprises holding {supplied:N0} supplied parcels (3 each) of {parcels:N0}, {figures:N0} yearly figures (2022-2024).
 
-            | run | request to end: median (range) of {Rounds} rounds | run itself | API peak memory | counts (the median run's) |
+            | run | request to end: median (range) of {Rounds} rounds | run itself | API peak memory (all rounds) | counts (the median run's) |
             | --- | --- | --- | --- | --- |
             {Row("evaluation of 2023 (no classes the year before)", r => r.Year2023)}
             {Row("evaluation of 2024 (D two years running marks land)", r => r.Year2024)}
@@ -58,7 +59,8 @@ static class EvaluationBenchmark
             parcels and writes a history row for each); API memory under 500 MiB (peak
             **{rounds.Max(r => new[] { r.Year2023, r.Year2024, r.ChangedSince, r.Idle, r.Nightly }.Max(m => m.PeakBytes)) / 1048576.0:0} MiB**, working set of the API process sampled every 50 ms).
             Each round starts from the same state (the synthetic statuses as made, no results, the land's history one version
-            since 2017, then `VACUUM ANALYZE` and a checkpoint) and runs the five in the order of the table, each after the last.
+            since 2017, then `VACUUM ANALYZE` and a checkpoint) and runs the five in the order of the table, each after the last;
+            the first run of the first round is the API process's first, its code compiled as it runs.
             The synthetic statuses were drawn without regard to the rules, so the first runs move tens of thousands of parcels
             (a ninth of the parcels start `idle` and a ninth `low_efficiency`); a register whose statuses come from these runs moves few.
             """);
